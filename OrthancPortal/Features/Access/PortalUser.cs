@@ -1,0 +1,31 @@
+using Microsoft.AspNetCore.Identity;
+
+namespace OrthancPortal.Features.Access;
+
+public sealed class PortalUser : IdentityUser
+{
+    public string? DisplayName { get; set; }
+
+    /// <summary>Set for the generated first-start admin and after an admin resets a password.</summary>
+    public bool MustChangePassword { get; set; }
+
+    public bool IsDisabled { get; set; }
+
+    /// <summary>"local" or "ldap". A directory account never merges with a local one of the same name.</summary>
+    public string Source { get; set; } = AccountSources.Local;
+
+    public DateTime CreatedAt { get; set; }
+}
+
+public sealed class PortalRole : IdentityRole
+{
+    public PortalRole() { }
+    public PortalRole(string name) : base(name) { }
+    public string? Description { get; set; }
+}
+
+public static class AccountSources
+{
+    public const string Local = "local";
+    public const string Ldap = "ldap";
+}

@@ -1,0 +1,160 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using OrthancPortal.Features.Account;
+using OrthancPortal.Features.Audit;
+
+namespace OrthancPortal.Features.Access;
+
+public sealed record UserRow(string Id, string UserName, string? DisplayName, string Source, bool IsDisabled, bool MustChangePassword, bool LockedOut, IReadOnlyList<string> Roles);
+
+public sealed record RoleRow(string Id, string Name, string? Description, IReadOnlySet<string> Permissions, int UserCount, bool BuiltIn);
+
+public sealed record AdminResult(bool Succeeded, string? Error = null, string? OneTimePassword = null)
+{
+    public static AdminResult Ok(string? password = null) => new(true, null, password);
+    public static AdminResult Fail(string error) => new(false, error);
+}
+
+/// <summary>Users and roles for the admin pages. Keeps the rules: Admin keeps Admin, and at least one active admin remains.</summary>
+public sealed class UserAdminService(UserManager<PortalUser> users, RoleManager<PortalRole> roles, AuditLog audit, TimeProvider clock)
+{
+    public async Task<IReadOnlyList<UserRow>> ListUsersAsync()
+    {
+        var list = await users.Users.OrderBy(u => u.UserName).ToListAsync();
+        var rows = new List<UserRow>();
+        foreach (var u in list)
+        {
+            rows.Add(new(u.Id, u.UserName!, u.DisplayName, u.Source, u.IsDisabled, u.MustChangePassword,
+                u.LockoutEnd > clock.GetUtcNow(), (await users.GetRolesAsync(u)).Order().ToList()));
+        }
+        return rows;
+    }
+
+    public async Task<AdminResult> CreateUserAsync(string userName, string? displayName, IReadOnlyCollection<string> roleNames)
+    {
+        if (string.IsNullOrWhiteSpace(userName)) return AdminResult.Fail("Enter a user name.");
+        if (await users.FindByNameAsync(userName) is not null) return AdminResult.Fail($"A user '{userName}' already exists.");
+        var password = AccessSeeder.GeneratePassword();
+        var user = new PortalUser { UserName = userName.Trim(), DisplayName = displayName, MustChangePassword = true, CreatedAt = clock.GetUtcNow().UtcDateTime, LockoutEnabled = true };
+        var result = await users.CreateAsync(user, password);
+        if (!result.Succeeded) return AdminResult.Fail(Describe(result));
+        if (roleNames.Count > 0) await users.AddToRolesAsync(user, roleNames);
+        await audit.WriteAsync("user.create", $"user:{user.UserName}", $"roles: {string.Join(", ", roleNames)}");
+        return AdminResult.Ok(password);
+    }
+
+    public async Task<AdminResult> SetDisabledAsync(string userId, bool disabled)
+    {
+        var user = await users.FindByIdAsync(userId);
+        if (user is null) return AdminResult.Fail("That user no longer exists.");
+        if (disabled && await IsLastActiveAdminAsync(user)) return AdminResult.Fail("This is the last active administrator; it cannot be disabled.");
+        user.IsDisabled = disabled;
+        await users.UpdateAsync(user);
+        // A new security stamp ends the user's open sessions at the next validation.
+        await users.UpdateSecurityStampAsync(user);
+        await audit.WriteAsync(disabled ? "user.disable" : "user.enable", $"user:{user.UserName}");
+        return AdminResult.Ok();
+    }
+
+    public async Task<AdminResult> ResetPasswordAsync(string userId)
+    {
+        var user = await users.FindByIdAsync(userId);
+        if (user is null) return AdminResult.Fail("That user no longer exists.");
+        if (user.Source != AccountSources.Local) return AdminResult.Fail("Directory users change their password in the directory.");
+        var password = AccessSeeder.GeneratePassword();
+        var token = await users.GeneratePasswordResetTokenAsync(user);
+        var result = await users.ResetPasswordAsync(user, token, password);
+        if (!result.Succeeded) return AdminResult.Fail(Describe(result));
+        user.MustChangePassword = true;
+        await users.UpdateAsync(user);
+        await users.SetLockoutEndDateAsync(user, null);
+        await audit.WriteAsync("user.reset-password", $"user:{user.UserName}");
+        return AdminResult.Ok(password);
+    }
+
+    public async Task<AdminResult> SetRolesAsync(string userId, IReadOnlyCollection<string> roleNames)
+    {
+        var user = await users.FindByIdAsync(userId);
+        if (user is null) return AdminResult.Fail("That user no longer exists.");
+        var current = await users.GetRolesAsync(user);
+        if (current.Contains(Roles.Admin) && !roleNames.Contains(Roles.Admin) && await IsLastActiveAdminAsync(user))
+        {
+            return AdminResult.Fail("This is the last active administrator; it must keep the Admin role.");
+        }
+        await users.RemoveFromRolesAsync(user, current.Except(roleNames));
+        await users.AddToRolesAsync(user, roleNames.Except(current));
+        await users.UpdateSecurityStampAsync(user);
+        await audit.WriteAsync("user.roles", $"user:{user.UserName}", $"{string.Join(", ", current.Order())} -> {string.Join(", ", roleNames.Order())}");
+        return AdminResult.Ok();
+    }
+
+    public async Task<AdminResult> DeleteUserAsync(string userId)
+    {
+        var user = await users.FindByIdAsync(userId);
+        if (user is null) return AdminResult.Fail("That user no longer exists.");
+        if (await IsLastActiveAdminAsync(user)) return AdminResult.Fail("This is the last active administrator; it cannot be deleted.");
+        await users.DeleteAsync(user);
+        await audit.WriteAsync("user.delete", $"user:{user.UserName}");
+        return AdminResult.Ok();
+    }
+
+    public async Task<IReadOnlyList<RoleRow>> ListRolesAsync()
+    {
+        var rows = new List<RoleRow>();
+        foreach (var role in await roles.Roles.OrderBy(r => r.Name).ToListAsync())
+        {
+            var claims = await roles.GetClaimsAsync(role);
+            var members = await users.GetUsersInRoleAsync(role.Name!);
+            rows.Add(new(role.Id, role.Name!, role.Description,
+                claims.Where(c => c.Type == Permissions.ClaimType).Select(c => c.Value).ToHashSet(),
+                members.Count, Roles.Seeded.ContainsKey(role.Name!)));
+        }
+        return rows;
+    }
+
+    public async Task<AdminResult> CreateRoleAsync(string name, string? description)
+    {
+        if (string.IsNullOrWhiteSpace(name)) return AdminResult.Fail("Enter a role name.");
+        if (await roles.RoleExistsAsync(name)) return AdminResult.Fail($"A role '{name}' already exists.");
+        var result = await roles.CreateAsync(new PortalRole(name.Trim()) { Description = description });
+        if (!result.Succeeded) return AdminResult.Fail(Describe(result));
+        await audit.WriteAsync("role.create", $"role:{name}");
+        return AdminResult.Ok();
+    }
+
+    public async Task<AdminResult> DeleteRoleAsync(string roleId)
+    {
+        var role = await roles.FindByIdAsync(roleId);
+        if (role is null) return AdminResult.Fail("That role no longer exists.");
+        if (Roles.Seeded.ContainsKey(role.Name!)) return AdminResult.Fail("Built-in roles cannot be deleted.");
+        await roles.DeleteAsync(role);
+        await audit.WriteAsync("role.delete", $"role:{role.Name}");
+        return AdminResult.Ok();
+    }
+
+    public async Task<AdminResult> SetPermissionAsync(string roleId, string permission, bool granted)
+    {
+        var role = await roles.FindByIdAsync(roleId);
+        if (role is null) return AdminResult.Fail("That role no longer exists.");
+        if (!Permissions.All.Contains(permission)) return AdminResult.Fail($"Unknown permission '{permission}'.");
+        if (role.Name == Roles.Admin && !granted) return AdminResult.Fail("The Admin role always holds every permission.");
+        var claims = await roles.GetClaimsAsync(role);
+        var has = claims.Any(c => c.Type == Permissions.ClaimType && c.Value == permission);
+        if (has == granted) return AdminResult.Ok();
+        var result = granted
+            ? await roles.AddClaimAsync(role, new(Permissions.ClaimType, permission))
+            : await roles.RemoveClaimAsync(role, new(Permissions.ClaimType, permission));
+        if (!result.Succeeded) return AdminResult.Fail(Describe(result));
+        foreach (var member in await users.GetUsersInRoleAsync(role.Name!)) await users.UpdateSecurityStampAsync(member);
+        await audit.WriteAsync(granted ? "role.grant" : "role.revoke", $"role:{role.Name}", permission);
+        return AdminResult.Ok();
+    }
+
+    private async Task<bool> IsLastActiveAdminAsync(PortalUser user)
+    {
+        var admins = await users.GetUsersInRoleAsync(Roles.Admin);
+        return admins.Any(a => a.Id == user.Id) && admins.Count(a => !a.IsDisabled) <= 1;
+    }
+
+    private static string Describe(IdentityResult result) => string.Join(" ", result.Errors.Select(e => e.Description));
+}

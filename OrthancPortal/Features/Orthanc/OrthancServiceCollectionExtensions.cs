@@ -1,0 +1,34 @@
+using OrthancPortal.Components.Layout;
+using OrthancPortal.Features.Access;
+
+namespace OrthancPortal.Features.Orthanc;
+
+public static class OrthancServiceCollectionExtensions
+{
+    public static WebApplicationBuilder AddOrthanc(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddSingleton<ManagedOrthancState>();
+        services.AddSingleton<ManagedOrthancService>();
+        services.AddHostedService(sp => sp.GetRequiredService<ManagedOrthancService>());
+        services.AddSingleton<OrthancEndpointProvider>();
+        services.AddTransient<OrthancResilienceHandler>();
+        services.AddTransient<OrthancEndpointHandler>();
+        services.AddHttpClient<OrthancClient>(http =>
+            {
+                http.BaseAddress = OrthancEndpointHandler.PlaceholderBase;
+                // Archives of many GB stream for as long as they take; the resilience handler times out the wait for headers.
+                http.Timeout = Timeout.InfiniteTimeSpan;
+            })
+            .AddHttpMessageHandler<OrthancResilienceHandler>()
+            .AddHttpMessageHandler<OrthancEndpointHandler>();
+        services.AddSingleton<OrthancHealthMonitor>();
+        services.AddHostedService(sp => sp.GetRequiredService<OrthancHealthMonitor>());
+        services.AddSingleton<OrthancConnectionTester>();
+        services.AddOptions<ChangeFeedOptions>().BindConfiguration(ChangeFeedOptions.Section);
+        services.AddSingleton<ChangeFeedReader>();
+        services.AddHostedService(sp => sp.GetRequiredService<ChangeFeedReader>());
+        services.AddNavItem(new NavItem("Orthanc connection", "admin/orthanc", "bi-plug", Permissions.Admin, 920, "Administration"));
+        return builder;
+    }
+}

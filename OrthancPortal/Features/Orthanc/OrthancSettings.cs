@@ -1,0 +1,49 @@
+using FluentValidation;
+using OrthancPortal.Features.Settings;
+
+namespace OrthancPortal.Features.Orthanc;
+
+public enum OrthancMode { Managed, External }
+
+/// <summary>How the portal reaches Orthanc. Managed: the portal runs Orthanc itself. External: a URL and credentials.</summary>
+public sealed class OrthancSettings : ISettingsSection
+{
+    public static string SectionName => "Orthanc";
+
+    public OrthancMode Mode { get; set; } = OrthancMode.Managed;
+
+    public string ExternalUrl { get; set; } = "http://localhost:8042";
+    public string? ExternalUsername { get; set; }
+    [Secret] public string? ExternalPassword { get; set; }
+
+    /// <summary>Command that starts Orthanc in managed mode (from PATH by default).</summary>
+    public string Executable { get; set; } = "Orthanc";
+    public string PluginsFolder { get; set; } = "/usr/share/orthanc/plugins";
+    public int ManagedHttpPort { get; set; } = 8042;
+    public int DicomPort { get; set; } = 4242;
+    public string DicomAet { get; set; } = "ORTHANC";
+    /// <summary>Seconds without new instances before Orthanc calls a study stable.</summary>
+    public int StableAge { get; set; } = 60;
+    /// <summary>Recycling limits in MB and patients; 0 means unlimited.</summary>
+    public int MaximumStorageSizeMb { get; set; }
+    public int MaximumPatientCount { get; set; }
+
+    public sealed class Validator : AbstractValidator<OrthancSettings>
+    {
+        public Validator()
+        {
+            RuleFor(x => x.ExternalUrl).Must(BeHttpUrl).When(x => x.Mode == OrthancMode.External)
+                .WithMessage("Enter the Orthanc URL, for example http://pacs.local:8042");
+            RuleFor(x => x.ManagedHttpPort).InclusiveBetween(1, 65535);
+            RuleFor(x => x.DicomPort).InclusiveBetween(1, 65535);
+            RuleFor(x => x.DicomAet).NotEmpty().MaximumLength(16).Matches("^[A-Za-z0-9_.-]+$")
+                .WithMessage("An AE title has at most 16 letters, digits, '_', '.' or '-'");
+            RuleFor(x => x.StableAge).InclusiveBetween(1, 3600);
+            RuleFor(x => x.MaximumStorageSizeMb).GreaterThanOrEqualTo(0);
+            RuleFor(x => x.MaximumPatientCount).GreaterThanOrEqualTo(0);
+        }
+
+        private static bool BeHttpUrl(string url)
+            => Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
+    }
+}

@@ -1,0 +1,46 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace OrthancPortal.Features.Tasks;
+
+public enum PortalTaskState { Queued, Running, Succeeded, Failed, Cancelled }
+
+/// <summary>A piece of long work, persisted so that a restart of the portal loses nothing.</summary>
+public sealed class PortalTask
+{
+    public long Id { get; set; }
+    public string Type { get; set; } = "";
+    public string Title { get; set; } = "";
+    public string? OwnerId { get; set; }
+    public string OwnerName { get; set; } = "";
+    public PortalTaskState State { get; set; }
+    /// <summary>0 to 1.</summary>
+    public double Progress { get; set; }
+    public string? ProgressText { get; set; }
+    public string Payload { get; set; } = "{}";
+    /// <summary>What a resumable handler saved so far, so a resumed run skips finished work.</summary>
+    public string? Checkpoint { get; set; }
+    public string? Result { get; set; }
+    public string? Error { get; set; }
+    public int Attempts { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime? StartedAt { get; set; }
+    public DateTime? FinishedAt { get; set; }
+
+    public bool IsFinished => State is PortalTaskState.Succeeded or PortalTaskState.Failed or PortalTaskState.Cancelled;
+
+    internal sealed class Configuration : IEntityTypeConfiguration<PortalTask>
+    {
+        public void Configure(EntityTypeBuilder<PortalTask> e)
+        {
+            e.ToTable("Tasks");
+            e.Property(x => x.Type).HasMaxLength(64);
+            e.Property(x => x.State).HasConversion<string>().HasMaxLength(16);
+            e.HasIndex(x => new { x.OwnerId, x.CreatedAt });
+            e.HasIndex(x => x.State);
+        }
+    }
+}
+
+/// <summary>Published on every state or progress change of a task.</summary>
+public sealed record TaskChanged(long Id, string Type, string? OwnerId, PortalTaskState State, double Progress, string? ProgressText, string? Error);

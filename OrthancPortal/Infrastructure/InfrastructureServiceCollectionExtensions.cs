@@ -1,0 +1,93 @@
+using System.Net;
+using Microsoft.AspNetCore.Components.Server.Circuits;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.EntityFrameworkCore;
+using OrthancPortal.Components.Ui;
+using OrthancPortal.Features.Account;
+using OrthancPortal.Features.Audit;
+using OrthancPortal.Features.Settings;
+using OrthancPortal.Infrastructure.Database;
+using OrthancPortal.Infrastructure.Live;
+using OrthancPortal.Infrastructure.Scheduling;
+
+namespace OrthancPortal.Infrastructure;
+
+public static class InfrastructureServiceCollectionExtensions
+{
+    public static WebApplicationBuilder AddInfrastructure(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var portal = builder.Configuration.GetSection(PortalOptions.Section).Get<PortalOptions>() ?? new PortalOptions();
+        portal.DataFolder = Path.GetFullPath(portal.DataFolder);
+        Directory.CreateDirectory(portal.DataFolder);
+        services.AddSingleton(portal);
+
+        services.AddDbContextFactory<PortalDbContext>(o => o.UseSqlite($"Data Source={portal.DatabasePath};Cache=Shared;Pooling=true;Default Timeout=30"));
+        services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContext());
+        services.AddScoped<SchemaMigrator>();
+        // Runs before every other hosted service, so they find the schema and the seeded roles.
+        services.AddHostedService<DatabaseInitializer>();
+
+        // Keys live in the data folder, never in the repository: they protect stored passwords and the auth cookie.
+        services.AddDataProtection().SetApplicationName("OrthancPortal").PersistKeysToFileSystem(new DirectoryInfo(portal.KeysFolder));
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<LiveNotifier>();
+        services.AddOptions<SchedulingOptions>().BindConfiguration(SchedulingOptions.Section);
+        services.AddSingleton<QuartzHost>();
+        services.AddHostedService(sp => sp.GetRequiredService<QuartzHost>());
+        services.AddSingleton<SettingsStore>();
+
+        services.AddScoped<ActorContext>();
+        services.AddScoped<AuditLog>();
+        services.AddScoped<CircuitHandler, ActorCircuitHandler>();
+        services.AddScoped<ToastService>();
+        services.AddHttpContextAccessor();
+
+        services.Configure<ForwardedHeadersOptions>(o =>
+        {
+            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            // Only the configured proxies are believed; with none, X-Forwarded-For is ignored.
+            o.KnownNetworks.Clear();
+            o.KnownProxies.Clear();
+            foreach (var proxy in portal.TrustedProxies)
+            {
+                if (IPAddress.TryParse(proxy, out var address)) o.KnownProxies.Add(address);
+            }
+        });
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        return builder;
+    }
+
+    /// <summary>Records who is acting in this request, for the audit log.</summary>
+    public static IApplicationBuilder UseActorContext(this IApplicationBuilder app) => app.Use(async (http, next) =>
+    {
+        var actor = http.RequestServices.GetRequiredService<ActorContext>();
+        actor.Principal = http.User;
+        actor.Address = http.Connection.RemoteIpAddress?.ToString();
+        await next();
+    });
+}
+
+/// <summary>Captures the client address when a Blazor circuit opens; the circuit's own requests went through the forwarded-headers middleware.</summary>
+internal sealed class ActorCircuitHandler(ActorContext actor, IHttpContextAccessor http) : CircuitHandler
+{
+    public override Task OnCircuitOpenedAsync(Circuit circuit, CancellationToken ct)
+    {
+        actor.Address ??= http.HttpContext?.Connection.RemoteIpAddress?.ToString();
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>Applies schema migrations and seeds roles and the first admin before anything else starts.</summary>
+internal sealed class DatabaseInitializer(IServiceScopeFactory scopes) : IHostedService
+{
+    public async Task StartAsync(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<SchemaMigrator>().MigrateAsync(ct);
+        await scope.ServiceProvider.GetRequiredService<AccessSeeder>().SeedAsync();
+    }
+
+    public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
+}

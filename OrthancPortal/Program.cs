@@ -1,0 +1,61 @@
+using Microsoft.EntityFrameworkCore;
+using OrthancPortal.Components;
+using OrthancPortal.Features.Access;
+using OrthancPortal.Features.Account;
+using OrthancPortal.Features.Orthanc;
+using OrthancPortal.Features.Tasks;
+using OrthancPortal.Infrastructure;
+
+var app = PortalApp.Build(args);
+if (args.Contains("--schema-script"))
+{
+    // For developers writing a migration: prints the CREATE script of the current EF model (dotnet-ef is not available).
+    Console.WriteLine(PortalApp.SchemaScript(app.Services));
+    return;
+}
+await app.RunAsync();
+
+/// <summary>The portal, feature by feature. Tests build the same app with their own settings.</summary>
+public static class PortalApp
+{
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null, string? webRoot = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ApplicationName = "OrthancPortal",
+            // appsettings.json (the deployable defaults) is copied next to the binary.
+            ContentRootPath = AppContext.BaseDirectory,
+            WebRootPath = webRoot,
+        });
+        builder.WebHost.UseStaticWebAssets();
+
+        builder.AddInfrastructure();
+        builder.AddAccess();
+        builder.AddAccount();
+        builder.AddOrthanc();
+        builder.AddTasks();
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.UseForwardedHeaders();
+        if (!app.Environment.IsDevelopment()) app.UseExceptionHandler("/status/500", createScopeForErrors: true);
+        app.UseStatusCodePagesWithReExecute("/status/{0}");
+        app.UseStaticFiles();
+        app.UseAuthentication();
+        app.UseActorContext();
+        app.UseForcedPasswordChange();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+
+        app.MapAccountEndpoints();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        return app;
+    }
+
+    public static string SchemaScript(IServiceProvider services)
+    {
+        using var scope = services.CreateScope();
+        return scope.ServiceProvider.GetRequiredService<OrthancPortal.Infrastructure.Database.PortalDbContext>().Database.GenerateCreateScript();
+    }
+}
