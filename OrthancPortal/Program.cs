@@ -49,6 +49,7 @@ public static class PortalApp
         app.UseAntiforgery();
 
         app.MapAccountEndpoints();
+        app.MapAccessEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

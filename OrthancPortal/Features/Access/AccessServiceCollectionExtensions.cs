@@ -22,3 +22,14 @@ public static class AccessServiceCollectionExtensions
         return builder;
     }
 }
+
+public static class AccessEndpoints
+{
+    public static WebApplication MapAccessEndpoints(this WebApplication app)
+    {
+        var api = app.MapGroup("/api/admin").RequireAuthorization(Permissions.Admin);
+        api.MapGet("/users", async (UserAdminService admin) => Results.Ok(await admin.ListUsersAsync()));
+        api.MapGet("/roles", async (UserAdminService admin) => Results.Ok(await admin.ListRolesAsync()));
+        return app;
+    }
+}

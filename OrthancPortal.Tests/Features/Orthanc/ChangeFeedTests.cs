@@ -1,0 +1,77 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
+using OrthancPortal.Features.Orthanc;
+using OrthancPortal.Tests.Harness;
+
+namespace OrthancPortal.Tests.Features.Orthanc;
+
+public sealed class ChangeFeedTests
+{
+    /// <summary>Records every StableStudy it is handed.</summary>
+    private sealed class RecordingSubscriber(ConcurrentQueue<string> seen) : IChangeSubscriber
+    {
+        public string Name => "test-recorder";
+        public bool Wants(OrthancChange change) => change.ChangeType == ChangeTypes.StableStudy;
+        public Task HandleAsync(OrthancChange change, CancellationToken ct)
+        {
+            seen.Enqueue(change.ID);
+            return Task.CompletedTask;
+        }
+    }
+
+    [Fact]
+    public async Task Studies_that_arrive_while_the_portal_is_stopped_are_delivered_once_after_it_starts()
+    {
+        var seen = new ConcurrentQueue<string>();
+        await using var orthanc = await OrthancProcess.StartAsync("FEEDTEST", stableAgeSeconds: 1);
+        await using var portal = await PortalHost.StartExternalAsync(orthanc, b => b.Services.AddScoped<IChangeSubscriber>(_ => new RecordingSubscriber(seen)));
+        // The subscriber's cursor exists once the reader has polled.
+        var reader = portal.GetRequiredService<ChangeFeedReader>();
+        await reader.PollOnceAsync(CancellationToken.None);
+        await portal.StopAsync();
+
+        var studies = TestDicom.StandardSet("FEED");
+        foreach (var study in studies) await TestDicom.SendAsync(study, orthanc.DicomPort, orthanc.Aet);
+        await TestEnvironment.WaitUntilAsync(async () => (await orthanc.GetJsonAsync("changes?since=0&limit=1000"))["Changes"]!.AsArray()
+            .Count(c => c!["ChangeType"]!.GetValue<string>() == "StableStudy") == 3, TimeSpan.FromSeconds(30), "Orthanc marks 3 studies stable");
+        seen.ShouldBeEmpty();
+
+        await portal.StartAsync();
+        await TestEnvironment.WaitUntilAsync(() => Task.FromResult(seen.Count >= 3), TimeSpan.FromSeconds(20), "3 deliveries");
+        // Let a few more polls pass, and restart once more: nothing may come twice.
+        await Task.Delay(1500);
+        await portal.RestartAsync();
+        await Task.Delay(1500);
+
+        seen.Count.ShouldBe(3);
+        seen.Distinct().Count().ShouldBe(3);
+        var orthancStudyIds = (await orthanc.GetJsonAsync("studies")).AsArray().Select(n => n!.GetValue<string>()).Order();
+        seen.Order().ShouldBe(orthancStudyIds);
+    }
+
+    [Fact]
+    public async Task A_failing_subscriber_is_retried_and_does_not_block_the_others()
+    {
+        var good = new ConcurrentQueue<string>();
+        var attempts = 0;
+        await using var orthanc = await OrthancProcess.StartAsync("FEEDFAIL", stableAgeSeconds: 1);
+        await using var portal = await PortalHost.StartExternalAsync(orthanc, b =>
+        {
+            b.Services.AddScoped<IChangeSubscriber>(_ => new RecordingSubscriber(good));
+            b.Services.AddScoped<IChangeSubscriber>(_ => new FailingOnce(() => Interlocked.Increment(ref attempts)));
+        });
+        await portal.GetRequiredService<ChangeFeedReader>().PollOnceAsync(CancellationToken.None);
+
+        await TestDicom.SendAsync(TestDicom.Study(TestDicom.Patient("FAIL1", "Fail^One"), "CT", 2), orthanc.DicomPort, orthanc.Aet);
+        await TestEnvironment.WaitUntilAsync(() => Task.FromResult(good.Count == 1 && Volatile.Read(ref attempts) >= 2), TimeSpan.FromSeconds(30), "delivery and a retry");
+        Volatile.Read(ref attempts).ShouldBe(2, "it failed once, then succeeded, and then was left alone");
+    }
+
+    private sealed class FailingOnce(Func<int> attempt) : IChangeSubscriber
+    {
+        public string Name => "test-failing-once";
+        public bool Wants(OrthancChange change) => change.ChangeType == ChangeTypes.StableStudy;
+        public Task HandleAsync(OrthancChange change, CancellationToken ct)
+            => attempt() == 1 ? throw new InvalidOperationException("first try fails") : Task.CompletedTask;
+    }
+}

@@ -1,0 +1,96 @@
+using OrthancPortal.Features.Access;
+
+namespace OrthancPortal.Tests.Harness;
+
+/// <summary>
+/// Two real Orthancs, each knowing the other as a DICOM modality: <see cref="Local"/> (the portal's) and
+/// <see cref="Remote"/> (a "remote PACS" for query/retrieve and sending).
+/// </summary>
+public sealed class OrthancPair : IAsyncDisposable
+{
+    public const string LocalAet = "PORTALPACS";
+    public const string RemoteAet = "REMOTEPACS";
+    /// <summary>The names under which each Orthanc knows the other.</summary>
+    public const string RemoteModalityName = "remote";
+    public const string LocalModalityName = "portal";
+
+    public required OrthancProcess Local { get; init; }
+    public required OrthancProcess Remote { get; init; }
+
+    public static async Task<OrthancPair> StartAsync(bool worklists = true)
+    {
+        var local = await OrthancProcess.StartAsync(LocalAet, worklists: worklists, dicomWeb: true);
+        var remote = await OrthancProcess.StartAsync(RemoteAet);
+        await local.AddModalityAsync(RemoteModalityName, RemoteAet, remote.DicomPort);
+        await remote.AddModalityAsync(LocalModalityName, LocalAet, local.DicomPort);
+        return new OrthancPair { Local = local, Remote = remote };
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Local.DisposeAsync();
+        await Remote.DisposeAsync();
+    }
+}
+
+/// <summary>
+/// The shared setup most integration tests use: an Orthanc pair and the portal on the local one, with an admin,
+/// a user and a viewer account. Test classes share one through <c>IClassFixture&lt;PortalFixture&gt;</c> and
+/// call <see cref="ResetAsync"/> when they need empty Orthancs.
+/// </summary>
+public class PortalFixture : IAsyncLifetime
+{
+    public const string Password = "Test-Password-1";
+    public const string AdminUser = "admin1";
+    public const string StandardUser = "user1";
+    public const string ViewerUser = "viewer1";
+
+    public OrthancPair Orthancs { get; private set; } = default!;
+    public PortalHost Portal { get; private set; } = default!;
+    public OrthancProcess Local => Orthancs.Local;
+    public OrthancProcess Remote => Orthancs.Remote;
+
+    /// <summary>Extra settings for the portal, as configuration keys (e.g. "Gdt:Folder").</summary>
+    protected virtual IDictionary<string, string?> PortalSettings => new Dictionary<string, string?>();
+
+    public virtual async Task InitializeAsync()
+    {
+        Orthancs = await OrthancPair.StartAsync();
+        Portal = await PortalHost.StartExternalAsync(Orthancs.Local, extra: PortalSettings);
+        await Portal.CreateUserAsync(AdminUser, Password, Roles.Admin);
+        await Portal.CreateUserAsync(StandardUser, Password, Roles.User);
+        await Portal.CreateUserAsync(ViewerUser, Password, Roles.Viewer);
+    }
+
+    public Task<HttpClient> SignInAsync(string user) => Portal.SignInAsync(user, Password);
+
+    public async Task ResetAsync()
+    {
+        await Local.ClearAsync();
+        await Remote.ClearAsync();
+    }
+
+    public virtual async Task DisposeAsync()
+    {
+        if (Portal is not null) await Portal.DisposeAsync();
+        if (Orthancs is not null) await Orthancs.DisposeAsync();
+    }
+}
+
+/// <summary>The portal fixture plus a browser, for Playwright tests.</summary>
+public class BrowserPortalFixture : PortalFixture
+{
+    public BrowserFixture Browser { get; } = new();
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        await Browser.InitializeAsync();
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await Browser.DisposeAsync();
+        await base.DisposeAsync();
+    }
+}

@@ -1,0 +1,198 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using OrthancPortal.Features.Access;
+using OrthancPortal.Features.Account;
+
+namespace OrthancPortal.Tests.Harness;
+
+/// <summary>
+/// The real portal on Kestrel, on a free loopback port, with a temporary data folder. It talks to an external
+/// test Orthanc, or runs a managed one itself. It can be stopped and started again on the same data.
+/// </summary>
+public sealed class PortalHost : IAsyncDisposable
+{
+    private readonly Dictionary<string, string?> settings;
+    private readonly Action<WebApplicationBuilder>? configure;
+    private WebApplication? app;
+
+    public int Port { get; } = TestEnvironment.FreePort();
+    public string DataFolder { get; }
+    public Uri Url => new($"http://127.0.0.1:{Port}/");
+    public CapturedPasswordSink InitialPasswords { get; } = new();
+    public CapturedLogs Logs { get; } = new();
+    public IServiceProvider Services => app?.Services ?? throw new InvalidOperationException("The portal is not running.");
+
+    private PortalHost(Dictionary<string, string?> settings, Action<WebApplicationBuilder>? configure, string dataFolder)
+    {
+        this.settings = settings;
+        this.configure = configure;
+        DataFolder = dataFolder;
+    }
+
+    /// <summary>A portal using <paramref name="orthanc"/> as its external Orthanc.</summary>
+    public static Task<PortalHost> StartExternalAsync(OrthancProcess orthanc, Action<WebApplicationBuilder>? configure = null, IDictionary<string, string?>? extra = null)
+    {
+        var s = new Dictionary<string, string?>
+        {
+            ["Orthanc:Mode"] = "External",
+            ["Orthanc:ExternalUrl"] = orthanc.Url.ToString(),
+            ["Orthanc:ExternalUsername"] = OrthancProcess.Username,
+            ["Orthanc:ExternalPassword"] = OrthancProcess.Password,
+            ["Orthanc:DicomAet"] = orthanc.Aet,
+            ["Orthanc:DicomPort"] = orthanc.DicomPort.ToString(),
+        };
+        foreach (var (k, v) in extra ?? new Dictionary<string, string?>()) s[k] = v;
+        return StartAsync(s, configure);
+    }
+
+    /// <summary>A portal that starts and manages its own Orthanc, as a new user gets it.</summary>
+    public static Task<PortalHost> StartManagedAsync(Action<WebApplicationBuilder>? configure = null, IDictionary<string, string?>? extra = null)
+    {
+        var s = new Dictionary<string, string?>
+        {
+            ["Orthanc:Mode"] = "Managed",
+            ["Orthanc:ManagedHttpPort"] = TestEnvironment.FreePort().ToString(),
+            ["Orthanc:DicomPort"] = TestEnvironment.FreePort().ToString(),
+            ["Orthanc:StableAge"] = "2",
+        };
+        foreach (var (k, v) in extra ?? new Dictionary<string, string?>()) s[k] = v;
+        return StartAsync(s, configure);
+    }
+
+    private static async Task<PortalHost> StartAsync(Dictionary<string, string?> s, Action<WebApplicationBuilder>? configure)
+    {
+        var host = new PortalHost(s, configure, TestEnvironment.NewTempFolder("portal"));
+        await host.StartAsync();
+        return host;
+    }
+
+    public async Task StartAsync()
+    {
+        if (app is not null) throw new InvalidOperationException("Already running.");
+        var all = new Dictionary<string, string?>
+        {
+            ["Portal:DataFolder"] = DataFolder,
+            ["ChangeFeed:PollSeconds"] = "0.3",
+            ["Logging:LogLevel:Default"] = "Information",
+            ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+            ["Logging:LogLevel:System.Net.Http"] = "Warning",
+            ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Warning",
+        };
+        foreach (var (k, v) in settings) all[k] = v;
+        // Settings go in as command-line arguments: the app reads them while it registers its features.
+        string[] args = [$"--urls=http://127.0.0.1:{Port}", .. all.Select(kv => $"--{kv.Key}={kv.Value}")];
+        app = PortalApp.Build(args, builder =>
+        {
+            builder.Logging.ClearProviders();
+            builder.Logging.AddProvider(Logs);
+            builder.Services.RemoveAll<IInitialPasswordSink>();
+            builder.Services.AddSingleton<IInitialPasswordSink>(InitialPasswords);
+            configure?.Invoke(builder);
+        }, TestEnvironment.WebRoot);
+        await app.StartAsync();
+    }
+
+    public async Task StopAsync()
+    {
+        if (app is null) return;
+        var running = app;
+        app = null;
+        await running.StopAsync();
+        await running.DisposeAsync();
+    }
+
+    public async Task RestartAsync()
+    {
+        await StopAsync();
+        await StartAsync();
+    }
+
+    public T GetRequiredService<T>() where T : notnull => Services.GetRequiredService<T>();
+
+    /// <summary>Creates a local user who does not need to change the password, with the given roles.</summary>
+    public async Task CreateUserAsync(string userName, string password, params string[] roles)
+    {
+        using var scope = Services.CreateScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
+        var user = new PortalUser { UserName = userName, CreatedAt = DateTime.UtcNow, LockoutEnabled = true };
+        var result = await users.CreateAsync(user, password);
+        if (!result.Succeeded) throw new InvalidOperationException(string.Join("; ", result.Errors.Select(e => e.Description)));
+        if (roles.Length > 0) await users.AddToRolesAsync(user, roles);
+    }
+
+    /// <summary>Creates a role holding exactly the given permissions.</summary>
+    public async Task CreateRoleAsync(string name, params string[] permissions)
+    {
+        using var scope = Services.CreateScope();
+        var roles = scope.ServiceProvider.GetRequiredService<RoleManager<PortalRole>>();
+        var role = new PortalRole(name);
+        await roles.CreateAsync(role);
+        foreach (var p in permissions) await roles.AddClaimAsync(role, new(Permissions.ClaimType, p));
+    }
+
+    /// <summary>An HttpClient signed in through the real sign-in form (cookie and antiforgery included). Redirects are not followed.</summary>
+    public async Task<HttpClient> SignInAsync(string userName, string password)
+    {
+        var client = NewClient();
+        var form = await client.GetStringAsync("account/login");
+        var response = await client.PostAsync("account/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["_handler"] = "login",
+            ["__RequestVerificationToken"] = AntiforgeryToken(form),
+            ["Input.UserName"] = userName,
+            ["Input.Password"] = password,
+        }));
+        if (response.StatusCode != HttpStatusCode.Redirect)
+        {
+            throw new InvalidOperationException($"Sign-in of {userName} failed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        }
+        return client;
+    }
+
+    /// <summary>A client with its own cookie jar that does not follow redirects.</summary>
+    public HttpClient NewClient()
+        => new(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false }) { BaseAddress = Url };
+
+    public static string AntiforgeryToken(string html)
+        => Regex.Match(html, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        TestEnvironment.DeleteQuietly(DataFolder);
+    }
+}
+
+public sealed class CapturedPasswordSink : IInitialPasswordSink
+{
+    private readonly List<string> passwords = [];
+    public IReadOnlyList<string> Passwords => passwords;
+    public string? Last => passwords.LastOrDefault();
+    public void Show(string userName, string password) => passwords.Add(password);
+}
+
+/// <summary>Every log line the portal wrote, to check that no secret ever reaches a log.</summary>
+public sealed class CapturedLogs : ILoggerProvider
+{
+    private readonly ConcurrentQueue<string> lines = new();
+    public IEnumerable<string> Lines => lines;
+    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, lines);
+    public void Dispose() { }
+
+    private sealed class Logger(string category, ConcurrentQueue<string> lines) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Debug;
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            lines.Enqueue($"{logLevel} {category}: {formatter(state, exception)} {exception}");
+            if (logLevel >= LogLevel.Warning) Console.Error.WriteLine($"[portal] {logLevel} {category}: {formatter(state, exception)} {exception?.Message}");
+        }
+    }
+}

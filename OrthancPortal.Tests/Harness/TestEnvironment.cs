@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace OrthancPortal.Tests.Harness;
+
+/// <summary>Free ports, temporary folders, repository paths and external commands for the tests.</summary>
+public static class TestEnvironment
+{
+    private static int nextPort = 20000 + Environment.ProcessId % 20000;
+
+    /// <summary>A loopback port that is free now. Ports are handed out once per test run, so parallel fixtures never collide.</summary>
+    public static int FreePort()
+    {
+        while (true)
+        {
+            var candidate = Interlocked.Increment(ref nextPort);
+            if (candidate > 60000) Interlocked.Exchange(ref nextPort, 20000);
+            try
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, candidate);
+                listener.Start();
+                listener.Stop();
+                return candidate;
+            }
+            catch (SocketException) { }
+        }
+    }
+
+    public static string RepositoryRoot { get; } = FindRepositoryRoot();
+
+    public static string WebRoot => Path.Combine(RepositoryRoot, "OrthancPortal", "wwwroot");
+
+    public static string NewTempFolder(string prefix)
+    {
+        var path = Path.Combine(Path.GetTempPath(), "orthanc-portal-tests", $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 13)]);
+        Directory.CreateDirectory(path);
+        return path;
+    }
+
+    public static void DeleteQuietly(string path)
+    {
+        try { if (Directory.Exists(path)) Directory.Delete(path, recursive: true); }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+    }
+
+    /// <summary>Runs a command to completion and returns its exit code and output; throws with the output on a non-zero exit when asked.</summary>
+    public static async Task<(int ExitCode, string Output)> RunAsync(string file, IEnumerable<string> args, TimeSpan? timeout = null, bool throwOnError = true, string? workingDirectory = null)
+    {
+        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = workingDirectory ?? "" };
+        foreach (var a in args) start.ArgumentList.Add(a);
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(2));
+        try { await process.WaitForExitAsync(cts.Token); }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{file} {string.Join(' ', start.ArgumentList)} did not finish in time.");
+        }
+        var output = await stdout + await stderr;
+        if (throwOnError && process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{file} {string.Join(' ', start.ArgumentList)} exited with {process.ExitCode}:\n{output}");
+        }
+        return (process.ExitCode, output);
+    }
+
+    /// <summary>Polls until the condition holds, for things that happen in the background (change feed, jobs).</summary>
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            if (await condition()) return;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Timed out after {timeout.TotalSeconds:0} s waiting for: {what}");
+            await Task.Delay(200);
+        }
+    }
+
+    private static string FindRepositoryRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "OrthancPortal.sln"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new InvalidOperationException("Cannot find the repository root (OrthancPortal.sln).");
+    }
+}
