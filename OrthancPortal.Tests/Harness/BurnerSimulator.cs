@@ -9,7 +9,8 @@ namespace OrthancPortal.Tests.Harness;
 /// </summary>
 public sealed class BurnerSimulator : IAsyncDisposable
 {
-    public sealed record Request(string Name, string Extension, string Text, string? DatText);
+    /// <param name="DataFiles">Every file under the request's DATA folders at pick-up, relative to its folder: what the disc would hold.</param>
+    public sealed record Request(string Name, string Extension, string Text, string? DatText, IReadOnlyList<string> DataFiles);
 
     private readonly string folder;
     private readonly CancellationTokenSource stop = new();
@@ -21,7 +22,7 @@ public sealed class BurnerSimulator : IAsyncDisposable
     /// <summary>Cancel files as they arrived: file name and text.</summary>
     public ConcurrentQueue<(string FileName, string Text)> CancelFiles { get; } = new();
     /// <summary>Decides from the request text whether the burn fails.</summary>
-    public Func<string, bool> FailWhen { get; set; } = _ => false;
+    public Func<Request, bool> FailWhen { get; set; } = _ => false;
     /// <summary>How long a disc stays in .INP.</summary>
     public TimeSpan BurnTime { get; set; } = TimeSpan.FromMilliseconds(400);
     /// <summary>While true, burns never finish (to test cancel and the in-progress state).</summary>
@@ -62,7 +63,13 @@ public sealed class BurnerSimulator : IAsyncDisposable
                 var text = File.ReadAllText(request);
                 var datLine = text.Split("\r\n").FirstOrDefault(l => l.StartsWith("REPLACE_FIELD="));
                 var dat = datLine is null ? null : File.ReadAllText(datLine["REPLACE_FIELD=".Length..]);
-                Requests.Enqueue(new Request(name, Path.GetExtension(request), text, dat));
+                var data = text.Split("\r\n")
+                    .Where(l => l.StartsWith("DATA=") || l.StartsWith("Data = "))
+                    .Select(l => l[(l.IndexOf('=') + 1)..].Trim())
+                    .Where(Directory.Exists)
+                    .SelectMany(d => Directory.EnumerateFiles(d, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(d, f)))
+                    .ToList();
+                Requests.Enqueue(new Request(name, Path.GetExtension(request), text, dat, data));
                 File.Move(request, Path.Combine(folder, name + ".INP"));
                 burning[name] = DateTime.UtcNow;
             }
@@ -72,8 +79,7 @@ public sealed class BurnerSimulator : IAsyncDisposable
             var inp = Path.Combine(folder, name + ".INP");
             var isCancelled = cancelled.ContainsKey(name);
             if (!isCancelled && (Hold || DateTime.UtcNow - since < BurnTime)) continue;
-            var text = Requests.First(r => r.Name == name).Text;
-            var final = isCancelled || FailWhen(text) ? ".ERR" : ".DON";
+            var final = isCancelled || FailWhen(Requests.First(r => r.Name == name)) ? ".ERR" : ".DON";
             File.Move(inp, Path.Combine(folder, name + final));
             burning.TryRemove(name, out _);
         }
