@@ -50,15 +50,16 @@ public sealed class BurnerMonitorPageTests(BurnerBrowserFixture fx) : IClassFixt
         accepted.StatusCode.ShouldBe(HttpStatusCode.Accepted);
         var jobId = (await accepted.Content.ReadFromJsonAsync<JsonObject>())!["jobId"]!.GetValue<long>();
 
-        var row = page.Locator($"[data-test=burner-job][data-job-id='{jobId}']");
-        await Assertions.Expect(row).ToHaveAttributeAsync("data-state", "Queued");
+        var row = page.Locator($"tr.burner-job-{jobId}");
+        var state = row.Locator("[data-test=burner-job-state]");
+        await Assertions.Expect(state).ToHaveAttributeAsync("data-state", "Queued");
         await Assertions.Expect(row).ToContainTextAsync("Screen Sam");
         await Assertions.Expect(row).ToContainTextAsync("CT Kopf");
 
         await page.ClickAsync("[data-test=burner-start]");
         await Assertions.Expect(page.Locator("[data-test=burner-service-state]")).ToHaveTextAsync("Service running");
-        await Assertions.Expect(row).ToHaveAttributeAsync("data-state", "Done", new() { Timeout = 40_000 });
-        await Assertions.Expect(row.Locator("[data-test=burner-job-state]")).ToHaveTextAsync("Done");
+        await Assertions.Expect(state).ToHaveAttributeAsync("data-state", "Done", new() { Timeout = 40_000 });
+        await Assertions.Expect(state).ToHaveTextAsync("Done");
         await Assertions.Expect(row).ToContainTextAsync("CD");
         (await page.EvaluateAsync<bool>("() => window.burnerNoReload === true")).ShouldBeTrue("the page was never reloaded");
     }

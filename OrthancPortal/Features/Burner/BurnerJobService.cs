@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using OrthancPortal.Components.Ui;
 using OrthancPortal.Features.Audit;
 using OrthancPortal.Features.Orthanc;
 using OrthancPortal.Features.Settings;
@@ -19,8 +20,6 @@ public sealed class BurnerJobService(
     TimeProvider clock,
     ILogger<BurnerJobService> logger)
 {
-    public sealed record JobPage(IReadOnlyList<BurnerJob> Jobs, int Total);
-
     public async Task<bool> IsRunningAsync(CancellationToken ct = default) => (await settings.GetAsync<BurnerServiceState>(ct)).Running;
 
     public async Task SetRunningAsync(bool running, Actor actor, CancellationToken ct = default)
@@ -36,11 +35,28 @@ public sealed class BurnerJobService(
         if (running) worker.Wake();
     }
 
-    public async Task<JobPage> ListAsync(int skip, int take, CancellationToken ct = default)
+    /// <summary>One page of jobs for the monitor: filter by patient (name or ID) and state, newest first unless sorted otherwise.</summary>
+    public async Task<DataPage<BurnerJob>> ListAsync(DataRequest request, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var jobs = db.Set<BurnerJob>().AsNoTracking();
-        return new JobPage(await jobs.OrderByDescending(j => j.Id).Skip(skip).Take(take).ToListAsync(ct), await jobs.CountAsync(ct));
+        if (request.Filters.TryGetValue("patient", out var patient) && patient.Trim().Length > 0)
+        {
+            var term = patient.Trim();
+            jobs = jobs.Where(j => EF.Functions.Like(j.PatientName, $"%{term}%") || EF.Functions.Like(j.PatientId, $"%{term}%"));
+        }
+        if (request.Filters.TryGetValue("state", out var state) && Enum.TryParse<BurnerJobState>(state.Trim(), true, out var wanted))
+        {
+            jobs = jobs.Where(j => j.State == wanted);
+        }
+        jobs = (request.SortBy, request.SortDescending) switch
+        {
+            ("patient", false) => jobs.OrderBy(j => j.PatientName).ThenByDescending(j => j.Id),
+            ("patient", true) => jobs.OrderByDescending(j => j.PatientName).ThenByDescending(j => j.Id),
+            ("id", false) => jobs.OrderBy(j => j.Id),
+            _ => jobs.OrderByDescending(j => j.Id),
+        };
+        return new DataPage<BurnerJob>(await jobs.Skip(request.Skip).Take(request.Take).ToListAsync(ct), await jobs.CountAsync(ct));
     }
 
     public async Task<BurnerJob?> GetAsync(long id, CancellationToken ct = default)
