@@ -99,7 +99,7 @@ public sealed class BurnerWorker(
     }
 
     /// <summary>A reason a user can act on; a full disk is the usual one.</summary>
-    private static string Reason(Exception ex) => ex switch
+    public static string Reason(Exception ex) => ex switch
     {
         BurnerException or Orthanc.OrthancException => ex.Message,
         IOException io when (io.HResult & 0xFFFF) is 28 or 112 => $"The disk of the monitored folder is full: {io.Message}",
