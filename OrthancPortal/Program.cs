@@ -2,9 +2,12 @@ using Microsoft.EntityFrameworkCore;
 using OrthancPortal.Components;
 using OrthancPortal.Features.Access;
 using OrthancPortal.Features.Account;
+using OrthancPortal.Features.Admin;
+using OrthancPortal.Features.Ldap;
 using OrthancPortal.Features.Orthanc;
 using OrthancPortal.Features.Tasks;
 using OrthancPortal.Infrastructure;
+using OrthancPortal.Infrastructure.Security;
 
 var app = PortalApp.Build(args);
 if (args.Contains("--schema-script"))
@@ -35,6 +38,9 @@ public static class PortalApp
         builder.AddAccount();
         builder.AddOrthanc();
         builder.AddTasks();
+        builder.AddSecurityHardening();
+        builder.AddLdap();
+        builder.AddAdmin();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -50,6 +56,7 @@ public static class PortalApp
 
         app.MapAccountEndpoints();
         app.MapAccessEndpoints();
+        app.MapAdminEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
