@@ -20,6 +20,7 @@ public static class EndpointAuthorizationChecker
     {
         ["/account/login"] = "the sign-in form",
         ["/status/{Code:int}"] = "error and status pages",
+        ["/healthz"] = "liveness probe for the service manager (answers only \"ok\")",
         ["/worklist/add"] = "API-key protected worklist route (checks its own key)",
     };
 

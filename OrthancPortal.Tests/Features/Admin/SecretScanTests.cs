@@ -8,7 +8,7 @@ namespace OrthancPortal.Tests.Features.Admin;
 public sealed class SecretScanTests
 {
     private static readonly Regex PrivateKey = new(@"-----BEGIN (RSA |EC |OPENSSH |DSA |ENCRYPTED )?PRIVATE KEY-----");
-    // password = "something", "Password": "something", pwd: something (a literal value, not a variable or placeholder).
+    // A password-like key assigned a quoted literal of 8+ characters (variables and {placeholders} do not match).
     private static readonly Regex PasswordAssignment = new(@"(?i)\b(password|passwd|pwd|secret|apikey|api_key)\b[""']?\s*[:=]\s*[""']([^""'\s{}$<>]{8,})[""']");
 
     /// <summary>Throwaway credentials of the loopback test servers and test accounts; known and allowed. Anything else fails.</summary>
