@@ -3,9 +3,12 @@ using OrthancPortal.Components;
 using OrthancPortal.Features.Access;
 using OrthancPortal.Features.Account;
 using OrthancPortal.Features.Burner;
+using OrthancPortal.Features.Admin;
+using OrthancPortal.Features.Ldap;
 using OrthancPortal.Features.Orthanc;
 using OrthancPortal.Features.Tasks;
 using OrthancPortal.Infrastructure;
+using OrthancPortal.Infrastructure.Security;
 
 var app = PortalApp.Build(args);
 if (args.Contains("--schema-script"))
@@ -37,6 +40,9 @@ public static class PortalApp
         builder.AddOrthanc();
         builder.AddTasks();
         builder.AddBurner();
+        builder.AddSecurityHardening();
+        builder.AddLdap();
+        builder.AddAdmin();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -57,6 +63,7 @@ public static class PortalApp
         app.MapAccountEndpoints();
         app.MapAccessEndpoints();
         app.MapBurnerEndpoints();
+        app.MapAdminEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
