@@ -48,9 +48,8 @@ public static class PortalApp
         var app = builder.Build();
         app.UseForwardedHeaders();
         if (!app.Environment.IsDevelopment()) app.UseExceptionHandler("/status/500", createScopeForErrors: true);
-        // Pages get a friendly status page; API callers and form posts keep the bare status code (a re-executed POST would hit antiforgery).
-        app.UseWhen(http => HttpMethods.IsGet(http.Request.Method) && !http.Request.Path.StartsWithSegments("/api"),
-            branch => branch.UseStatusCodePagesWithReExecute("/status/{0}"));
+        app.UseStatusCodePagesWithReExecute("/status/{0}");
+        app.UseStatusPagesForBrowsersOnly();
         app.UseStaticFiles();
         app.UseAuthentication();
         app.UseActorContext();
