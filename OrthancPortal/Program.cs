@@ -4,6 +4,7 @@ using OrthancPortal.Features.Access;
 using OrthancPortal.Features.Account;
 using OrthancPortal.Features.Orthanc;
 using OrthancPortal.Features.Tasks;
+using OrthancPortal.Features.Worklists;
 using OrthancPortal.Infrastructure;
 
 var app = PortalApp.Build(args);
@@ -35,6 +36,7 @@ public static class PortalApp
         builder.AddAccount();
         builder.AddOrthanc();
         builder.AddTasks();
+        builder.AddWorklists();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -50,6 +52,7 @@ public static class PortalApp
 
         app.MapAccountEndpoints();
         app.MapAccessEndpoints();
+        app.MapWorklistEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
