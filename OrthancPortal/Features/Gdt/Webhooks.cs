@@ -29,3 +29,14 @@ public sealed class Webhooks(IHttpClientFactory clients, ILogger<Webhooks> logge
     public static bool IsHttpUrl(string url)
         => Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
 }
+
+/// <summary>Links that open a study in a viewer: Weasis (over the portal's DICOMweb) and a plain browser viewer.</summary>
+public static class ViewerLinks
+{
+    /// <summary>A weasis:// URL that makes Weasis load the study from the portal's DICOMweb root.</summary>
+    public static string Weasis(string portalBaseUri, string studyInstanceUid)
+        => "weasis://" + Uri.EscapeDataString($"$dicom:rs --url \"{portalBaseUri.TrimEnd('/')}/dicom-web\" -r \"studyUID={studyInstanceUid}\"");
+
+    public static string Viewer(string template, string orthancStudyId, string studyInstanceUid)
+        => template.Replace("{OrthancStudyId}", Uri.EscapeDataString(orthancStudyId)).Replace("{StudyInstanceUID}", Uri.EscapeDataString(studyInstanceUid));
+}

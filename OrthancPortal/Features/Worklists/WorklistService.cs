@@ -189,5 +189,18 @@ public sealed class WorklistService(
         await audit.WriteAsync(actor, action, entry.AccessionNumber, $"patient {entry.PatientId}: {reason}", ct: ct);
     }
 
+    /// <summary>Studies dated today in Orthanc (newest first), to open from the worklist page.</summary>
+    public async Task<IReadOnlyList<ArrivedStudy>> ListTodaysStudiesAsync(CancellationToken ct = default)
+    {
+        var studies = await orthanc.FindStudiesAsync(new Dictionary<string, string> { ["StudyDate"] = Today.ToString("yyyyMMdd") }, 100, ct: ct);
+        return studies
+            .Select(s => new ArrivedStudy(s.ID, s.Tag("StudyInstanceUID"), s.Tag("PatientID"), s.Tag("PatientName"), s.Tag("AccessionNumber"), s.Tag("StudyDescription"), s.Tag("StudyTime")))
+            .OrderByDescending(s => s.Time)
+            .ToList();
+    }
+
     private DateTime Today => DateTime.SpecifyKind(clock.GetLocalNow().Date, DateTimeKind.Unspecified);
 }
+
+/// <summary>A study that arrived today, with its viewer links, for the worklist page.</summary>
+public sealed record ArrivedStudy(string OrthancId, string StudyInstanceUid, string PatientId, string PatientName, string Accession, string Description, string Time);
