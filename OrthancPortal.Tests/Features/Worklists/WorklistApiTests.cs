@@ -4,6 +4,8 @@ using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using OrthancPortal.Features.Audit;
+using OrthancPortal.Features.Gdt;
+using OrthancPortal.Features.Settings;
 using OrthancPortal.Features.Worklists;
 using OrthancPortal.Infrastructure.Database;
 using OrthancPortal.Tests.Harness;
@@ -172,5 +174,78 @@ public sealed class WorklistApiTests(WorklistFixture fixture) : IClassFixture<Wo
         {
             TestEnvironment.DeleteQuietly(folder);
         }
+    }
+}
+
+public sealed class WorklistWebhookAndScheduleTests(WorklistFixture fixture) : IClassFixture<WorklistFixture>
+{
+    [Fact]
+    public async Task Webhooks_are_called_and_recorded_and_a_failing_one_undoes_nothing()
+    {
+        using var listener = new System.Net.HttpListener();
+        var port = TestEnvironment.FreePort();
+        listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+        listener.Start();
+        var called = new TaskCompletionSource<string>();
+        _ = Task.Run(async () =>
+        {
+            var context = await listener.GetContextAsync();
+            called.TrySetResult($"{context.Request.HttpMethod} {context.Request.Url!.PathAndQuery}");
+            context.Response.StatusCode = 200;
+            context.Response.Close();
+        });
+
+        using (var scope = fixture.Portal.Services.CreateScope())
+        {
+            var settings = scope.ServiceProvider.GetRequiredService<SettingsStore>();
+            var worklists = await settings.GetAsync<WorklistSettings>();
+            worklists.UrlOnWorklistEntryAdded = $"http://127.0.0.1:{port}/lights?dim=1";
+            await settings.SaveAsync(worklists);
+            var gdt = await settings.GetAsync<GdtSettings>();
+            // Nothing listens there: the call fails, and the GDT file must stay.
+            gdt.UrlOnGdtWritten = $"http://127.0.0.1:{TestEnvironment.FreePort()}/shutters";
+            await settings.SaveAsync(gdt);
+        }
+
+        using var ais = fixture.Portal.NewClient();
+        var response = await ais.GetAsync($"worklist/add?key={Uri.EscapeDataString(fixture.ApiKey)}&id=HOOK1&lastname=Haken&birthdate=01.01.1980&sex=1");
+        response.EnsureSuccessStatusCode();
+        (await called.Task.WaitAsync(TimeSpan.FromSeconds(10))).ShouldBe("GET /lights?dim=1");
+        await TestEnvironment.WaitUntilAsync(async () => (await fixture.WithServiceAsync(s => s.ListUpcomingAsync())).Single(e => e.PatientId == "HOOK1").WebhookResult == "200 OK",
+            TimeSpan.FromSeconds(10), "the webhook answer is recorded on the entry");
+
+        var study = TestDicom.Study(TestDicom.Patient("HOOK2", "Haken^Hugo"), "US", instances: 1, accession: "ACCHOOK2");
+        await TestDicom.SendAsync(study, fixture.Local.DicomPort, fixture.Local.Aet);
+        var path = Path.Combine(fixture.GdtFolder, "ACCHOOK2.gdt");
+        await TestEnvironment.WaitUntilAsync(async () =>
+        {
+            using var scope = fixture.Portal.Services.CreateScope();
+            var row = (await scope.ServiceProvider.GetRequiredService<GdtService>().ListAsync(100)).FirstOrDefault(f => f.Accession == "ACCHOOK2");
+            return row?.WebhookResult?.StartsWith("failed") == true;
+        }, TimeSpan.FromSeconds(30), "the failed GDT webhook is recorded");
+        File.Exists(path).ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task Cleanup_runs_on_the_interval_set_in_settings_and_stops_when_unset()
+    {
+        var past = await fixture.WithServiceAsync(s => s.CreateAsync(new WorklistInput
+        {
+            PatientId = "SCHED1", LastName = "Gestern", Sex = "O", Modality = "US", StationAet = "US01", ScheduledAt = DateTime.Now.AddDays(-1),
+        }, Actor.System));
+        var file = Path.Combine(fixture.Local.WorklistFolder, past.Entry!.FileName);
+        File.Exists(file).ShouldBeTrue("cleanup is off in this fixture");
+
+        using (var scope = fixture.Portal.Services.CreateScope())
+        {
+            var settings = scope.ServiceProvider.GetRequiredService<SettingsStore>();
+            var worklists = await settings.GetAsync<WorklistSettings>();
+            worklists.CleanupIntervalSeconds = 1;
+            await settings.SaveAsync(worklists);
+            await TestEnvironment.WaitUntilAsync(() => Task.FromResult(!File.Exists(file)), TimeSpan.FromSeconds(15), "the scheduled cleanup removes yesterday's entry");
+            worklists.CleanupIntervalSeconds = null;
+            await settings.SaveAsync(worklists);
+        }
+        (await fixture.WithServiceAsync(s => s.FindAsync(past.Entry.AccessionNumber))).ShouldBeNull();
     }
 }
