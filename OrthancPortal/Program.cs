@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using OrthancPortal.Components;
 using OrthancPortal.Features.Access;
 using OrthancPortal.Features.Account;
+using OrthancPortal.Features.Burner;
 using OrthancPortal.Features.Orthanc;
 using OrthancPortal.Features.Tasks;
 using OrthancPortal.Features.Worklists;
@@ -36,13 +37,16 @@ public static class PortalApp
         builder.AddAccount();
         builder.AddOrthanc();
         builder.AddTasks();
+        builder.AddBurner();
         builder.AddWorklists();
         configure?.Invoke(builder);
 
         var app = builder.Build();
         app.UseForwardedHeaders();
         if (!app.Environment.IsDevelopment()) app.UseExceptionHandler("/status/500", createScopeForErrors: true);
-        app.UseStatusCodePagesWithReExecute("/status/{0}");
+        // Pages get a friendly status page; API callers and form posts keep the bare status code (a re-executed POST would hit antiforgery).
+        app.UseWhen(http => HttpMethods.IsGet(http.Request.Method) && !http.Request.Path.StartsWithSegments("/api"),
+            branch => branch.UseStatusCodePagesWithReExecute("/status/{0}"));
         app.UseStaticFiles();
         app.UseAuthentication();
         app.UseActorContext();
@@ -50,8 +54,11 @@ public static class PortalApp
         app.UseAuthorization();
         app.UseAntiforgery();
 
+        // For the container's HEALTHCHECK: says only that the portal answers.
+        app.MapGet("/healthz", () => Results.Text("ok")).AllowAnonymous();
         app.MapAccountEndpoints();
         app.MapAccessEndpoints();
+        app.MapBurnerEndpoints();
         app.MapWorklistEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
