@@ -26,7 +26,8 @@ public sealed class GdtNewStudyTests(WorklistFixture fixture) : IClassFixture<Wo
         await fixture.Portal.StartAsync();
 
         var path = Path.Combine(fixture.GdtFolder, "ACCGDT01.gdt");
-        await TestEnvironment.WaitUntilAsync(() => Task.FromResult(File.Exists(path)), Wait, "ACCGDT01.gdt");
+        await TestEnvironment.WaitUntilAsync(() => OutboxHasAsync("ACCGDT01.gdt"), Wait, "ACCGDT01.gdt in the outbox");
+        File.Exists(path).ShouldBeTrue();
         var text = Encoding.Latin1.GetString(await File.ReadAllBytesAsync(path));
         text.ShouldContain("3000GDTP1\r\n");
         text.ShouldContain($"8432{study.Date[6..8]}{study.Date[4..6]}{study.Date[..4]}\r\n");
@@ -56,7 +57,8 @@ public sealed class GdtNewStudyTests(WorklistFixture fixture) : IClassFixture<Wo
         await TestDicom.SendAsync(study, fixture.Local.DicomPort, fixture.Local.Aet);
         var name = GdtService.FallbackId(study.StudyUid) + ".gdt";
         var path = Path.Combine(fixture.GdtFolder, name);
-        await TestEnvironment.WaitUntilAsync(() => Task.FromResult(File.Exists(path)), Wait, name);
+        // The outbox row is written after the file is in place.
+        await TestEnvironment.WaitUntilAsync(() => OutboxHasAsync(name), Wait, name);
 
         using var scope = fixture.Portal.Services.CreateScope();
         var gdt = scope.ServiceProvider.GetRequiredService<GdtService>();
@@ -68,6 +70,12 @@ public sealed class GdtNewStudyTests(WorklistFixture fixture) : IClassFixture<Wo
         File.Exists(path).ShouldBeTrue();
         fixture.GdtFiles().Count(f => Path.GetFileName(f) == name).ShouldBe(1);
         Encoding.Latin1.GetString(await File.ReadAllBytesAsync(path)).ShouldContain($"8428{GdtService.FallbackId(study.StudyUid)}\r\n");
+    }
+
+    private async Task<bool> OutboxHasAsync(string fileName)
+    {
+        using var scope = fixture.Portal.Services.CreateScope();
+        return (await scope.ServiceProvider.GetRequiredService<GdtService>().ListAsync(1000)).Any(f => f.FileName == fileName);
     }
 
     [Fact]

@@ -125,7 +125,8 @@ public sealed class GdtService(
         row.WriteCount++;
         row.WebhookResult = null;
         await db.SaveChangesAsync(ct);
-        await audit.WriteAsync(actor, row.WriteCount > 1 ? "gdt.rewrite" : "gdt.write", fileName, $"study {studyUid}, patient {patientId}", ct: ct);
+        // Not cancelled: a shutdown between the row and its audit entry must not leave a file nobody audited.
+        await audit.WriteAsync(actor, row.WriteCount > 1 ? "gdt.rewrite" : "gdt.write", fileName, $"study {studyUid}, patient {patientId}", ct: CancellationToken.None);
         notifier.Publish(new GdtFileWritten(row.Id, fileName));
         return row;
     }
