@@ -78,4 +78,49 @@ public sealed class WorklistPageTests(BrowserWorklistFixture fixture) : IClassFi
         (await user.GetAsync("gdt")).StatusCode.ShouldBe(System.Net.HttpStatusCode.OK);
         (await user.GetStringAsync("worklist")).ShouldContain("data-test=\"wl-create\"");
     }
+
+    [Fact]
+    public async Task The_outbox_lists_written_files_and_writes_one_again()
+    {
+        var study = TestDicom.Study(TestDicom.Patient("UIGDT1", "Box^Bea"), "US", instances: 1, accession: "ACCBOX1");
+        await TestDicom.SendAsync(study, fixture.Local.DicomPort, fixture.Local.Aet);
+        var page = await fixture.Browser.SignedInPageAsync(fixture.Portal, PortalFixture.StandardUser, PortalFixture.Password);
+        await page.GotoAsync("gdt");
+        await BrowserFixture.WaitForInteractiveAsync(page);
+
+        // Appears live when the study becomes stable.
+        var row = page.Locator("[data-test=gdt-files] tbody tr", new() { Has = page.Locator("[data-file='ACCBOX1.gdt']") });
+        await Assertions.Expect(row).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await Assertions.Expect(row).ToContainTextAsync("UIGDT1");
+        var path = Path.Combine(fixture.GdtFolder, "ACCBOX1.gdt");
+        File.Delete(path);
+
+        await row.Locator("[data-test=gdt-write-again]").ClickAsync();
+        await Assertions.Expect(row).ToContainTextAsync("(2×)");
+        File.Exists(path).ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task An_admin_creates_an_API_key_that_is_shown_once_and_revokes_it()
+    {
+        var page = await fixture.Browser.SignedInPageAsync(fixture.Portal, PortalFixture.AdminUser, PortalFixture.Password);
+        await page.GotoAsync("admin/gdt");
+        await BrowserFixture.WaitForInteractiveAsync(page);
+
+        await page.FillAsync("[data-test=key-client]", "Empfang");
+        await page.ClickAsync("[data-test=key-create]");
+        var key = await page.Locator("[data-test=key-value]").InnerTextAsync();
+        key.ShouldStartWith("wl_");
+        using var ais = fixture.Portal.NewClient();
+        var add = $"worklist/add?key={Uri.EscapeDataString(key)}&id=UIKEY1&lastname=Key&birthdate=01.01.1990&sex=0";
+        (await ais.GetAsync(add)).StatusCode.ShouldBe(System.Net.HttpStatusCode.OK);
+
+        await page.ReloadAsync();
+        await BrowserFixture.WaitForInteractiveAsync(page);
+        (await page.ContentAsync()).ShouldNotContain(key);
+        var keyRow = page.Locator("[data-test=keys] tr", new() { HasText = "Empfang" });
+        await keyRow.Locator("[data-test=key-revoke]").ClickAsync();
+        await Assertions.Expect(keyRow).ToContainTextAsync("revoked");
+        (await ais.GetAsync(add.Replace("UIKEY1", "UIKEY2"))).StatusCode.ShouldBe(System.Net.HttpStatusCode.Unauthorized);
+    }
 }

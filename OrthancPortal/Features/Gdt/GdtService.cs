@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using OrthancPortal.Components.Ui;
 using OrthancPortal.Features.Audit;
 using OrthancPortal.Features.Orthanc;
 using OrthancPortal.Features.Settings;
@@ -129,6 +130,24 @@ public sealed class GdtService(
         await audit.WriteAsync(actor, row.WriteCount > 1 ? "gdt.rewrite" : "gdt.write", fileName, $"study {studyUid}, patient {patientId}", ct: CancellationToken.None);
         notifier.Publish(new GdtFileWritten(row.Id, fileName));
         return row;
+    }
+
+    /// <summary>One page of the outbox for the DataTable: filter by file, patient or accession; sort by time or patient.</summary>
+    public async Task<DataPage<GdtFile>> PageAsync(DataRequest request, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var query = db.Set<GdtFile>().AsNoTracking();
+        if (request.Filters.GetValueOrDefault("file") is { Length: > 0 } file) query = query.Where(f => f.FileName.Contains(file) || f.Accession.Contains(file));
+        if (request.Filters.GetValueOrDefault("patient") is { Length: > 0 } patient) query = query.Where(f => f.PatientId.Contains(patient));
+        query = (request.SortBy, request.SortDescending) switch
+        {
+            ("patient", false) => query.OrderBy(f => f.PatientId).ThenByDescending(f => f.Id),
+            ("patient", true) => query.OrderByDescending(f => f.PatientId).ThenByDescending(f => f.Id),
+            (_, false) => query.OrderBy(f => f.WrittenAt),
+            _ => query.OrderByDescending(f => f.WrittenAt),
+        };
+        var total = await query.CountAsync(ct);
+        return new DataPage<GdtFile>(await query.Skip(request.Skip).Take(request.Take).ToListAsync(ct), total);
     }
 
     public async Task<IReadOnlyList<GdtFile>> ListAsync(int limit, CancellationToken ct = default)

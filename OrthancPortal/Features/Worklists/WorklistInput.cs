@@ -32,7 +32,7 @@ public sealed class WorklistInput
             PatientId = Value("id"),
             LastName = Value("lastname"),
             FirstName = Value("firstname"),
-            Modality = Value("modality") is { Length: > 0 } m ? m : defaults.DefaultModality,
+            Modality = Value("modality") is { Length: > 0 } m ? m.ToUpperInvariant() : defaults.DefaultModality,
             StationAet = Value("scheduledStation") is { Length: > 0 } s ? s : defaults.DefaultStation,
             Procedure = Value("procedure"),
             Physician = Value("physician"),
