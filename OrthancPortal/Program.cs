@@ -3,10 +3,13 @@ using OrthancPortal.Components;
 using OrthancPortal.Features.Access;
 using OrthancPortal.Features.Account;
 using OrthancPortal.Features.Burner;
+using OrthancPortal.Features.Admin;
+using OrthancPortal.Features.Ldap;
 using OrthancPortal.Features.Orthanc;
 using OrthancPortal.Features.Tasks;
 using OrthancPortal.Features.Worklists;
 using OrthancPortal.Infrastructure;
+using OrthancPortal.Infrastructure.Security;
 
 var app = PortalApp.Build(args);
 if (args.Contains("--schema-script"))
@@ -38,6 +41,9 @@ public static class PortalApp
         builder.AddOrthanc();
         builder.AddTasks();
         builder.AddBurner();
+        builder.AddSecurityHardening();
+        builder.AddLdap();
+        builder.AddAdmin();
         builder.AddWorklists();
         configure?.Invoke(builder);
 
@@ -59,6 +65,7 @@ public static class PortalApp
         app.MapAccountEndpoints();
         app.MapAccessEndpoints();
         app.MapBurnerEndpoints();
+        app.MapAdminEndpoints();
         app.MapWorklistEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
