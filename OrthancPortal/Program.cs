@@ -7,6 +7,7 @@ using OrthancPortal.Features.Admin;
 using OrthancPortal.Features.Ldap;
 using OrthancPortal.Features.Orthanc;
 using OrthancPortal.Features.Tasks;
+using OrthancPortal.Features.Worklists;
 using OrthancPortal.Infrastructure;
 using OrthancPortal.Infrastructure.Security;
 
@@ -43,6 +44,7 @@ public static class PortalApp
         builder.AddSecurityHardening();
         builder.AddLdap();
         builder.AddAdmin();
+        builder.AddWorklists();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -63,6 +65,7 @@ public static class PortalApp
         app.MapAccessEndpoints();
         app.MapBurnerEndpoints();
         app.MapAdminEndpoints();
+        app.MapWorklistEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
