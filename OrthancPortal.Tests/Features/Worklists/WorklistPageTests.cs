@@ -65,16 +65,18 @@ public sealed class WorklistPageTests(BrowserWorklistFixture fixture) : IClassFi
     [Fact]
     public async Task A_viewer_without_the_Worklists_permission_is_refused()
     {
-        // Refused on the server: no page content. (The status is 403, or whatever the status-code page turns it into.)
+        // Refused on the server with 403 and the no-permission page instead of the page.
         using var viewer = await fixture.SignInAsync(PortalFixture.ViewerUser);
         foreach (var path in new[] { "worklist", "gdt" })
         {
             var response = await viewer.GetAsync(path);
-            response.IsSuccessStatusCode.ShouldBeFalse(path);
-            (await response.Content.ReadAsStringAsync()).ShouldNotContain("data-test=\"wl-create\"");
+            response.StatusCode.ShouldBe(System.Net.HttpStatusCode.Forbidden, path);
+            var body = await response.Content.ReadAsStringAsync();
+            body.ShouldNotContain("data-test=\"wl-create\"");
+            body.ShouldContain("data-test=\"access-denied\"");
         }
         using var user = await fixture.SignInAsync(PortalFixture.StandardUser);
-        (await user.GetAsync("admin/gdt")).IsSuccessStatusCode.ShouldBeFalse();
+        (await user.GetAsync("admin/gdt")).StatusCode.ShouldBe(System.Net.HttpStatusCode.Forbidden);
         (await user.GetAsync("gdt")).StatusCode.ShouldBe(System.Net.HttpStatusCode.OK);
         (await user.GetStringAsync("worklist")).ShouldContain("data-test=\"wl-create\"");
     }
