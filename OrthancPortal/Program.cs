@@ -2,6 +2,9 @@ using Microsoft.EntityFrameworkCore;
 using OrthancPortal.Components;
 using OrthancPortal.Features.Access;
 using OrthancPortal.Features.Account;
+using OrthancPortal.Features.Anonymization;
+using OrthancPortal.Features.Baskets;
+using OrthancPortal.Features.Export;
 using OrthancPortal.Features.Orthanc;
 using OrthancPortal.Features.Tasks;
 using OrthancPortal.Infrastructure;
@@ -35,6 +38,9 @@ public static class PortalApp
         builder.AddAccount();
         builder.AddOrthanc();
         builder.AddTasks();
+        builder.AddBaskets();
+        builder.AddAnonymization();
+        builder.AddExport();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -50,6 +56,9 @@ public static class PortalApp
 
         app.MapAccountEndpoints();
         app.MapAccessEndpoints();
+        app.MapBasketEndpoints();
+        app.MapAnonymizationEndpoints();
+        app.MapExportEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
