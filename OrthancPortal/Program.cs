@@ -54,6 +54,8 @@ public static class PortalApp
         app.UseAuthorization();
         app.UseAntiforgery();
 
+        // For the container's HEALTHCHECK: says only that the portal answers.
+        app.MapGet("/healthz", () => Results.Text("ok")).AllowAnonymous();
         app.MapAccountEndpoints();
         app.MapAccessEndpoints();
         app.MapBasketEndpoints();
