@@ -93,6 +93,7 @@ public sealed class WebDavTestServer : ExportTestServer
             LoadModule authz_core_module {mods}/mod_authz_core.so
             LoadModule authz_user_module {mods}/mod_authz_user.so
             LoadModule auth_basic_module {mods}/mod_auth_basic.so
+            LoadModule alias_module {mods}/mod_alias.so
             LoadModule dav_module {mods}/mod_dav.so
             LoadModule dav_fs_module {mods}/mod_dav_fs.so
             DavLockDB "{lockDir}/DavLock"
@@ -128,8 +129,8 @@ public sealed class SftpTestServer : ExportTestServer
         Directory.CreateDirectory(s.UploadFolder);
         var hostKey = Path.Combine(s.Folder, "host_key");
         var clientKey = Path.Combine(s.Folder, "client_key");
-        await TestEnvironment.RunAsync("ssh-keygen", ["-q", "-t", "rsa", "-b", "2048", "-m", "PEM", "-N", "", "-f", hostKey]);
-        await TestEnvironment.RunAsync("ssh-keygen", ["-q", "-t", "rsa", "-b", "2048", "-m", "PEM", "-N", "", "-f", clientKey]);
+        await TestEnvironment.RunAsync("ssh-keygen", ["-q", "-t", "ecdsa", "-b", "256", "-m", "PEM", "-N", "", "-f", hostKey]);
+        await TestEnvironment.RunAsync("ssh-keygen", ["-q", "-t", "ecdsa", "-b", "256", "-m", "PEM", "-N", "", "-f", clientKey]);
         File.Copy(clientKey + ".pub", Path.Combine(s.Folder, "authorized_keys"));
         s.PrivateKey = await File.ReadAllTextAsync(clientKey);
         // curl's --hostpubsha256 takes the base64 SHA-256 of the raw host key blob (as ssh-keygen -l shows it, without padding).

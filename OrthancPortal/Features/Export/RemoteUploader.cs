@@ -44,14 +44,16 @@ public sealed partial class RemoteUploader(ILogger<RemoteUploader> logger)
                 case DestinationKind.WebDav:
                     using (var http = NewHttpClient(target))
                     {
-                        using var request = new HttpRequestMessage(new HttpMethod("PROPFIND"), FolderUri(target.Destination.Url));
+                        // Creating the folder is part of what an upload does, so the test does it too.
+                        var folderUri = FolderUri(target.Destination.Url);
+                        await EnsureCollectionsAsync(http, folderUri, ct);
+                        using var request = new HttpRequestMessage(new HttpMethod("PROPFIND"), folderUri);
                         request.Headers.Add("Depth", "0");
                         using var response = await http.SendAsync(request, ct);
                         return response.IsSuccessStatusCode ? null : DescribeHttp(response.StatusCode, "reading the folder");
                     }
                 default:
-                    var (code, error) = await RunCurlAsync(target, ["--list-only", FolderUri(target.Destination.Url).ToString()], null, ct);
-                    return code == 0 ? null : DescribeCurl(code, error);
+                    return await CurlProbeAsync(target, ct);
             }
         }
         catch (TaskFailedException ex) { return ex.Message; }
@@ -59,6 +61,26 @@ public sealed partial class RemoteUploader(ILogger<RemoteUploader> logger)
         catch (TaskCanceledException) when (!ct.IsCancellationRequested) { return $"{target.Destination.Url} did not answer within {ConnectTimeout.TotalSeconds:0} s."; }
         catch (IOException ex) { return ex.Message; }
         catch (UnauthorizedAccessException ex) { return $"No permission to write: {ex.Message}"; }
+    }
+
+    /// <summary>Writes a small probe file (creating the folder as an upload would) and deletes it again: proves login, path and write access.</summary>
+    private async Task<string?> CurlProbeAsync(DestinationCredentials target, CancellationToken ct)
+    {
+        var probeName = $".orthanc-portal-test-{Guid.NewGuid():N}";
+        var probe = Path.Combine(Path.GetTempPath(), probeName);
+        await File.WriteAllTextAsync(probe, "OrthancPortal destination test", ct);
+        try
+        {
+            var folder = FolderUri(target.Destination.Url);
+            // After the upload, delete the probe: SFTP wants the absolute path, FTP a name in the current folder.
+            var delete = target.Destination.Kind == DestinationKind.Sftp ? $"rm {Uri.UnescapeDataString(folder.AbsolutePath)}{probeName}" : $"DELE {probeName}";
+            var (code, error) = await RunCurlAsync(target, ["--ftp-create-dirs", "-T", probe, "-Q", "-" + delete, new Uri(folder, probeName).ToString()], null, ct);
+            return code == 0 ? null : DescribeCurl(code, error);
+        }
+        finally
+        {
+            File.Delete(probe);
+        }
     }
 
     // ----- WebDAV -----
