@@ -47,6 +47,12 @@ public static class PortalApp
         app.UseForwardedHeaders();
         if (!app.Environment.IsDevelopment()) app.UseExceptionHandler("/status/500", createScopeForErrors: true);
         app.UseStatusCodePagesWithReExecute("/status/{0}");
+        // /api callers get the bare status code: re-executing a POST's 403 into the status page ran it through antiforgery and made it a 400.
+        app.Use((c, next) =>
+        {
+            if (c.Request.Path.StartsWithSegments("/api") && c.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodePagesFeature>() is { } pages) pages.Enabled = false;
+            return next(c);
+        });
         app.UseStaticFiles();
         app.UseAuthentication();
         app.UseActorContext();
