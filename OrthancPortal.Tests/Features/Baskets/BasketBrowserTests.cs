@@ -56,3 +56,30 @@ public sealed class BasketBrowserTests(BrowserPortalFixture fixture) : IClassFix
         names.ShouldNotContain(n => n.Contains("Berta") || n.Contains("Bruno"));
     }
 }
+
+public sealed class DeleteBasketBrowserTests(BrowserPortalFixture fixture) : IClassFixture<BrowserPortalFixture>
+{
+    [Fact]
+    public async Task The_Delete_basket_asks_for_confirmation_then_deletes_in_a_task()
+    {
+        var study = TestDicom.Study(TestDicom.Patient("WEB-DEL", "Remove^Rita"), "CT", instances: 1);
+        await TestDicom.SendAsync(study, fixture.Local.DicomPort, fixture.Local.Aet);
+        var found = JsonNode.Parse(await (await fixture.Local.Http.PostAsync("tools/lookup", new StringContent(study.StudyUid))).Content.ReadAsStringAsync())!.AsArray();
+        var id = found.Single(n => n!["Type"]!.GetValue<string>() == "Study")!["ID"]!.GetValue<string>();
+
+        var page = await fixture.Browser.SignedInPageAsync(fixture.Portal, PortalFixture.StandardUser, PortalFixture.Password);
+        (await page.Context.APIRequest.PostAsync("api/baskets/Delete", new APIRequestContextOptions
+        {
+            DataObject = new { Items = new[] { new { Level = "Study", OrthancId = id } } },
+        })).Status.ShouldBe(200);
+        await page.GotoAsync("baskets/delete");
+        await BrowserFixture.WaitForInteractiveAsync(page);
+        await Assertions.Expect(page.Locator("[data-test=basket-item]")).ToContainTextAsync("Remove^Rita");
+        await page.ClickAsync("[data-test=delete-run]");
+        await Assertions.Expect(page.Locator("[data-test=confirm-dialog]")).ToBeVisibleAsync();
+        await page.ClickAsync("[data-test=confirm-yes]");
+        await Assertions.Expect(page.Locator("[data-test=delete-done]")).ToBeVisibleAsync();
+        (await fixture.Local.Http.GetAsync($"studies/{id}")).StatusCode.ShouldBe(System.Net.HttpStatusCode.NotFound);
+        await Assertions.Expect(page.Locator("[data-test=basket-count-delete] .badge")).ToHaveTextAsync("0");
+    }
+}
