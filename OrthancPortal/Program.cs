@@ -5,9 +5,13 @@ using OrthancPortal.Features.Account;
 using OrthancPortal.Features.Anonymization;
 using OrthancPortal.Features.Baskets;
 using OrthancPortal.Features.Export;
+using OrthancPortal.Features.Burner;
+using OrthancPortal.Features.Admin;
+using OrthancPortal.Features.Ldap;
 using OrthancPortal.Features.Orthanc;
 using OrthancPortal.Features.Tasks;
 using OrthancPortal.Infrastructure;
+using OrthancPortal.Infrastructure.Security;
 
 var app = PortalApp.Build(args);
 if (args.Contains("--schema-script"))
@@ -41,18 +45,18 @@ public static class PortalApp
         builder.AddBaskets();
         builder.AddAnonymization();
         builder.AddExport();
+        builder.AddBurner();
+        builder.AddSecurityHardening();
+        builder.AddLdap();
+        builder.AddAdmin();
         configure?.Invoke(builder);
 
         var app = builder.Build();
         app.UseForwardedHeaders();
         if (!app.Environment.IsDevelopment()) app.UseExceptionHandler("/status/500", createScopeForErrors: true);
-        app.UseStatusCodePagesWithReExecute("/status/{0}");
-        // /api callers get the bare status code: re-executing a POST's 403 into the status page ran it through antiforgery and made it a 400.
-        app.Use((c, next) =>
-        {
-            if (c.Request.Path.StartsWithSegments("/api") && c.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodePagesFeature>() is { } pages) pages.Enabled = false;
-            return next(c);
-        });
+        // Pages get a friendly status page; API callers and form posts keep the bare status code (a re-executed POST would hit antiforgery).
+        app.UseWhen(http => HttpMethods.IsGet(http.Request.Method) && !http.Request.Path.StartsWithSegments("/api"),
+            branch => branch.UseStatusCodePagesWithReExecute("/status/{0}"));
         app.UseStaticFiles();
         app.UseAuthentication();
         app.UseActorContext();
@@ -67,6 +71,8 @@ public static class PortalApp
         app.MapBasketEndpoints();
         app.MapAnonymizationEndpoints();
         app.MapExportEndpoints();
+        app.MapBurnerEndpoints();
+        app.MapAdminEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
