@@ -22,6 +22,8 @@ public sealed class DestinationBrowserTests(BrowserPortalFixture fixture) : ICla
         await page.FillAsync("[data-test=d-name]", "nowhere");
         await page.FillAsync("[data-test=d-url]", $"ftp://127.0.0.1:{TestEnvironment.FreePort()}/in");
         await page.ClickAsync("[data-test=d-save]");
+        await Assertions.Expect(page.Locator("tr[data-destination=nowhere]")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("[data-test=d-name]")).ToHaveValueAsync("");
         await page.FillAsync("[data-test=d-name]", "clinic-ftp");
         await page.SelectOptionAsync("[data-test=d-kind]", "Ftp");
         await page.FillAsync("[data-test=d-url]", ftp.Url + "portal");
@@ -29,8 +31,9 @@ public sealed class DestinationBrowserTests(BrowserPortalFixture fixture) : ICla
         await page.FillAsync("[data-test=d-pass]", "portal@example.org");
         await page.ClickAsync("[data-test=d-save]");
 
+        await Assertions.Expect(page.Locator("tr[data-destination]")).ToHaveCountAsync(2);
         await page.ClickAsync("tr[data-destination=nowhere] [data-test=destination-test]");
-        await Assertions.Expect(page.Locator("[data-test=destination-test-result]").First).ToContainTextAsync("Could not connect");
+        await Assertions.Expect(page.Locator("[data-test=destination-test-result]", new() { HasTextString = "Could not connect" })).ToBeVisibleAsync();
         await page.ClickAsync("tr[data-destination=clinic-ftp] [data-test=destination-test]");
         await Assertions.Expect(page.Locator("[data-test=destination-test-result]", new() { HasTextString = "all work" })).ToBeVisibleAsync();
         Directory.Exists(Path.Combine(ftp.UploadFolder, "portal")).ShouldBeTrue("the test creates the folder as an upload would");
