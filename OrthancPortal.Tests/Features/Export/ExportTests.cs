@@ -77,6 +77,36 @@ public sealed class ExportTests(PortalFixture fixture) : IClassFixture<PortalFix
     }
 
     [Fact]
+    public async Task A_retry_resumes_a_partial_upload_on_SFTP_and_FTP_and_the_file_arrives_whole()
+    {
+        await using var sftp = await SftpTestServer.StartAsync();
+        await using var ftp = await FtpTestServer.StartAsync();
+        using var scope = fixture.Portal.Services.CreateScope();
+        var store = scope.ServiceProvider.GetRequiredService<DestinationStore>();
+        var uploader = scope.ServiceProvider.GetRequiredService<RemoteUploader>();
+        var file = Path.Combine(TestEnvironment.NewTempFolder("payload"), "payload.zip");
+        var bytes = new byte[2 * 1024 * 1024 + 77];
+        Random.Shared.NextBytes(bytes);
+        await File.WriteAllBytesAsync(file, bytes);
+
+        foreach (var (input, landing) in new (DestinationInput, string)[]
+        {
+            (new("sftp-resume", DestinationKind.Sftp, sftp.Url.ToString(), sftp.User, null, sftp.PrivateKey, sftp.HostKeySha256, false), sftp.UploadFolder),
+            (new("ftp-resume", DestinationKind.Ftp, ftp.Url.ToString(), "anonymous", "x", null, null, false), ftp.UploadFolder),
+        })
+        {
+            // What a broken first attempt left behind: the first 700 KB.
+            var arrived = Path.Combine(landing, "resumed.zip");
+            await File.WriteAllBytesAsync(arrived, bytes[..(700 * 1024)]);
+            if (input.Kind == DestinationKind.Ftp) await TestEnvironment.RunAsync("chown", ["ftp:ftp", arrived]);
+            var creds = await store.GetAsync((await store.SaveAsync(null, input, Tester)).Id);
+            await uploader.UploadAsync(creds, file, "resumed.zip", _ => Task.CompletedTask, CancellationToken.None, resume: true);
+            new FileInfo(arrived).Length.ShouldBe(bytes.Length, input.Kind.ToString());
+            ExportTestServer.Sha256(arrived).ShouldBe(ExportTestServer.Sha256(file), input.Kind.ToString());
+        }
+    }
+
+    [Fact]
     public async Task An_export_task_sends_a_study_archive_to_SFTP_with_byte_progress_and_a_bad_destination_fails_with_its_reason()
     {
         await using var sftp = await SftpTestServer.StartAsync();

@@ -28,7 +28,9 @@ public sealed class ExportService(OrthancClient orthanc, DestinationStore destin
     public delegate Task ExportProgress(double fraction, string text);
 
     /// <summary>Sends the resources (Orthanc ids of patients, studies or series) to the target. Throws <see cref="TaskFailedException"/> with the reason.</summary>
-    public async Task SendAsync(IReadOnlyList<string> orthancIds, ExportTarget target, Actor actor, ExportProgress? progress = null, CancellationToken ct = default, string? archiveName = null)
+    /// <param name="workKey">Names the archive kept between attempts (a task passes its id): a retry then reuses the same bytes and resumes the upload.</param>
+    public async Task SendAsync(IReadOnlyList<string> orthancIds, ExportTarget target, Actor actor, ExportProgress? progress = null, CancellationToken ct = default,
+        string? archiveName = null, string? workKey = null)
     {
         foreach (var id in orthancIds) OrthancClient.Id(id);
         progress ??= (_, _) => Task.CompletedTask;
@@ -46,7 +48,7 @@ public sealed class ExportService(OrthancClient orthanc, DestinationStore destin
             default:
                 var creds = await destinations.GetAsync(target.DestinationId ?? throw new ArgumentException("No destination given.", nameof(target)), ct);
                 where = $"{creds.Destination.Kind} {creds.Destination.Name}";
-                await SendArchiveAsync(orthancIds, target, creds, archiveName, progress, ct);
+                await SendArchiveAsync(orthancIds, target, creds, archiveName, workKey, progress, ct);
                 break;
         }
         await audit.WriteAsync(actor, "export", where, $"{orthancIds.Count} resources: {string.Join(", ", orthancIds)}", ct: ct);
@@ -64,36 +66,54 @@ public sealed class ExportService(OrthancClient orthanc, DestinationStore destin
         }
     }
 
-    /// <summary>Builds the archive into a temp file (streamed), then uploads it; a retry reuses a complete temp file and resumes.</summary>
-    private async Task SendArchiveAsync(IReadOnlyList<string> ids, ExportTarget target, DestinationCredentials creds, string? archiveName, ExportProgress progress, CancellationToken ct)
+    /// <summary>
+    /// Builds the archive into a temp file (streamed), then uploads it. With a work key, a complete archive from a failed
+    /// attempt is reused and its upload resumed; a rebuilt archive may differ byte for byte, so only then is resuming safe.
+    /// </summary>
+    private async Task SendArchiveAsync(IReadOnlyList<string> ids, ExportTarget target, DestinationCredentials creds, string? archiveName, string? workKey,
+        ExportProgress progress, CancellationToken ct)
     {
         var name = SafeFileName(archiveName ?? $"export-{clock.GetUtcNow().UtcDateTime:yyyyMMdd-HHmmss}") + ".zip";
-        var temp = Path.Combine(portal.Value.SubFolder("export-temp"), $"{Guid.NewGuid():N}.zip");
+        var temp = Path.Combine(portal.Value.SubFolder("export-temp"), $"{(workKey is null ? Guid.NewGuid().ToString("N") : SafeFileName(workKey))}.zip");
+        var complete = temp + ".complete";
+        var resume = workKey is not null && File.Exists(complete) && File.Exists(temp);
+        var succeeded = false;
         try
         {
-            long received = 0;
             var lastReport = DateTime.MinValue;
-            await using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 81920, useAsync: true))
-            using (var response = await OpenArchiveAsync(ids, target.Format, target.Transcode, ct))
-            await using (var body = await response.Content.ReadAsStreamAsync(ct))
+            if (!resume)
             {
-                var buffer = new byte[81920];
-                int read;
-                while ((read = await body.ReadAsync(buffer, ct)) > 0)
+                File.Delete(complete);
+                long received = 0;
+                await using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 81920, useAsync: true))
+                using (var response = await OpenArchiveAsync(ids, target.Format, target.Transcode, ct))
+                await using (var body = await response.Content.ReadAsStreamAsync(ct))
                 {
-                    await file.WriteAsync(buffer.AsMemory(0, read), ct);
-                    received += read;
-                    if (Throttle(ref lastReport)) await progress(0, $"building archive: {Bytes(received)}");
+                    var buffer = new byte[81920];
+                    int read;
+                    while ((read = await body.ReadAsync(buffer, ct)) > 0)
+                    {
+                        await file.WriteAsync(buffer.AsMemory(0, read), ct);
+                        received += read;
+                        if (Throttle(ref lastReport)) await progress(0, $"building archive: {Bytes(received)}");
+                    }
                 }
+                await File.WriteAllTextAsync(complete, name, ct);
             }
             var size = new FileInfo(temp).Length;
             lastReport = DateTime.MinValue;
             await uploader.UploadAsync(creds, temp, name, sent =>
-                Throttle(ref lastReport) || sent == size ? progress(size == 0 ? 1 : (double)sent / size, $"{Bytes(sent)} of {Bytes(size)} sent") : Task.CompletedTask, ct);
+                Throttle(ref lastReport) || sent == size ? progress(size == 0 ? 1 : (double)sent / size, $"{Bytes(sent)} of {Bytes(size)} sent") : Task.CompletedTask, ct, resume);
+            succeeded = true;
         }
         finally
         {
-            File.Delete(temp);
+            // Keep a task's finished archive for its retry; everything else goes.
+            if (succeeded || workKey is null || !File.Exists(complete))
+            {
+                File.Delete(temp);
+                File.Delete(complete);
+            }
         }
     }
 

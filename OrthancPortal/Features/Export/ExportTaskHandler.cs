@@ -24,7 +24,8 @@ public sealed class ExportTaskHandler(ExportService exporter, OrthancClient orth
             if (await ExistsAsync(id, ct)) present.Add(id); else missing.Add(id);
         }
         if (present.Count == 0) throw new TaskFailedException("Nothing to send: every resource was deleted from Orthanc after it was put in the basket.");
-        await exporter.SendAsync(present, payload.Target, run.Owner, (f, text) => run.Progress.ReportAsync(f, text), ct, payload.ArchiveName);
+        await exporter.SendAsync(present, payload.Target, run.Owner, (f, text) => run.Progress.ReportAsync(f, text), ct,
+            payload.ArchiveName ?? $"export-{run.TaskId}", workKey: $"task-{run.TaskId}");
         return missing.Count == 0 ? $"{present.Count} sent" : $"{present.Count} sent; {missing.Count} skipped because Orthanc no longer has them: {string.Join(", ", missing)}";
     }
 

@@ -17,13 +17,14 @@ public sealed partial class RemoteUploader(ILogger<RemoteUploader> logger)
 {
     public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(15);
 
-    public async Task UploadAsync(DestinationCredentials target, string localFile, string remoteName, Func<long, Task> bytesSent, CancellationToken ct)
+    /// <param name="resume">Continue a partial upload of this same file (SFTP/FTP); otherwise the remote file is replaced.</param>
+    public async Task UploadAsync(DestinationCredentials target, string localFile, string remoteName, Func<long, Task> bytesSent, CancellationToken ct, bool resume = false)
     {
         switch (target.Destination.Kind)
         {
             case DestinationKind.WebDav: await WebDavPutAsync(target, localFile, remoteName, bytesSent, ct); break;
             case DestinationKind.Folder: await FolderCopyAsync(target, localFile, remoteName, bytesSent, ct); break;
-            default: await CurlUploadAsync(target, localFile, remoteName, bytesSent, ct); break;
+            default: await CurlUploadAsync(target, localFile, remoteName, bytesSent, resume, ct); break;
         }
     }
 
@@ -158,12 +159,13 @@ public sealed partial class RemoteUploader(ILogger<RemoteUploader> logger)
 
     // ----- SFTP / FTP / FTPS through curl -----
 
-    private async Task CurlUploadAsync(DestinationCredentials target, string localFile, string remoteName, Func<long, Task> bytesSent, CancellationToken ct)
+    private async Task CurlUploadAsync(DestinationCredentials target, string localFile, string remoteName, Func<long, Task> bytesSent, bool resume, CancellationToken ct)
     {
         var size = new FileInfo(localFile).Length;
         var url = new Uri(FolderUri(target.Destination.Url), Uri.EscapeDataString(remoteName)).ToString();
-        // -C - continues a partial upload from a previous attempt (both SFTP and FTP support it).
-        var (code, error) = await RunCurlAsync(target, ["--ftp-create-dirs", "-C", "-", "-T", localFile, url], line =>
+        // -C - continues a partial upload of the same file from a previous attempt (SFTP and FTP both support it).
+        string[] args = resume ? ["--ftp-create-dirs", "-C", "-", "-T", localFile, url] : ["--ftp-create-dirs", "-T", localFile, url];
+        var (code, error) = await RunCurlAsync(target, args, line =>
         {
             var m = ProgressLine().Match(line);
             return m.Success ? bytesSent((long)(size * int.Parse(m.Groups["up"].Value) / 100.0)) : Task.CompletedTask;
