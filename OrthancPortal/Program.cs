@@ -10,6 +10,7 @@ using OrthancPortal.Features.Admin;
 using OrthancPortal.Features.Ldap;
 using OrthancPortal.Features.Orthanc;
 using OrthancPortal.Features.Tasks;
+using OrthancPortal.Features.Worklists;
 using OrthancPortal.Infrastructure;
 using OrthancPortal.Infrastructure.Security;
 
@@ -49,23 +50,14 @@ public static class PortalApp
         builder.AddSecurityHardening();
         builder.AddLdap();
         builder.AddAdmin();
+        builder.AddWorklists();
         configure?.Invoke(builder);
 
         var app = builder.Build();
         app.UseForwardedHeaders();
         if (!app.Environment.IsDevelopment()) app.UseExceptionHandler("/status/500", createScopeForErrors: true);
-        // Pages get a friendly status page; API callers and form posts keep the bare status code (a re-executed POST would hit
-        // antiforgery and turn a 403 into a 400). Switched off per request: a UseWhen branch cannot re-execute (pages got 404).
         app.UseStatusCodePagesWithReExecute("/status/{0}");
-        app.Use((http, next) =>
-        {
-            if ((!HttpMethods.IsGet(http.Request.Method) || http.Request.Path.StartsWithSegments("/api"))
-                && http.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodePagesFeature>() is { } pages)
-            {
-                pages.Enabled = false;
-            }
-            return next(http);
-        });
+        app.UseStatusPagesForBrowsersOnly();
         app.UseStaticFiles();
         app.UseAuthentication();
         app.UseActorContext();
@@ -82,6 +74,7 @@ public static class PortalApp
         app.MapExportEndpoints();
         app.MapBurnerEndpoints();
         app.MapAdminEndpoints();
+        app.MapWorklistEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
