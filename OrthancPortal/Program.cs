@@ -2,6 +2,9 @@ using Microsoft.EntityFrameworkCore;
 using OrthancPortal.Components;
 using OrthancPortal.Features.Access;
 using OrthancPortal.Features.Account;
+using OrthancPortal.Features.Anonymization;
+using OrthancPortal.Features.Baskets;
+using OrthancPortal.Features.Export;
 using OrthancPortal.Features.Automation;
 using OrthancPortal.Features.Orthanc;
 using OrthancPortal.Features.Tasks;
@@ -36,6 +39,9 @@ public static class PortalApp
         builder.AddAccount();
         builder.AddOrthanc();
         builder.AddTasks();
+        builder.AddBaskets();
+        builder.AddAnonymization();
+        builder.AddExport();
         builder.AddAutomation();
         configure?.Invoke(builder);
 
@@ -54,6 +60,9 @@ public static class PortalApp
         app.MapGet("/healthz", () => Results.Text("ok")).AllowAnonymous();
         app.MapAccountEndpoints();
         app.MapAccessEndpoints();
+        app.MapBasketEndpoints();
+        app.MapAnonymizationEndpoints();
+        app.MapExportEndpoints();
         app.MapAutomationEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;

@@ -174,3 +174,44 @@ public sealed class AutomationRunTests(AutomationFixture fixture) : IClassFixtur
         parsed.Actions.Single().Kind.ShouldBe(ActionKind.Download);
     }
 }
+
+public sealed class AutomationAnonymizeTests(AutomationFixture fixture) : IClassFixture<AutomationFixture>
+{
+    [Fact]
+    public async Task Anonymize_then_zip_writes_a_zip_whose_instances_carry_no_original_patient_name()
+    {
+        await fixture.CreateRuleAsync(AutomationFixture.Rule("anon-zip", "ANONZIP",
+            new RuleInput.ActionInput { Kind = ActionKind.Anonymize, ProfileId = OrthancPortal.Features.Anonymization.BuiltInProfiles.DefaultId, DeleteAnonymizedCopy = true },
+            new RuleInput.ActionInput { Kind = ActionKind.Zip }));
+        var study = TestDicom.Study(TestDicom.Patient("ANONZIP1", "Geheim^Gisela"), "CT", instances: 3);
+        await TestDicom.SendAsync(study, fixture.Local.DicomPort, fixture.Local.Aet);
+
+        var run = (await fixture.WaitForRunsAsync("anon-zip", seconds: 60)).ShouldHaveSingleItem();
+        run.Outcome.ShouldBe(ExecutionOutcome.Succeeded, run.Error);
+        var zipPath = run.OutputPath!.Split('\n').Single(p => p.EndsWith(".zip"));
+        Path.GetDirectoryName(zipPath).ShouldBe(Path.Combine(fixture.OutputFolder, "anon-zip"));
+        Path.GetFileName(zipPath).ShouldNotContain("ANONZIP1");
+        Path.GetFileName(zipPath).ShouldNotContain("Geheim");
+
+        using var zip = System.IO.Compression.ZipFile.OpenRead(zipPath);
+        var dicoms = zip.Entries.Where(e => e.Length > 0).ToList();
+        dicoms.Count.ShouldBe(3);
+        foreach (var entry in dicoms)
+        {
+            using var stream = entry.Open();
+            using var buffer = new MemoryStream();
+            await stream.CopyToAsync(buffer);
+            var text = System.Text.Encoding.Latin1.GetString(buffer.ToArray());
+            text.ShouldContain("DICM");
+            text.ShouldNotContain("Geheim");
+            text.ShouldNotContain("ANONZIP1");
+            entry.FullName.ShouldNotContain("Geheim");
+        }
+
+        // The copy is deleted as the rule says, and its own stable event never triggered the rule again.
+        run.ProducedStudyId.ShouldNotBeNull();
+        (await fixture.Local.Http.GetAsync($"studies/{run.ProducedStudyId}")).StatusCode.ShouldBe(System.Net.HttpStatusCode.NotFound);
+        await Task.Delay(3000);
+        (await fixture.RunsAsync("anon-zip")).Count.ShouldBe(1);
+    }
+}

@@ -18,7 +18,6 @@ namespace OrthancPortal.Features.Automation;
 /// </summary>
 public sealed class AutomationRunner(
     IDbContextFactory<PortalDbContext> dbFactory,
-    RuleContextLoader loader,
     OrthancClient orthanc,
     StudyFolderWriter folders,
     StudyZipWriter zips,
@@ -132,7 +131,7 @@ public sealed class AutomationRunner(
     {
         if (execution.ProducedStudyId is { } previous && await ExistsAsync(previous, ct))
         {
-            return await loader.LoadAsync(ResourceLevel.Study, previous, ct);
+            return await anonymizer.LoadCopyAsync(target.Level, previous, ct);
         }
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(TimeSpan.FromMinutes(s.JobTimeoutMinutes));
@@ -151,7 +150,7 @@ public sealed class AutomationRunner(
             db.Update(execution);
             await db.SaveChangesAsync(ct);
         }
-        return await loader.LoadAsync(ResourceLevel.Study, copyStudyId, ct);
+        return await anonymizer.LoadCopyAsync(target.Level, copyStudyId, ct);
     }
 
     private async Task<bool> ExistsAsync(string studyId, CancellationToken ct)
@@ -197,7 +196,7 @@ public sealed class AutomationRunner(
 
     private static string Reason(Exception ex) => ex switch
     {
-        AutomationRunException or OrthancException => ex.Message,
+        AutomationRunException or OrthancException or InvalidOperationException => ex.Message,
         UnauthorizedAccessException => $"The output folder is not writable: {ex.Message}",
         IOException => $"Writing the output failed: {ex.Message}",
         _ => $"{ex.GetType().Name}: {ex.Message}",

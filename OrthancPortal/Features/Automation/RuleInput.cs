@@ -66,6 +66,7 @@ public sealed class RuleInput
                 .WithMessage("A rule name uses letters, digits, spaces, '_', '.' or '-' (it names the rule's output folder).");
             RuleFor(x => x.Comment).MaximumLength(1000);
             RuleFor(x => x.Actions).NotEmpty().WithMessage("A rule needs at least one action.");
+            RuleFor(x => x.Actions).Must(a => a.Count(x => x.Kind == ActionKind.Anonymize) <= 1).WithMessage("A rule anonymizes at most once.");
             RuleForEach(x => x.Conditions).ChildRules(c =>
             {
                 c.RuleFor(x => x.TagName).NotEmpty().Matches("^[A-Za-z][A-Za-z0-9]*$").WithMessage("A tag is named by its DICOM keyword, e.g. StudyDescription.");
