@@ -1,0 +1,44 @@
+using Microsoft.Playwright;
+using OrthancPortal.Tests.Harness;
+
+namespace OrthancPortal.Tests.Features.Automation;
+
+public sealed class AutomationBrowserTests(AutomationBrowserFixture fixture) : IClassFixture<AutomationBrowserFixture>
+{
+    [Fact]
+    public async Task A_user_creates_a_rule_and_sees_its_run_appear_in_the_log_without_a_reload()
+    {
+        var page = await fixture.Browser.SignedInPageAsync(fixture.Portal, PortalFixture.StandardUser, PortalFixture.Password);
+        await page.ClickAsync("[data-test=nav] a[href='automation']");
+        await BrowserFixture.WaitForInteractiveAsync(page);
+        await Assertions.Expect(page.Locator("[data-test=no-runs]")).ToBeVisibleAsync();
+
+        await page.ClickAsync("[data-test=new-rule]");
+        await page.FillAsync("#rule-name", "ui-rule");
+        await page.FillAsync("#rule-comment", "made in the browser");
+        await page.ClickAsync("[data-test=add-condition]");
+        await page.FillAsync("[data-test=condition-tag]", "PatientID");
+        await page.SelectOptionAsync("[data-test=condition-level]", "Patient");
+        await page.FillAsync("[data-test=condition-value]", "uirule");
+        await page.ClickAsync("[data-test=save-rule]");
+        var row = page.Locator("tr[data-rule='ui-rule']");
+        await Assertions.Expect(row).ToContainTextAsync("Patient PatientID contains “uirule”");
+        await Assertions.Expect(row).ToContainTextAsync("1. Download to the output folder");
+
+        // A broken rule file shows up with its reason, live, while the portal rule keeps working.
+        await File.WriteAllTextAsync(Path.Combine(fixture.RulesFolder, "typo.json"), """{ "CheckOn": "Studdy" }""");
+        await Assertions.Expect(page.Locator("[data-test=rule-file-error][data-file='typo.json']")).ToContainTextAsync("CheckOn must be one of Study, Series");
+
+        var study = TestDicom.Study(TestDicom.Patient("UIRULE1", "Browser^Bea"), "CT", instances: 2);
+        await TestDicom.SendAsync(study, fixture.Local.DicomPort, fixture.Local.Aet);
+
+        var run = page.Locator("[data-test=run][data-rule='ui-rule'][data-outcome=Succeeded]");
+        await Assertions.Expect(run).ToBeVisibleAsync(new() { Timeout = 40_000 });
+        await Assertions.Expect(run.Locator("[data-test=run-output]")).ToContainTextAsync(Path.Combine(fixture.OutputFolder, "ui-rule", $"UIRULE1-Browser-EX{study.StudyId}"));
+        Directory.Exists(Path.Combine(fixture.OutputFolder, "ui-rule", $"UIRULE1-Browser-EX{study.StudyId}")).ShouldBeTrue();
+
+        // A viewer has no Automation permission: the page is refused on the server.
+        var viewer = await fixture.Browser.SignedInPageAsync(fixture.Portal, PortalFixture.ViewerUser, PortalFixture.Password);
+        (await viewer.GotoAsync("automation"))!.Status.ShouldBe(403);
+    }
+}
