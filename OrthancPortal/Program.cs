@@ -6,9 +6,13 @@ using OrthancPortal.Features.Anonymization;
 using OrthancPortal.Features.Baskets;
 using OrthancPortal.Features.Export;
 using OrthancPortal.Features.Automation;
+using OrthancPortal.Features.Burner;
+using OrthancPortal.Features.Admin;
+using OrthancPortal.Features.Ldap;
 using OrthancPortal.Features.Orthanc;
 using OrthancPortal.Features.Tasks;
 using OrthancPortal.Infrastructure;
+using OrthancPortal.Infrastructure.Security;
 
 var app = PortalApp.Build(args);
 if (args.Contains("--schema-script"))
@@ -43,12 +47,18 @@ public static class PortalApp
         builder.AddAnonymization();
         builder.AddExport();
         builder.AddAutomation();
+        builder.AddBurner();
+        builder.AddSecurityHardening();
+        builder.AddLdap();
+        builder.AddAdmin();
         configure?.Invoke(builder);
 
         var app = builder.Build();
         app.UseForwardedHeaders();
         if (!app.Environment.IsDevelopment()) app.UseExceptionHandler("/status/500", createScopeForErrors: true);
-        app.UseStatusCodePagesWithReExecute("/status/{0}");
+        // Pages get a friendly status page; API callers and form posts keep the bare status code (a re-executed POST would hit antiforgery).
+        app.UseWhen(http => HttpMethods.IsGet(http.Request.Method) && !http.Request.Path.StartsWithSegments("/api"),
+            branch => branch.UseStatusCodePagesWithReExecute("/status/{0}"));
         app.UseStaticFiles();
         app.UseAuthentication();
         app.UseActorContext();
@@ -64,6 +74,8 @@ public static class PortalApp
         app.MapAnonymizationEndpoints();
         app.MapExportEndpoints();
         app.MapAutomationEndpoints();
+        app.MapBurnerEndpoints();
+        app.MapAdminEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
