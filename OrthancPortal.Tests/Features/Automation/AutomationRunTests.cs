@@ -214,3 +214,38 @@ public sealed class AutomationAnonymizeTests(AutomationFixture fixture) : IClass
         (await fixture.RunsAsync("anon-zip")).Count.ShouldBe(1);
     }
 }
+
+public sealed class AutomationOwnershipTests(AutomationFixture fixture) : IClassFixture<AutomationFixture>
+{
+    [Fact]
+    public async Task Output_is_owned_by_the_configured_uid_and_gid_and_every_run_is_audited()
+    {
+        if (Environment.UserName != "root") throw new InvalidOperationException("This test changes file owners and needs to run as root (as the test machine does).");
+        using (var scope = fixture.Portal.Services.CreateScope())
+        {
+            var settings = scope.ServiceProvider.GetRequiredService<OrthancPortal.Features.Settings.SettingsStore>();
+            var s = await settings.GetAsync<AutomationSettings>();
+            s.OwnerUid = 4321;
+            s.OwnerGid = 4322;
+            await settings.SaveAsync(s);
+        }
+        await fixture.CreateRuleAsync(AutomationFixture.Rule("owned", "OWNED", new RuleInput.ActionInput { Kind = ActionKind.Download }, new RuleInput.ActionInput { Kind = ActionKind.Zip }));
+        await TestDicom.SendAsync(TestDicom.Study(TestDicom.Patient("OWNED1", "Owner^Otto"), "CT", instances: 2), fixture.Local.DicomPort, fixture.Local.Aet);
+
+        var run = (await fixture.WaitForRunsAsync("owned")).ShouldHaveSingleItem();
+        run.Outcome.ShouldBe(ExecutionOutcome.Succeeded, run.Error);
+        var outputs = run.OutputPath!.Split('\n');
+        var all = outputs.Concat(Directory.EnumerateFileSystemEntries(outputs[0], "*", SearchOption.AllDirectories)).ToList();
+        all.Count.ShouldBe(2 + 1 + 2);
+        foreach (var path in all)
+        {
+            var (_, owner) = await TestEnvironment.RunAsync("stat", ["-c", "%u:%g", path]);
+            owner.Trim().ShouldBe("4321:4322", path);
+        }
+
+        using var admin = await fixture.SignInAsync(PortalFixture.AdminUser);
+        var audit = await admin.GetStringAsync("api/admin/audit.csv");
+        audit.ShouldContain("automation.run");
+        audit.ShouldContain($"studies/{run.ResourceId}");
+    }
+}

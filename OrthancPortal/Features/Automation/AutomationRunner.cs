@@ -25,6 +25,7 @@ public sealed class AutomationRunner(
     SettingsStore settings,
     IOptions<PortalOptions> portal,
     LiveNotifier notifier,
+    AuditLog audit,
     TimeProvider clock,
     ILogger<AutomationRunner> logger)
 {
@@ -55,6 +56,10 @@ public sealed class AutomationRunner(
             db.Update(execution);
             await db.SaveChangesAsync(CancellationToken.None);
         }
+        // Patient data left the archive (files, zip, another node): that is audited like a user's export.
+        await audit.WriteAsync(actor, "automation.run", $"{target.Level.Path()}/{target.ResourceId}",
+            $"{rule.Name} ({execution.TriggerKey}): {execution.Outcome}; {execution.Error ?? execution.OutputPath?.Replace('\n', ';') ?? "no output"}",
+            execution.Outcome == ExecutionOutcome.Succeeded, CancellationToken.None);
         notifier.Publish(new AutomationRunLogged(execution.Id, rule.Key, execution.Outcome));
         return execution;
     }
