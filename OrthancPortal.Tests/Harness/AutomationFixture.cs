@@ -44,7 +44,7 @@ public class AutomationFixture : PortalFixture
         IReadOnlyList<AutomationExecution> runs = [];
         await TestEnvironment.WaitUntilAsync(async () =>
         {
-            runs = (await RunsAsync(ruleName)).Where(r => r.Outcome != ExecutionOutcome.Running).ToList();
+            runs = (await RunsAsync(ruleName)).Where(r => r.Outcome is ExecutionOutcome.Succeeded or ExecutionOutcome.Failed).ToList();
             return runs.Count >= count;
         }, TimeSpan.FromSeconds(seconds), $"{count} finished run(s) of {ruleName}");
         return runs;

@@ -150,6 +150,33 @@ public sealed class AutomationRunTests(AutomationFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_run_cut_short_by_a_stop_runs_again_after_the_restart_and_replaces_its_output_instead_of_duplicating_it()
+    {
+        await fixture.CreateRuleAsync(AutomationFixture.Rule("crashy", "CRASHY"));
+        await SendAsync(TestDicom.Study(TestDicom.Patient("CRASHY1", "Crash^Carl"), "CT", instances: 2));
+        var first = (await fixture.WaitForRunsAsync("crashy")).ShouldHaveSingleItem();
+        first.Outcome.ShouldBe(ExecutionOutcome.Succeeded, first.Error);
+
+        // As if the portal died after writing but before recording: the run is still "Running", a half working folder is left.
+        var factory = fixture.Portal.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<OrthancPortal.Infrastructure.Database.PortalDbContext>>();
+        await using (var db = await factory.CreateDbContextAsync())
+        {
+            var row = await db.Set<AutomationExecution>().FindAsync(first.Id);
+            row!.Outcome = ExecutionOutcome.Running;
+            await db.SaveChangesAsync();
+        }
+        Directory.CreateDirectory(first.OutputPath + ".WORKING");
+        await File.WriteAllTextAsync(Path.Combine(first.OutputPath + ".WORKING", "partial.dcm"), "half");
+        await fixture.Portal.RestartAsync();
+
+        await TestEnvironment.WaitUntilAsync(async () => (await fixture.RunsAsync("crashy")).Single().Outcome == ExecutionOutcome.Succeeded,
+            TimeSpan.FromSeconds(30), "the interrupted run finishes after the restart");
+        (await fixture.RunsAsync("crashy")).Single().Id.ShouldBe(first.Id);
+        Directory.GetDirectories(Path.GetDirectoryName(first.OutputPath!)!).ShouldBe([first.OutputPath!]);
+        FileCount(first.OutputPath!).ShouldBe(2);
+    }
+
+    [Fact]
     public async Task A_dry_run_shows_each_condition_and_where_the_output_would_go_without_writing()
     {
         var id = await fixture.CreateRuleAsync(AutomationFixture.Rule("dry", "DRY"));

@@ -29,7 +29,7 @@ public sealed class AutomationRuleRow
     }
 }
 
-public enum ExecutionOutcome { Running, Succeeded, Failed }
+public enum ExecutionOutcome { Queued, Running, Succeeded, Failed }
 
 /// <summary>
 /// One run of one rule on one resource, for one trigger. (RuleKey, ResourceId, TriggerKey) is unique: a trigger is

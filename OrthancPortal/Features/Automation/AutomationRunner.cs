@@ -64,12 +64,43 @@ public sealed class AutomationRunner(
         return execution;
     }
 
+    /// <summary>
+    /// Records a matched rule as queued for <see cref="AutomationWorker"/>; false when this trigger is already recorded
+    /// (a change delivered twice). The record is what makes the work survive a restart.
+    /// </summary>
+    public async Task<bool> QueueAsync(AutomationRule rule, RuleTarget target, string triggerKey, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (await db.Set<AutomationExecution>().AnyAsync(e => e.RuleKey == rule.Key && e.ResourceId == target.ResourceId && e.TriggerKey == triggerKey, ct)) return false;
+        var execution = new AutomationExecution
+        {
+            RuleKey = rule.Key, RuleName = rule.Name, ResourceLevel = target.Level.ToString(), ResourceId = target.ResourceId,
+            ResourceLabel = target.Label, TriggerKey = triggerKey, Outcome = ExecutionOutcome.Queued, StartedAt = clock.GetUtcNow().UtcDateTime,
+        };
+        db.Add(execution);
+        try { await db.SaveChangesAsync(ct); }
+        catch (DbUpdateException) { return false; }
+        notifier.Publish(new AutomationRunLogged(execution.Id, rule.Key, ExecutionOutcome.Queued));
+        return true;
+    }
+
+    /// <summary>Ends a queued run that cannot start (its rule or resource is gone), with the reason.</summary>
+    public async Task AbandonAsync(AutomationExecution execution, string reason, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        db.Attach(execution);
+        execution.Outcome = ExecutionOutcome.Failed;
+        execution.Error = reason;
+        await db.SaveChangesAsync(ct);
+        notifier.Publish(new AutomationRunLogged(execution.Id, execution.RuleKey, ExecutionOutcome.Failed));
+    }
+
     private async Task<AutomationExecution?> BeginAsync(AutomationRule rule, RuleTarget target, string triggerKey, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var existing = await db.Set<AutomationExecution>()
             .FirstOrDefaultAsync(e => e.RuleKey == rule.Key && e.ResourceId == target.ResourceId && e.TriggerKey == triggerKey, ct);
-        if (existing is { Outcome: not ExecutionOutcome.Running }) return null;
+        if (existing is { Outcome: ExecutionOutcome.Succeeded or ExecutionOutcome.Failed }) return null;
         var execution = existing ?? new AutomationExecution
         {
             RuleKey = rule.Key,

@@ -22,6 +22,8 @@ public static class AutomationServiceCollectionExtensions
         s.AddScoped<AutomationRunner>();
         s.AddScoped<AutomationDispatcher>();
         s.AddScoped<AutomationService>();
+        s.AddSingleton<AutomationWorker>();
+        s.AddHostedService(sp => sp.GetRequiredService<AutomationWorker>());
         s.AddScoped<IChangeSubscriber, AutomationSubscriber>();
         s.AddTaskHandler<RunAgainTaskHandler>();
         s.AddNavItem(new NavItem("Automation", "automation", "bi-robot", Permissions.Automation, 600));

@@ -6,11 +6,13 @@ using OrthancPortal.Infrastructure.Database;
 namespace OrthancPortal.Features.Automation;
 
 /// <summary>
-/// Runs the active rules when a study or series becomes stable. Each stable change is its own trigger (keyed by its
-/// sequence number), so a study that gains images after a run and becomes stable again is run again, while a change
-/// delivered twice (a crash before the feed's cursor moved) is not.
+/// Matches the active rules when a study or series becomes stable and queues the runs for <see cref="AutomationWorker"/>.
+/// Only the cheap part happens here, so a big download never holds up the change feed's other subscribers (GDT,
+/// burner, worklists). Each stable change is its own trigger (keyed by its sequence number): a study that gains images
+/// after a run and becomes stable again is run again, while a change delivered twice (a crash before the feed's
+/// cursor moved) is not.
 /// </summary>
-public sealed class AutomationSubscriber(RuleStore rules, AutomationDispatcher dispatcher) : IChangeSubscriber
+public sealed class AutomationSubscriber(RuleStore rules, AutomationDispatcher dispatcher, AutomationRunner runner, AutomationWorker worker) : IChangeSubscriber
 {
     public string Name => "automation";
 
@@ -24,16 +26,20 @@ public sealed class AutomationSubscriber(RuleStore rules, AutomationDispatcher d
         var catalog = await rules.AllAsync(rereadFiles: true, ct);
         var candidates = catalog.Rules.Where(r => r.IsActive && r.CheckOn == checkOn).ToList();
         if (candidates.Count == 0) return;
-        await dispatcher.RunMatchingAsync(candidates, level, change.ID, $"seq:{change.Seq}", Actor.System, ct);
+        if (await dispatcher.MatchAsync(candidates, level, change.ID, ct) is not { } match) return;
+        foreach (var rule in match.Rules) await runner.QueueAsync(rule, match.Target, $"seq:{change.Seq}", ct);
+        if (match.Rules.Count > 0) worker.Signal();
     }
 }
+
+public sealed record RuleMatch(RuleTarget Target, IReadOnlyList<AutomationRule> Rules);
 
 /// <summary>Evaluates rules on one resource and runs those that match, one after the other; a failing rule never stops the next.</summary>
 public sealed class AutomationDispatcher(RuleContextLoader loader, AutomationRunner runner, IDbContextFactory<PortalDbContext> dbFactory,
     ILogger<AutomationDispatcher> logger)
 {
-    public async Task<IReadOnlyList<AutomationExecution>> RunMatchingAsync(IReadOnlyList<AutomationRule> candidates, ResourceLevel level, string resourceId,
-        string triggerKey, Actor actor, CancellationToken ct)
+    /// <returns>The resource and the rules that match it; null when it is gone or is a copy a rule made.</returns>
+    public async Task<RuleMatch?> MatchAsync(IReadOnlyList<AutomationRule> candidates, ResourceLevel level, string resourceId, CancellationToken ct)
     {
         RuleTarget target;
         try
@@ -43,15 +49,20 @@ public sealed class AutomationDispatcher(RuleContextLoader loader, AutomationRun
         catch (OrthancException ex) when (ex.Failure == OrthancFailure.NotFound)
         {
             logger.LogInformation("{Level} {Id} was deleted before automation looked at it", level, resourceId);
-            return [];
+            return null;
         }
-        if (await IsAutomationCopyAsync(target.Study.ID, ct)) return [];
+        if (await IsAutomationCopyAsync(target.Study.ID, ct)) return null;
+        return new RuleMatch(target, candidates.Where(r => RuleMatcher.Evaluate(r, target.Tags).Matches).ToList());
+    }
 
+    public async Task<IReadOnlyList<AutomationExecution>> RunMatchingAsync(IReadOnlyList<AutomationRule> candidates, ResourceLevel level, string resourceId,
+        string triggerKey, Actor actor, CancellationToken ct)
+    {
+        if (await MatchAsync(candidates, level, resourceId, ct) is not { } match) return [];
         var runs = new List<AutomationExecution>();
-        foreach (var rule in candidates)
+        foreach (var rule in match.Rules)
         {
-            if (!RuleMatcher.Evaluate(rule, target.Tags).Matches) continue;
-            var run = await runner.RunAsync(rule, target, triggerKey, actor, ct);
+            var run = await runner.RunAsync(rule, match.Target, triggerKey, actor, ct);
             if (run is not null) runs.Add(run);
         }
         return runs;
