@@ -37,6 +37,20 @@ public sealed class AutomationBrowserTests(AutomationBrowserFixture fixture) : I
         await Assertions.Expect(run.Locator("[data-test=run-output]")).ToContainTextAsync(Path.Combine(fixture.OutputFolder, "ui-rule", $"UIRULE1-Browser-EX{study.StudyId}"));
         Directory.Exists(Path.Combine(fixture.OutputFolder, "ui-rule", $"UIRULE1-Browser-EX{study.StudyId}")).ShouldBeTrue();
 
+        // "Run again" from the log queues a task; its run shows up live as well.
+        await run.Locator("[data-test=run-again]").ClickAsync();
+        await Assertions.Expect(page.Locator("[data-test=run-again-result]").First).ToContainTextAsync("Queued as task");
+        await Assertions.Expect(page.Locator("[data-test=run][data-rule='ui-rule'][data-outcome=Succeeded]")).ToHaveCountAsync(2, new() { Timeout = 30_000 });
+
+        // The dry run names each condition and the folder it would write.
+        await row.Locator("[data-test=test-rule]").ClickAsync();
+        await page.FillAsync("[data-test=dry-run-study]", study.StudyUid);
+        await page.ClickAsync("[data-test=dry-run-go]");
+        var target = page.Locator("[data-test=dry-run-target]");
+        await Assertions.Expect(target).ToHaveAttributeAsync("data-matches", "true");
+        await Assertions.Expect(target.Locator("[data-test=dry-run-condition][data-passed=true]")).ToContainTextAsync("value “UIRULE1”");
+        await Assertions.Expect(target.Locator("[data-test=dry-run-plan]")).ToContainTextAsync($"UIRULE1-Browser-EX{study.StudyId}.WORKING");
+
         // A viewer has no Automation permission: the page is refused on the server.
         using var viewer = await fixture.SignInAsync(PortalFixture.ViewerUser);
         // The page is refused (403, shown through the shared status page; on main at the time of writing that re-execution answers 404).
