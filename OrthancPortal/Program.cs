@@ -5,6 +5,7 @@ using OrthancPortal.Features.Account;
 using OrthancPortal.Features.Anonymization;
 using OrthancPortal.Features.Baskets;
 using OrthancPortal.Features.Export;
+using OrthancPortal.Features.Automation;
 using OrthancPortal.Features.Burner;
 using OrthancPortal.Features.Admin;
 using OrthancPortal.Features.Ldap;
@@ -46,6 +47,7 @@ public static class PortalApp
         builder.AddBaskets();
         builder.AddAnonymization();
         builder.AddExport();
+        builder.AddAutomation();
         builder.AddBurner();
         builder.AddSecurityHardening();
         builder.AddLdap();
@@ -72,6 +74,7 @@ public static class PortalApp
         app.MapBasketEndpoints();
         app.MapAnonymizationEndpoints();
         app.MapExportEndpoints();
+        app.MapAutomationEndpoints();
         app.MapBurnerEndpoints();
         app.MapAdminEndpoints();
         app.MapWorklistEndpoints();

@@ -1,0 +1,75 @@
+using Microsoft.EntityFrameworkCore;
+using OrthancPortal.Features.Audit;
+using OrthancPortal.Features.Orthanc;
+using OrthancPortal.Infrastructure.Database;
+
+namespace OrthancPortal.Features.Automation;
+
+/// <summary>
+/// Runs the queued rule executions of stable events, one at a time and oldest first. It wakes when the subscriber
+/// queues work and at start-up, when it also takes up runs a stop cut short (left "Running"): their outputs are
+/// written under temporary names, so running them again replaces rather than duplicates.
+/// </summary>
+public sealed class AutomationWorker(IServiceScopeFactory scopes, IDbContextFactory<PortalDbContext> dbFactory, ILogger<AutomationWorker> logger)
+    : BackgroundService
+{
+    private readonly SemaphoreSlim wake = new(0);
+
+    public void Signal()
+    {
+        if (wake.CurrentCount == 0) wake.Release();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stopping)
+    {
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                while (await RunNextAsync(stopping)) { }
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested) { break; }
+            catch (Exception ex)
+            {
+                // Orthanc or the database away: the queue stays, and the next signal (or restart) tries again.
+                logger.LogError(ex, "Automation worker failed");
+            }
+            try { await wake.WaitAsync(stopping); } catch (OperationCanceledException) { break; }
+        }
+    }
+
+    /// <summary>Runs the oldest waiting execution; false when none waits.</summary>
+    public async Task<bool> RunNextAsync(CancellationToken ct)
+    {
+        AutomationExecution? next;
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            // Only stable-event runs: a "Run again" task runs its own executions (trigger "manual:...").
+            next = await db.Set<AutomationExecution>().AsNoTracking()
+                .Where(e => (e.Outcome == ExecutionOutcome.Queued || e.Outcome == ExecutionOutcome.Running) && e.TriggerKey.StartsWith("seq:"))
+                .OrderBy(e => e.Id).FirstOrDefaultAsync(ct);
+        }
+        if (next is null) return false;
+
+        await using var scope = scopes.CreateAsyncScope();
+        var runner = scope.ServiceProvider.GetRequiredService<AutomationRunner>();
+        var rule = (await scope.ServiceProvider.GetRequiredService<RuleStore>().AllAsync(rereadFiles: true, ct)).Rules.FirstOrDefault(r => r.Key == next.RuleKey);
+        if (rule is null || !rule.IsActive)
+        {
+            await runner.AbandonAsync(next, rule is null ? "The rule was deleted before it ran." : "The rule was disabled before it ran.", ct);
+            return true;
+        }
+        RuleTarget target;
+        try
+        {
+            target = await scope.ServiceProvider.GetRequiredService<RuleContextLoader>().LoadAsync(Enum.Parse<ResourceLevel>(next.ResourceLevel), next.ResourceId, ct);
+        }
+        catch (OrthancException ex) when (ex.Failure == OrthancFailure.NotFound)
+        {
+            await runner.AbandonAsync(next, $"The {next.ResourceLevel.ToLowerInvariant()} was deleted from Orthanc before the rule ran.", ct);
+            return true;
+        }
+        await runner.RunAsync(rule, target, next.TriggerKey, Actor.System, ct);
+        return true;
+    }
+}

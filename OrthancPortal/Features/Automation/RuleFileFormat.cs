@@ -1,0 +1,187 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace OrthancPortal.Features.Automation;
+
+/// <summary>Which files in the rules folder are rules, and what they are called (autorthanc's conventions).</summary>
+public static class RuleFileNames
+{
+    /// <summary>*.json, except names that start with "master" or contain "template" (the shipped examples).</summary>
+    public static bool IsRuleFile(string path)
+    {
+        var name = Path.GetFileName(path);
+        return name.EndsWith(".json", StringComparison.OrdinalIgnoreCase)
+            && !name.StartsWith("master", StringComparison.OrdinalIgnoreCase)
+            && !name.Contains("template", StringComparison.OrdinalIgnoreCase)
+            && !name.StartsWith('.');
+    }
+
+    /// <summary>The rule id is the file name without its extension; it also names the rule's output folder.</summary>
+    public static string RuleId(string path) => Path.GetFileNameWithoutExtension(path);
+}
+
+/// <summary>
+/// Reads and writes autorthanc's rule JSON: CheckOn, IsActive (default false), Comment, Tags[{TagName, Level, Value}],
+/// Action (DOWNLOAD | FORWARD), DestinationModality. The portal's extras are optional keys a plain autorthanc file
+/// never has: Tags[].Operator, and Actions (an ordered list that replaces Action when present).
+/// </summary>
+public static class RuleFileFormat
+{
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    public static AutomationRule Parse(string json, string ruleId)
+    {
+        JsonObject root;
+        try
+        {
+            root = JsonNode.Parse(json, new JsonNodeOptions { PropertyNameCaseInsensitive = true },
+                new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip }) as JsonObject
+                ?? throw new FormatException("The file must hold one JSON object.");
+        }
+        catch (JsonException ex)
+        {
+            throw new FormatException($"Not valid JSON: {ex.Message}");
+        }
+
+        var checkOn = ParseEnum(Text(root, "CheckOn") ?? "Study", "CheckOn", CheckOn.Study);
+        var isActive = root["IsActive"] switch
+        {
+            null => false,
+            JsonValue v when v.TryGetValue<bool>(out var b) => b,
+            _ => throw new FormatException("IsActive must be true or false."),
+        };
+        var conditions = new List<RuleCondition>();
+        if (root["Tags"] is JsonArray tags)
+        {
+            foreach (var (node, i) in tags.Select((n, i) => (n, i)))
+            {
+                if (node is not JsonObject tag) throw new FormatException($"Tags[{i}] must be an object.");
+                var name = Text(tag, "TagName");
+                if (string.IsNullOrWhiteSpace(name)) throw new FormatException($"Tags[{i}] has no TagName.");
+                var levelText = Text(tag, "Level");
+                var level = string.IsNullOrWhiteSpace(levelText) ? DefaultLevel(name) : ParseEnum(levelText, $"Tags[{i}].Level", TagLevel.Study);
+                var op = ParseEnum(Text(tag, "Operator") ?? "Contains", $"Tags[{i}].Operator", ConditionOperator.Contains);
+                conditions.Add(new RuleCondition(name.Trim(), level, op, Text(tag, "Value") ?? ""));
+            }
+        }
+        else if (root["Tags"] is not null)
+        {
+            throw new FormatException("Tags must be a list.");
+        }
+
+        var actions = root["Actions"] is JsonArray list ? ParseActions(list) : ParseSeedAction(root);
+        var comment = Text(root, "Comment") ?? "";
+        return new AutomationRule(AutomationRule.FileKey(ruleId), ruleId, RuleSource.File, Text(root, "Name") ?? ruleId, comment,
+            checkOn, isActive, conditions, actions);
+    }
+
+    private static List<RuleAction> ParseSeedAction(JsonObject root)
+    {
+        var action = (Text(root, "Action") ?? "DOWNLOAD").Trim().ToUpperInvariant();
+        return action switch
+        {
+            "DOWNLOAD" => [new RuleAction(ActionKind.Download)],
+            "FORWARD" => [new RuleAction(ActionKind.Forward)
+            {
+                Target = ForwardTarget.Modality,
+                Destination = Text(root, "DestinationModality") is { Length: > 0 } d ? d : throw new FormatException("A FORWARD rule needs DestinationModality."),
+            }],
+            _ => throw new FormatException($"Action must be DOWNLOAD or FORWARD, not '{action}'."),
+        };
+    }
+
+    private static List<RuleAction> ParseActions(JsonArray list)
+    {
+        var actions = new List<RuleAction>();
+        foreach (var (node, i) in list.Select((n, i) => (n, i)))
+        {
+            if (node is not JsonObject a) throw new FormatException($"Actions[{i}] must be an object.");
+            var kind = ParseEnum(Text(a, "Kind") ?? "", $"Actions[{i}].Kind", ActionKind.Download);
+            actions.Add(new RuleAction(kind)
+            {
+                OutputFolder = Text(a, "OutputFolder"),
+                ProfileId = Text(a, "ProfileId"),
+                DeleteAnonymizedCopy = a["DeleteAnonymizedCopy"] is JsonValue v && v.TryGetValue<bool>(out var b) && b,
+                Target = ParseEnum(Text(a, "Target") ?? "Modality", $"Actions[{i}].Target", ForwardTarget.Modality),
+                Destination = Text(a, "Destination"),
+            });
+        }
+        return actions;
+    }
+
+    /// <summary>
+    /// Writes a rule in the file format. A rule that a plain autorthanc could run (one download, or one forward to a
+    /// modality, contains-only conditions) is written with only autorthanc's keys; anything richer adds Actions/Operator.
+    /// </summary>
+    public static string Export(AutomationRule rule)
+    {
+        var root = new JsonObject
+        {
+            ["Name"] = rule.Name,
+            ["CheckOn"] = rule.CheckOn.ToString(),
+            ["IsActive"] = rule.IsActive,
+            ["Comment"] = rule.Comment,
+        };
+        var tags = new JsonArray();
+        foreach (var c in rule.Conditions)
+        {
+            var tag = new JsonObject { ["TagName"] = c.TagName, ["Level"] = c.Level.ToString(), ["Value"] = c.Value };
+            if (c.Operator != ConditionOperator.Contains) tag["Operator"] = c.Operator.ToString();
+            tags.Add(tag);
+        }
+        root["Tags"] = tags;
+
+        var first = rule.Actions.FirstOrDefault();
+        if (rule.Actions.Count == 1 && first!.Kind == ActionKind.Download && string.IsNullOrWhiteSpace(first.OutputFolder))
+        {
+            root["Action"] = "DOWNLOAD";
+        }
+        else if (rule.Actions.Count == 1 && first!.Kind == ActionKind.Forward && first.Target == ForwardTarget.Modality)
+        {
+            root["Action"] = "FORWARD";
+            root["DestinationModality"] = first.Destination;
+        }
+        else
+        {
+            var actions = new JsonArray();
+            foreach (var a in rule.Actions)
+            {
+                var o = new JsonObject { ["Kind"] = a.Kind.ToString() };
+                if (!string.IsNullOrWhiteSpace(a.OutputFolder)) o["OutputFolder"] = a.OutputFolder;
+                if (a.Kind == ActionKind.Anonymize) { o["ProfileId"] = a.ProfileId; o["DeleteAnonymizedCopy"] = a.DeleteAnonymizedCopy; }
+                if (a.Kind == ActionKind.Forward) { o["Target"] = a.Target.ToString(); o["Destination"] = a.Destination; }
+                actions.Add(o);
+            }
+            root["Actions"] = actions;
+        }
+        return root.ToJsonString(Indented);
+    }
+
+    /// <summary>Without a Level (autorthanc marked it "TO REMOVE"), the keyword tells where the tag lives.</summary>
+    public static TagLevel DefaultLevel(string tagName)
+    {
+        var name = tagName.Trim();
+        if (name.StartsWith("Patient", StringComparison.OrdinalIgnoreCase) && !name.Equals("PatientAge", StringComparison.OrdinalIgnoreCase)) return TagLevel.Patient;
+        return SeriesKeywords.Contains(name) ? TagLevel.Series : TagLevel.Study;
+    }
+
+    private static readonly HashSet<string> SeriesKeywords = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Modality", "SeriesDescription", "SeriesNumber", "SeriesDate", "SeriesTime", "SeriesInstanceUID", "BodyPartExamined",
+        "ProtocolName", "Manufacturer", "StationName", "OperatorsName", "SequenceName", "ImageOrientationPatient",
+        "PerformedProcedureStepDescription", "ContrastBolusAgent", "CardiacNumberOfImages", "ImagesInAcquisition",
+    };
+
+    private static string? Text(JsonObject o, string key) => o[key] switch
+    {
+        null => null,
+        JsonValue v when v.TryGetValue<string>(out var s) => s,
+        JsonValue v => v.ToJsonString(),
+        _ => throw new FormatException($"{key} must be a text value."),
+    };
+
+    private static T ParseEnum<T>(string text, string field, T _) where T : struct, Enum
+        => Enum.TryParse<T>(text.Trim(), ignoreCase: true, out var value) && Enum.IsDefined(value)
+            ? value
+            : throw new FormatException($"{field} must be one of {string.Join(", ", Enum.GetNames<T>())}, not '{text}'.");
+}

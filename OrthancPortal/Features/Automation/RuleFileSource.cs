@@ -1,0 +1,136 @@
+using Microsoft.Extensions.Options;
+using OrthancPortal.Features.Settings;
+using OrthancPortal.Infrastructure;
+using OrthancPortal.Infrastructure.Live;
+
+namespace OrthancPortal.Features.Automation;
+
+public sealed record RuleFileError(string FileName, string Error);
+
+public sealed record RuleFileSnapshot(string Folder, IReadOnlyList<AutomationRule> Rules, IReadOnlyList<RuleFileError> Errors)
+{
+    public static RuleFileSnapshot Empty { get; } = new("", [], []);
+}
+
+/// <summary>
+/// The rules folder. It is read whole on every change event and on every stable event, like autorthanc, so files can
+/// be added and edited while the portal runs. A file that does not parse is reported and skipped; the rest go on.
+/// </summary>
+public sealed class RuleFileSource(SettingsStore settings, IOptions<PortalOptions> portal, LiveNotifier notifier, ILogger<RuleFileSource> logger)
+{
+    private readonly SemaphoreSlim gate = new(1, 1);
+    private volatile RuleFileSnapshot current = RuleFileSnapshot.Empty;
+
+    public RuleFileSnapshot Current => current;
+
+    public async Task<string> FolderAsync(CancellationToken ct = default)
+        => (await settings.GetAsync<AutomationSettings>(ct)).ResolveRulesFolder(portal.Value);
+
+    public async Task<RuleFileSnapshot> ReloadAsync(CancellationToken ct = default)
+    {
+        // Watcher events come in bursts (one per write); reading one at a time keeps the snapshot the newest.
+        await gate.WaitAsync(ct);
+        try { return await ReadAsync(ct); }
+        finally { gate.Release(); }
+    }
+
+    private async Task<RuleFileSnapshot> ReadAsync(CancellationToken ct)
+    {
+        var folder = await FolderAsync(ct);
+        var rules = new List<AutomationRule>();
+        var errors = new List<RuleFileError>();
+        if (Directory.Exists(folder))
+        {
+            foreach (var path in Directory.EnumerateFiles(folder).Where(RuleFileNames.IsRuleFile).Order(StringComparer.Ordinal))
+            {
+                var name = Path.GetFileName(path);
+                try
+                {
+                    rules.Add(RuleFileFormat.Parse(await File.ReadAllTextAsync(path, ct), RuleFileNames.RuleId(path)));
+                }
+                catch (Exception ex) when (ex is FormatException or IOException or UnauthorizedAccessException)
+                {
+                    errors.Add(new RuleFileError(name, ex.Message));
+                }
+            }
+        }
+        var snapshot = new RuleFileSnapshot(folder, rules, errors);
+        var changed = !SameAs(current, snapshot);
+        current = snapshot;
+        if (changed)
+        {
+            foreach (var e in errors) logger.LogWarning("Automation rule file {File} is skipped: {Error}", e.FileName, e.Error);
+            notifier.Publish(new AutomationRulesChanged());
+        }
+        return snapshot;
+    }
+
+    private static bool SameAs(RuleFileSnapshot a, RuleFileSnapshot b)
+        => a.Folder == b.Folder && a.Errors.SequenceEqual(b.Errors)
+            && a.Rules.Select(RuleFileFormat.Export).SequenceEqual(b.Rules.Select(RuleFileFormat.Export));
+}
+
+/// <summary>Watches the rules folder and re-reads it on every event, so the rules page shows edits at once.</summary>
+public sealed class RuleFolderWatcher(RuleFileSource source, SettingsStore settings, IOptions<PortalOptions> portal, LiveNotifier notifier,
+    ILogger<RuleFolderWatcher> logger) : IHostedService, IDisposable
+{
+    private readonly SemaphoreSlim gate = new(1, 1);
+    private FileSystemWatcher? watcher;
+    private IDisposable? settingsSubscription;
+
+    public async Task StartAsync(CancellationToken ct)
+    {
+        settingsSubscription = notifier.Subscribe<SettingsChanged>(c => c.Section == AutomationSettings.SectionName ? WatchAsync(CancellationToken.None) : Task.CompletedTask);
+        await WatchAsync(ct);
+    }
+
+    private async Task WatchAsync(CancellationToken ct)
+    {
+        await gate.WaitAsync(ct);
+        try
+        {
+            var s = await settings.GetAsync<AutomationSettings>(ct);
+            var folder = s.ResolveRulesFolder(portal.Value);
+            // The default folder is the portal's own; a configured one must be made by whoever configured it.
+            if (string.IsNullOrWhiteSpace(s.RulesFolder)) Directory.CreateDirectory(folder);
+            watcher?.Dispose();
+            watcher = null;
+            if (Directory.Exists(folder))
+            {
+                watcher = new FileSystemWatcher(folder) { IncludeSubdirectories = false, NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.Size };
+                watcher.Created += OnEvent;
+                watcher.Changed += OnEvent;
+                watcher.Deleted += OnEvent;
+                watcher.Renamed += OnEvent;
+                watcher.EnableRaisingEvents = true;
+            }
+            else
+            {
+                logger.LogWarning("Automation rules folder {Folder} does not exist; file rules are off until it does", folder);
+            }
+        }
+        finally { gate.Release(); }
+        await source.ReloadAsync(ct);
+    }
+
+    private void OnEvent(object sender, FileSystemEventArgs e) => _ = ReloadQuietlyAsync();
+
+    private async Task ReloadQuietlyAsync()
+    {
+        try { await source.ReloadAsync(); }
+        catch (Exception ex) { logger.LogWarning(ex, "Reading the automation rules folder failed"); }
+    }
+
+    public Task StopAsync(CancellationToken ct)
+    {
+        Dispose();
+        return Task.CompletedTask;
+    }
+
+    public void Dispose()
+    {
+        settingsSubscription?.Dispose();
+        watcher?.Dispose();
+        watcher = null;
+    }
+}

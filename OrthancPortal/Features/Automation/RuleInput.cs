@@ -1,0 +1,98 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using FluentValidation;
+
+namespace OrthancPortal.Features.Automation;
+
+/// <summary>The editable form of a portal rule (the page binds to it; the API accepts it as JSON).</summary>
+public sealed class RuleInput
+{
+    public string Name { get; set; } = "";
+    public string Comment { get; set; } = "";
+    public CheckOn CheckOn { get; set; } = CheckOn.Study;
+    public bool IsActive { get; set; } = true;
+    public List<ConditionInput> Conditions { get; set; } = [];
+    public List<ActionInput> Actions { get; set; } = [new() { Kind = ActionKind.Download }];
+
+    public sealed class ConditionInput
+    {
+        public string TagName { get; set; } = "";
+        public TagLevel Level { get; set; } = TagLevel.Study;
+        public ConditionOperator Operator { get; set; } = ConditionOperator.Contains;
+        public string Value { get; set; } = "";
+    }
+
+    public sealed class ActionInput
+    {
+        public ActionKind Kind { get; set; }
+        public string? OutputFolder { get; set; }
+        public string? ProfileId { get; set; }
+        public bool DeleteAnonymizedCopy { get; set; }
+        public ForwardTarget Target { get; set; }
+        public string? Destination { get; set; }
+    }
+
+    public IReadOnlyList<RuleCondition> ToConditions()
+        => Conditions.Select(c => new RuleCondition(c.TagName.Trim(), c.Level, c.Operator, c.Value.Trim())).ToList();
+
+    public IReadOnlyList<RuleAction> ToActions() => Actions.Select(a => new RuleAction(a.Kind)
+    {
+        OutputFolder = string.IsNullOrWhiteSpace(a.OutputFolder) ? null : a.OutputFolder.Trim(),
+        ProfileId = a.Kind == ActionKind.Anonymize ? a.ProfileId : null,
+        DeleteAnonymizedCopy = a.Kind == ActionKind.Anonymize && a.DeleteAnonymizedCopy,
+        Target = a.Target,
+        Destination = a.Kind == ActionKind.Forward ? a.Destination?.Trim() : null,
+    }).ToList();
+
+    public static RuleInput From(AutomationRule rule) => new()
+    {
+        Name = rule.Name,
+        Comment = rule.Comment,
+        CheckOn = rule.CheckOn,
+        IsActive = rule.IsActive,
+        Conditions = rule.Conditions.Select(c => new ConditionInput { TagName = c.TagName, Level = c.Level, Operator = c.Operator, Value = c.Value }).ToList(),
+        Actions = rule.Actions.Select(a => new ActionInput
+        {
+            Kind = a.Kind, OutputFolder = a.OutputFolder, ProfileId = a.ProfileId, DeleteAnonymizedCopy = a.DeleteAnonymizedCopy,
+            Target = a.Target, Destination = a.Destination,
+        }).ToList(),
+    };
+
+    public sealed class Validator : AbstractValidator<RuleInput>
+    {
+        public Validator()
+        {
+            RuleFor(x => x.Name).NotEmpty().MaximumLength(100).Matches("^[A-Za-z0-9][A-Za-z0-9 _.-]*$")
+                .WithMessage("A rule name uses letters, digits, spaces, '_', '.' or '-' (it names the rule's output folder).");
+            RuleFor(x => x.Comment).MaximumLength(1000);
+            RuleFor(x => x.Actions).NotEmpty().WithMessage("A rule needs at least one action.");
+            RuleFor(x => x.Actions).Must(a => a.Count(x => x.Kind == ActionKind.Anonymize) <= 1).WithMessage("A rule anonymizes at most once.");
+            RuleForEach(x => x.Conditions).ChildRules(c =>
+            {
+                c.RuleFor(x => x.TagName).NotEmpty().Matches("^[A-Za-z][A-Za-z0-9]*$").WithMessage("A tag is named by its DICOM keyword, e.g. StudyDescription.");
+                c.RuleFor(x => x.Value).Must(BeValidRegex).When(x => x.Operator == ConditionOperator.Regex).WithMessage("The regular expression is not valid.");
+                c.RuleFor(x => x.Value).Must(v => RuleMatcher.TryParseRange(v, out _, out _)).When(x => x.Operator == ConditionOperator.DateRange)
+                    .WithMessage("A date range looks like 20240101-20241231 (either end may be left open).");
+            });
+            RuleForEach(x => x.Actions).ChildRules(a =>
+            {
+                a.RuleFor(x => x.OutputFolder).Must(p => string.IsNullOrWhiteSpace(p) || Path.IsPathRooted(p.Trim()))
+                    .WithMessage("An output folder must be an absolute path (or empty for the configured output folder).");
+                a.RuleFor(x => x.ProfileId).NotEmpty().When(x => x.Kind == ActionKind.Anonymize).WithMessage("Choose an anonymization profile.");
+                a.RuleFor(x => x.Destination).NotEmpty().Matches("^[A-Za-z0-9_.-]{1,64}$").When(x => x.Kind == ActionKind.Forward)
+                    .WithMessage("Choose the modality or peer to forward to.");
+            });
+        }
+
+        private static bool BeValidRegex(string pattern)
+        {
+            try { _ = new Regex(pattern, RegexOptions.None, RuleMatcher.RegexTimeout); return true; }
+            catch (ArgumentException) { return false; }
+        }
+    }
+}
+
+internal static class RuleJson
+{
+    public static readonly JsonSerializerOptions Options = new() { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
+}
