@@ -2,7 +2,10 @@ using Microsoft.EntityFrameworkCore;
 using OrthancPortal.Components;
 using OrthancPortal.Features.Access;
 using OrthancPortal.Features.Account;
+using OrthancPortal.Features.Modalities;
 using OrthancPortal.Features.Orthanc;
+using OrthancPortal.Features.QueryRetrieve;
+using OrthancPortal.Features.Robots;
 using OrthancPortal.Features.Tasks;
 using OrthancPortal.Infrastructure;
 
@@ -35,6 +38,9 @@ public static class PortalApp
         builder.AddAccount();
         builder.AddOrthanc();
         builder.AddTasks();
+        builder.AddModalities();
+        builder.AddQueryRetrieve();
+        builder.AddRobots();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -50,6 +56,7 @@ public static class PortalApp
 
         app.MapAccountEndpoints();
         app.MapAccessEndpoints();
+        app.MapRobotEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
