@@ -12,6 +12,7 @@ public static class RobotsServiceCollectionExtensions
         services.AddSingleton<RobotRunner>();
         services.AddHostedService(sp => sp.GetRequiredService<RobotRunner>());
         services.AddScoped<RobotService>();
+        services.AddScoped<QueryListService>();
         services.AddNavItem(new NavItem("Robots", "robots", "bi-robot", Permissions.AutoRetrieve, 310));
         services.AddNavItem(new NavItem("New robot", "robots/new", "bi-plus-square", Permissions.AutoRetrieve, 311));
         return builder;
