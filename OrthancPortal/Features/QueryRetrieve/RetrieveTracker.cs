@@ -47,8 +47,10 @@ public sealed class RetrieveTracker(IServiceScopeFactory scopes, LiveNotifier no
             Update(status with { State = RetrieveState.Done, Progress = 1, LocalStudyId = local });
             await audit.WriteAsync(actor, "qr.retrieve", $"study:{status.StudyUid}", $"from {modality}{(status.SeriesUid is null ? "" : $", series {status.SeriesUid}")}", ct: CancellationToken.None);
         }
-        catch (Exception ex) when (ex is RetrieveException or Orthanc.OrthancException or OperationCanceledException)
+        catch (Exception ex)
         {
+            // Background work: whatever went wrong must end as a visible failure, never as a retrieve stuck "running".
+            if (ex is not (RetrieveException or Orthanc.OrthancException or OperationCanceledException)) logger.LogError(ex, "Unexpected retrieve failure");
             logger.LogWarning("Retrieve of {Study} from {Modality} failed: {Reason}", status.StudyUid, modality, ex.Message);
             Update(status with { State = RetrieveState.Failed, Error = ex.Message });
             await audit.WriteAsync(actor, "qr.retrieve", $"study:{status.StudyUid}", ex.Message, success: false, ct: CancellationToken.None);
