@@ -3,6 +3,7 @@ using OrthancPortal.Components;
 using OrthancPortal.Features.Access;
 using OrthancPortal.Features.Account;
 using OrthancPortal.Features.Modalities;
+using OrthancPortal.Features.Burner;
 using OrthancPortal.Features.Orthanc;
 using OrthancPortal.Features.QueryRetrieve;
 using OrthancPortal.Features.Robots;
@@ -41,12 +42,15 @@ public static class PortalApp
         builder.AddModalities();
         builder.AddQueryRetrieve();
         builder.AddRobots();
+        builder.AddBurner();
         configure?.Invoke(builder);
 
         var app = builder.Build();
         app.UseForwardedHeaders();
         if (!app.Environment.IsDevelopment()) app.UseExceptionHandler("/status/500", createScopeForErrors: true);
-        app.UseStatusCodePagesWithReExecute("/status/{0}");
+        // Pages get a friendly status page; API callers and form posts keep the bare status code (a re-executed POST would hit antiforgery).
+        app.UseWhen(http => HttpMethods.IsGet(http.Request.Method) && !http.Request.Path.StartsWithSegments("/api"),
+            branch => branch.UseStatusCodePagesWithReExecute("/status/{0}"));
         app.UseStaticFiles();
         app.UseAuthentication();
         app.UseActorContext();
@@ -54,9 +58,12 @@ public static class PortalApp
         app.UseAuthorization();
         app.UseAntiforgery();
 
+        // For the container's HEALTHCHECK: says only that the portal answers.
+        app.MapGet("/healthz", () => Results.Text("ok")).AllowAnonymous();
         app.MapAccountEndpoints();
         app.MapAccessEndpoints();
         app.MapRobotEndpoints();
+        app.MapBurnerEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
