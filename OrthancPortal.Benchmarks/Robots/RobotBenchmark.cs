@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using OrthancPortal.Features.Orthanc;
 using OrthancPortal.Features.Robots;
 using OrthancPortal.Infrastructure.Database;
 using OrthancPortal.Tests.Harness;
@@ -58,9 +59,9 @@ public static class RobotBenchmark
         foreach (var study in studies)
         {
             var query = await http.PostAsJsonAsync($"modalities/{OrthancPair.RemoteModalityName}/query",
-                new { Level = "Study", Query = new Dictionary<string, string> { ["StudyInstanceUID"] = study.StudyUid } });
+                new { Level = "Study", Query = new Dictionary<string, string> { ["StudyInstanceUID"] = study.StudyUid } }, OrthancClient.Json);
             var id = (await query.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonObject>())!["ID"]!.ToString();
-            var retrieve = await http.PostAsJsonAsync($"queries/{id}/answers/0/retrieve", new { TargetAet = OrthancPair.LocalAet, Synchronous = true });
+            var retrieve = await http.PostAsJsonAsync($"queries/{id}/answers/0/retrieve", new { TargetAet = OrthancPair.LocalAet, Synchronous = true }, OrthancClient.Json);
             retrieve.EnsureSuccessStatusCode();
         }
         var elapsed = watch.Elapsed;

@@ -69,19 +69,3 @@ public sealed record QueryCriteria
         }
     }
 }
-
-/// <summary>Date presets for the search form.</summary>
-public enum DatePreset { Any, Today, Yesterday, LastWeek, LastMonth, LastYear }
-
-public static class DatePresets
-{
-    public static (DateOnly? From, DateOnly? To) Range(DatePreset preset, DateOnly today) => preset switch
-    {
-        DatePreset.Today => (today, today),
-        DatePreset.Yesterday => (today.AddDays(-1), today.AddDays(-1)),
-        DatePreset.LastWeek => (today.AddDays(-7), today),
-        DatePreset.LastMonth => (today.AddMonths(-1), today),
-        DatePreset.LastYear => (today.AddYears(-1), today),
-        _ => (null, null),
-    };
-}
