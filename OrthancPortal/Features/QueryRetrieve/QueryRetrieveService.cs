@@ -10,7 +10,7 @@ public enum RetrieveLevel { Study, Series }
 /// C-FIND and C-MOVE through the portal's Orthanc. Every query carries a DICOM timeout; every retrieve is an
 /// asynchronous Orthanc job (1.10.1 has no C-GET client) that is followed with its own overall deadline.
 /// </summary>
-public sealed class QueryRetrieveService(OrthancClient orthanc, IOptions<QueryRetrieveOptions> options)
+public sealed class QueryRetrieveService(OrthancClient orthanc, OwnAetCache ownAet, IOptions<QueryRetrieveOptions> options)
 {
     private QueryRetrieveOptions Options => options.Value;
 
@@ -75,8 +75,7 @@ public sealed class QueryRetrieveService(OrthancClient orthanc, IOptions<QueryRe
                 ? $"The {level.ToLowerInvariant()} is no longer on {modality}."
                 : $"{answers.Count} answers on {modality} for one UID; refusing an ambiguous retrieve.");
         }
-        var own = await orthanc.GetSystemAsync(ct);
-        var job = await orthanc.RetrieveAnswerAsync(started.ID, 0, own.DicomAet, Options.MoveTimeoutSeconds, ct);
+        var job = await orthanc.RetrieveAnswerAsync(started.ID, 0, await ownAet.GetAsync(orthanc, ct), Options.MoveTimeoutSeconds, ct);
         return job.ID;
     }
 

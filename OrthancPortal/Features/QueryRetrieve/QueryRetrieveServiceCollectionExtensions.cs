@@ -9,6 +9,7 @@ public static class QueryRetrieveServiceCollectionExtensions
     {
         builder.Services.AddOptions<QueryRetrieveOptions>().BindConfiguration(QueryRetrieveOptions.Section);
         builder.Services.AddScoped<QueryRetrieveService>();
+        builder.Services.AddSingleton<OwnAetCache>();
         builder.Services.AddSingleton<RetrieveTracker>();
         builder.Services.AddNavItem(new NavItem("Query / retrieve", "query", "bi-cloud-download", Permissions.Query, 300));
         return builder;
