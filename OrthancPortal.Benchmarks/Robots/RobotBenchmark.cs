@@ -19,26 +19,34 @@ public static class RobotBenchmark
 {
     private static readonly RobotUser Admin = new("bench-admin", "bench", IsAdmin: true, CanAutoRetrieve: true);
 
-    public static async Task<int> RunAsync(string[] args)
+    private const string LocalAet = "PORTALPACS", RemoteAet = "REMOTEPACS", Remote = "remote";
+
+    public static async Task RunAsync(int count)
     {
-        var count = args.Length >= 2 && args[0] == "--studies" ? int.Parse(args[1]) : 200;
-        await using var orthancs = await OrthancPair.StartAsync(worklists: false);
+        await using var local = await OrthancProcess.StartAsync(LocalAet);
+        await using var remote = await OrthancProcess.StartAsync(RemoteAet);
+        await local.AddModalityAsync(Remote, RemoteAet, remote.DicomPort);
+        await remote.AddModalityAsync("portal", LocalAet, local.DicomPort);
         Console.WriteLine($"Sending {count} studies (1 instance each) to the remote PACS…");
         var studies = Enumerable.Range(1, count).Select(n => TestDicom.Study(TestDicom.Patient($"B{n:D4}", $"Bench^{n}"), "CT", instances: 1)).ToList();
-        await RobotsPortalFixture.SendAllAsync(studies, orthancs.Remote);
+        var folder = TestEnvironment.NewTempFolder("bench-robots");
+        foreach (var study in studies) TestDicom.WriteFiles(study, Path.Combine(folder, study.Accession));
+        await StoreScu.SendAsync(folder, remote.DicomPort, RemoteAet);
+        TestEnvironment.DeleteQuietly(folder);
 
-        var settings = new Dictionary<string, string?>(RobotsPortalFixture.FastRobots)
+        var settings = new Dictionary<string, string?>
         {
             ["Logging:LogLevel:Default"] = "Warning",
+            ["Robots:TickSeconds"] = "0.5",
             ["QueryRetrieve:JobPollMilliseconds"] = "50",
         };
-        await using var portal = await PortalHost.StartExternalAsync(orthancs.Local, extra: settings);
+        await using var portal = await PortalHost.StartExternalAsync(local, extra: settings);
 
         var results = new List<(string Name, TimeSpan Elapsed)>();
-        results.Add(("plain loop (query + synchronous retrieve)", await PlainLoopAsync(orthancs, studies)));
+        results.Add(("plain loop (query + synchronous retrieve)", await PlainLoopAsync(local, studies)));
         foreach (var concurrency in new[] { 1, 4 })
         {
-            await orthancs.Local.ClearAsync();
+            await local.ClearAsync();
             results.Add(($"robot, concurrency {concurrency}", await RobotRunAsync(portal, studies, concurrency)));
         }
 
@@ -49,23 +57,22 @@ public static class RobotBenchmark
         {
             Console.WriteLine($"{name,-45} {elapsed.TotalSeconds,7:0.0} s  {count / elapsed.TotalMinutes,7:0.0} studies/min  {baseline / elapsed * 100,5:0}% of the plain loop");
         }
-        return 0;
     }
 
-    private static async Task<TimeSpan> PlainLoopAsync(OrthancPair orthancs, IReadOnlyList<SyntheticStudy> studies)
+    private static async Task<TimeSpan> PlainLoopAsync(OrthancProcess local, IReadOnlyList<SyntheticStudy> studies)
     {
-        var http = orthancs.Local.Http;
+        var http = local.Http;
         var watch = Stopwatch.StartNew();
         foreach (var study in studies)
         {
-            var query = await http.PostAsJsonAsync($"modalities/{OrthancPair.RemoteModalityName}/query",
+            var query = await http.PostAsJsonAsync($"modalities/{Remote}/query",
                 new { Level = "Study", Query = new Dictionary<string, string> { ["StudyInstanceUID"] = study.StudyUid } }, OrthancClient.Json);
             var id = (await query.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonObject>())!["ID"]!.ToString();
-            var retrieve = await http.PostAsJsonAsync($"queries/{id}/answers/0/retrieve", new { TargetAet = OrthancPair.LocalAet, Synchronous = true }, OrthancClient.Json);
+            var retrieve = await http.PostAsJsonAsync($"queries/{id}/answers/0/retrieve", new { TargetAet = LocalAet, Synchronous = true }, OrthancClient.Json);
             retrieve.EnsureSuccessStatusCode();
         }
         var elapsed = watch.Elapsed;
-        var stored = await orthancs.Local.CountAsync("studies");
+        var stored = await local.CountAsync("studies");
         if (stored != studies.Count) throw new InvalidOperationException($"The plain loop stored {stored} of {studies.Count} studies.");
         return elapsed;
     }
@@ -76,7 +83,7 @@ public static class RobotBenchmark
         await using (var scope = portal.Services.CreateAsyncScope())
         {
             var robots = scope.ServiceProvider.GetRequiredService<RobotService>();
-            var sources = studies.Select((s, i) => new RobotItemSource(i + 1, OrthancPair.RemoteModalityName, s.StudyUid, "", s.Patient.PatientId, s.Patient.Name, s.Description)).ToList();
+            var sources = studies.Select((s, i) => new RobotItemSource(i + 1, Remote, s.StudyUid, "", s.Patient.PatientId, s.Patient.Name, s.Description)).ToList();
             id = await robots.CreateFromResultsAsync(Admin, $"bench x{concurrency}", sources);
         }
         await WaitForAsync(portal, id, RobotStatus.AwaitingApproval);
