@@ -4,11 +4,14 @@ using OrthancPortal.Features.Access;
 using OrthancPortal.Features.Account;
 using OrthancPortal.Features.Modalities;
 using OrthancPortal.Features.Burner;
+using OrthancPortal.Features.Admin;
+using OrthancPortal.Features.Ldap;
 using OrthancPortal.Features.Orthanc;
 using OrthancPortal.Features.QueryRetrieve;
 using OrthancPortal.Features.Robots;
 using OrthancPortal.Features.Tasks;
 using OrthancPortal.Infrastructure;
+using OrthancPortal.Infrastructure.Security;
 
 var app = PortalApp.Build(args);
 if (args.Contains("--schema-script"))
@@ -43,6 +46,9 @@ public static class PortalApp
         builder.AddQueryRetrieve();
         builder.AddRobots();
         builder.AddBurner();
+        builder.AddSecurityHardening();
+        builder.AddLdap();
+        builder.AddAdmin();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -64,6 +70,7 @@ public static class PortalApp
         app.MapAccessEndpoints();
         app.MapRobotEndpoints();
         app.MapBurnerEndpoints();
+        app.MapAdminEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
