@@ -78,6 +78,10 @@ public sealed class RobotRunner(
     /// <summary>Starts due items of active robots whose window is open.</summary>
     public async Task DispatchAsync(CancellationToken ct)
     {
+        // Quartz does not cancel its running jobs at shutdown: stop on our own token too, before the database goes away.
+        if (shutdown.IsCancellationRequested) return;
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, shutdown.Token);
+        ct = linked.Token;
         if (!await dispatching.WaitAsync(0, ct)) { _ = RedispatchSoonAsync(); return; }
         try
         {
@@ -332,7 +336,11 @@ public sealed class RobotRunner(
 [DisallowConcurrentExecution]
 public sealed class RobotDispatchJob(RobotRunner runner) : IJob
 {
-    public Task Execute(IJobExecutionContext context) => runner.DispatchAsync(context.CancellationToken);
+    public async Task Execute(IJobExecutionContext context)
+    {
+        try { await runner.DispatchAsync(context.CancellationToken); }
+        catch (OperationCanceledException) { }
+    }
 }
 
 /// <summary>Validates a new robot in the background (one C-FIND per item).</summary>
