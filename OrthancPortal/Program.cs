@@ -10,6 +10,7 @@ using OrthancPortal.Features.Orthanc;
 using OrthancPortal.Features.QueryRetrieve;
 using OrthancPortal.Features.Robots;
 using OrthancPortal.Features.Tasks;
+using OrthancPortal.Features.Worklists;
 using OrthancPortal.Infrastructure;
 using OrthancPortal.Infrastructure.Security;
 
@@ -49,14 +50,14 @@ public static class PortalApp
         builder.AddSecurityHardening();
         builder.AddLdap();
         builder.AddAdmin();
+        builder.AddWorklists();
         configure?.Invoke(builder);
 
         var app = builder.Build();
         app.UseForwardedHeaders();
         if (!app.Environment.IsDevelopment()) app.UseExceptionHandler("/status/500", createScopeForErrors: true);
-        // Pages get a friendly status page; API callers and form posts keep the bare status code (a re-executed POST would hit antiforgery).
-        app.UseWhen(http => HttpMethods.IsGet(http.Request.Method) && !http.Request.Path.StartsWithSegments("/api"),
-            branch => branch.UseStatusCodePagesWithReExecute("/status/{0}"));
+        app.UseStatusCodePagesWithReExecute("/status/{0}");
+        app.UseStatusPagesForBrowsersOnly();
         app.UseStaticFiles();
         app.UseAuthentication();
         app.UseActorContext();
@@ -71,6 +72,7 @@ public static class PortalApp
         app.MapRobotEndpoints();
         app.MapBurnerEndpoints();
         app.MapAdminEndpoints();
+        app.MapWorklistEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
