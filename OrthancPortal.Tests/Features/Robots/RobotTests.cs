@@ -1,0 +1,137 @@
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using OrthancPortal.Features.QueryRetrieve;
+using OrthancPortal.Features.Robots;
+using OrthancPortal.Infrastructure.Database;
+using OrthancPortal.Tests.Harness;
+
+namespace OrthancPortal.Tests.Features.Robots;
+
+public sealed class RobotTests(RobotsPortalFixture fixture) : IClassFixture<RobotsPortalFixture>
+{
+    private static readonly RobotUser Owner = new("owner-1", "user1", IsAdmin: false, CanAutoRetrieve: true);
+    private static readonly RobotUser Admin = new("admin-1", "admin1", IsAdmin: true, CanAutoRetrieve: true);
+
+    private async Task<T> With<T>(Func<RobotService, Task<T>> action)
+    {
+        await using var scope = fixture.Scope();
+        return await action(scope.ServiceProvider.GetRequiredService<RobotService>());
+    }
+
+    private Task<RobotSummary> SummaryAsync(long id) => With(async s => (await s.GetAsync(Admin, id))!);
+
+    private async Task<List<RobotItem>> ItemsAsync(long id)
+    {
+        var factory = fixture.Portal.GetRequiredService<IDbContextFactory<PortalDbContext>>();
+        await using var db = await factory.CreateDbContextAsync();
+        return await db.Set<RobotItem>().Where(i => i.RobotId == id).OrderBy(i => i.Line).ToListAsync();
+    }
+
+    private Task WaitForStatusAsync(long id, RobotStatus status, int seconds = 60)
+        => TestEnvironment.WaitUntilAsync(async () => (await SummaryAsync(id)).Robot.Status == status, TimeSpan.FromSeconds(seconds), $"robot {id} {status}");
+
+    [Fact]
+    public async Task A_CSV_with_one_ambiguous_row_is_flagged_refused_until_dropped_then_retrieves_the_other_19()
+    {
+        var patients = Enumerable.Range(1, 20).Select(n => TestDicom.Patient($"CSV{n:D2}", $"Csv^Patient{n}")).ToList();
+        var studies = patients.Select(p => TestDicom.Study(p, "CT", instances: 2)).ToList();
+        const int ambiguousRow = 7;
+        studies.Add(TestDicom.Study(patients[ambiguousRow - 1], "MR", instances: 1));
+        await RobotsPortalFixture.SendAllAsync(studies, fixture.Remote);
+
+        var csv = new StringBuilder("\uFEFFPatient Name;Patient ID;Accession Number;Date From;Date To;Study Description;Modalities;AET;Study Instance UID;Series Instance UID\r\n");
+        foreach (var p in patients) csv.Append($"\"{p.Name}\";{p.PatientId};;;;;;{OrthancPair.RemoteAet};;\r\n");
+        var import = await QueryListCsv.ReadAsync(new MemoryStream(Encoding.UTF8.GetBytes(csv.ToString())));
+        import.Errors.ShouldBeEmpty();
+        import.Rows.Count.ShouldBe(20);
+
+        long id;
+        await using (var scope = fixture.Scope())
+        {
+            var qr = scope.ServiceProvider.GetRequiredService<QueryRetrieveService>();
+            id = await scope.ServiceProvider.GetRequiredService<RobotService>()
+                .CreateFromQueryListAsync(Owner, "Study 2026", OrthancPair.RemoteModalityName, import.Rows, aet => qr.ModalityByAetAsync(aet));
+        }
+        await WaitForStatusAsync(id, RobotStatus.AwaitingApproval);
+
+        var items = await ItemsAsync(id);
+        var invalid = items.Where(i => i.Validation != ItemValidation.Valid).ShouldHaveSingleItem();
+        invalid.Line.ShouldBe(ambiguousRow);
+        invalid.ValidationMessage.ShouldNotBeNull().ShouldContain("2 studies match");
+
+        await Should.ThrowAsync<RobotException>(() => With(async s => { await s.ApproveAsync(Owner, id, ScheduleWindow.Always, 2); return 0; }));
+        var refused = await Should.ThrowAsync<RobotException>(() => With(async s => { await s.ApproveAsync(Admin, id, ScheduleWindow.Always, 2); return 0; }));
+        refused.Message.ShouldContain("not valid");
+
+        await With(async s => { await s.DropItemAsync(Admin, invalid.Id); return 0; });
+        await With(async s => { await s.ApproveAsync(Admin, id, ScheduleWindow.Always, 2); return 0; });
+        await WaitForStatusAsync(id, RobotStatus.Completed, 120);
+
+        var done = await SummaryAsync(id);
+        (done.Total, done.Retrieved, done.Failed).ShouldBe((19, 19, 0));
+        foreach (var study in studies.Where(s => s.Patient != patients[ambiguousRow - 1]))
+        {
+            var item = (await ItemsAsync(id)).Single(i => i.StudyInstanceUid == study.StudyUid);
+            item.State.ShouldBe(ItemState.Retrieved);
+            (await fixture.Local.GetJsonAsync($"studies/{item.LocalStudyId}/instances")).AsArray().Count.ShouldBe(study.InstanceCount);
+        }
+    }
+
+    [Fact]
+    public async Task A_robot_stopped_midway_by_a_restart_finishes_afterwards_and_retrieves_no_study_twice()
+    {
+        var studies = Enumerable.Range(1, 10).Select(n => TestDicom.Study(TestDicom.Patient($"RST{n:D2}", $"Restart^P{n}"), "CT", instances: 3)).ToList();
+        await RobotsPortalFixture.SendAllAsync(studies, fixture.Remote);
+        var sources = studies.Select((s, i) => new RobotItemSource(i + 1, OrthancPair.RemoteModalityName, s.StudyUid, "", s.Patient.PatientId, s.Patient.Name, s.Description)).ToList();
+        var id = await With(s => s.CreateFromResultsAsync(Owner, "Restart", sources));
+        await WaitForStatusAsync(id, RobotStatus.AwaitingApproval);
+        await With(async s => { await s.ApproveAsync(Admin, id, ScheduleWindow.Always, 1); return 0; });
+
+        await TestEnvironment.WaitUntilAsync(async () => (await SummaryAsync(id)).Retrieved >= 1, TimeSpan.FromSeconds(30), "first item retrieved");
+        await fixture.Portal.RestartAsync();
+        var retrievedAtRestart = (await ItemsAsync(id)).Count(i => i.State == ItemState.Retrieved);
+        retrievedAtRestart.ShouldBeLessThan(studies.Count, "the restart came in the middle of the robot");
+
+        await WaitForStatusAsync(id, RobotStatus.Completed, 120);
+        var items = await ItemsAsync(id);
+        items.ShouldAllBe(i => i.State == ItemState.Retrieved && i.LocalStudyId != null);
+        foreach (var study in studies)
+        {
+            (await fixture.MoveJobsForAsync(study.StudyUid)).ShouldBe(1, $"study {study.Patient.PatientId} was moved exactly once");
+        }
+    }
+
+    [Fact]
+    public async Task Pause_resume_cancel_and_delete_work_and_an_unreachable_remote_fails_items_with_the_reason()
+    {
+        var study = TestDicom.Study(TestDicom.Patient("PRC01", "Steer^Me"), "CT", instances: 1);
+        await RobotsPortalFixture.SendAllAsync([study], fixture.Remote);
+        var id = await With(s => s.CreateFromResultsAsync(Owner, "Steer", [new RobotItemSource(1, OrthancPair.RemoteModalityName, study.StudyUid, "", "PRC01", "Steer^Me", "")]));
+        await WaitForStatusAsync(id, RobotStatus.AwaitingApproval);
+        // A window that is closed now: the robot must wait.
+        var now = TimeOnly.FromDateTime(DateTime.Now);
+        await With(async s => { await s.ApproveAsync(Admin, id, new ScheduleWindow(now.AddHours(2), now.AddHours(3)), 1); return 0; });
+        await Task.Delay(1500);
+        (await ItemsAsync(id)).Single().State.ShouldBe(ItemState.Pending, "outside its window the robot does not retrieve");
+        await With(async s => { await s.PauseAsync(Owner, id); return 0; });
+        await With(async s => { await s.ResumeAsync(Owner, id); return 0; });
+        await With(async s => { await s.CancelAsync(Owner, id); return 0; });
+        (await SummaryAsync(id)).Robot.Status.ShouldBe(RobotStatus.Cancelled);
+        await Should.ThrowAsync<RobotException>(() => With(async s => { await s.DeleteAsync(new RobotUser("someone", "other", false, true), id); return 0; }));
+        await With(async s => { await s.DeleteAsync(Owner, id); return 0; });
+        (await With(s => s.ListAsync(Admin))).ShouldNotContain(r => r.Robot.Id == id);
+
+        // A remote that goes away after validation: the item retries, then fails with the reason.
+        await fixture.Local.AddModalityAsync("flaky", OrthancPair.RemoteAet, fixture.Remote.DicomPort);
+        var id2 = await With(s => s.CreateFromResultsAsync(Owner, "Flaky", [new RobotItemSource(1, "flaky", study.StudyUid, "", "PRC01", "Steer^Me", "")]));
+        await WaitForStatusAsync(id2, RobotStatus.AwaitingApproval);
+        await fixture.Local.AddModalityAsync("flaky", OrthancPair.RemoteAet, TestEnvironment.FreePort());
+        await With(async s => { await s.ApproveAsync(Admin, id2, ScheduleWindow.Always, 1); return 0; });
+        await WaitForStatusAsync(id2, RobotStatus.Completed, 90);
+        var failed = (await ItemsAsync(id2)).Single();
+        failed.State.ShouldBe(ItemState.Failed);
+        failed.Attempts.ShouldBe(2);
+        failed.FailureReason.ShouldNotBeNull().ShouldContain("after 2 attempts");
+    }
+}

@@ -1,0 +1,14 @@
+using OrthancPortal.Components.Layout;
+using OrthancPortal.Features.Access;
+
+namespace OrthancPortal.Features.Modalities;
+
+public static class ModalitiesServiceCollectionExtensions
+{
+    public static WebApplicationBuilder AddModalities(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddScoped<ModalityAdminService>();
+        builder.Services.AddNavItem(new NavItem("Modalities & peers", "admin/modalities", "bi-hdd-network", Permissions.Admin, 930, "Administration"));
+        return builder;
+    }
+}

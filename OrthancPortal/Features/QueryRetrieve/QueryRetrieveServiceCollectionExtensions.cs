@@ -1,0 +1,17 @@
+using OrthancPortal.Components.Layout;
+using OrthancPortal.Features.Access;
+
+namespace OrthancPortal.Features.QueryRetrieve;
+
+public static class QueryRetrieveServiceCollectionExtensions
+{
+    public static WebApplicationBuilder AddQueryRetrieve(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<QueryRetrieveOptions>().BindConfiguration(QueryRetrieveOptions.Section);
+        builder.Services.AddScoped<QueryRetrieveService>();
+        builder.Services.AddSingleton<OwnAetCache>();
+        builder.Services.AddSingleton<RetrieveTracker>();
+        builder.Services.AddNavItem(new NavItem("Query / retrieve", "query", "bi-cloud-download", Permissions.Query, 300));
+        return builder;
+    }
+}

@@ -1,0 +1,37 @@
+using OrthancPortal.Components.Layout;
+using OrthancPortal.Features.Access;
+
+namespace OrthancPortal.Features.Robots;
+
+public static class RobotsServiceCollectionExtensions
+{
+    public static WebApplicationBuilder AddRobots(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<RobotOptions>().BindConfiguration(RobotOptions.Section);
+        services.AddSingleton<RobotRunner>();
+        services.AddHostedService(sp => sp.GetRequiredService<RobotRunner>());
+        services.AddScoped<RobotService>();
+        services.AddScoped<QueryListService>();
+        services.AddNavItem(new NavItem("Robots", "robots", "bi-robot", Permissions.AutoRetrieve, 310));
+        services.AddNavItem(new NavItem("New robot", "robots/new", "bi-plus-square", Permissions.AutoRetrieve, 311));
+        return builder;
+    }
+
+    /// <summary>Read-only robot status for scripts and monitoring (same visibility as the monitor page).</summary>
+    public static WebApplication MapRobotEndpoints(this WebApplication app)
+    {
+        var api = app.MapGroup("/api/robots").RequireAuthorization(Permissions.AutoRetrieve);
+        api.MapGet("/", async (System.Security.Claims.ClaimsPrincipal user, RobotService robots, CancellationToken ct) =>
+            Results.Ok((await robots.ListAsync(RobotUser.From(user), ct)).Select(Dto)));
+        api.MapGet("/{id:long}", async (long id, System.Security.Claims.ClaimsPrincipal user, RobotService robots, CancellationToken ct) =>
+            await robots.GetAsync(RobotUser.From(user), id, ct) is { } r ? Results.Ok(Dto(r)) : Results.NotFound());
+        return app;
+    }
+
+    private static object Dto(RobotSummary s) => new
+    {
+        s.Robot.Id, s.Robot.ProjectName, s.Robot.OwnerName, Status = s.Robot.Status.ToString(), s.Total, s.Retrieved, s.Failed, s.Retrieving, s.Invalid,
+        Window = s.Robot.Window.ToString(), s.Robot.Concurrency,
+    };
+}
