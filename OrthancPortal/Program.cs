@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using OrthancPortal.Components;
 using OrthancPortal.Features.Access;
 using OrthancPortal.Features.Account;
+using OrthancPortal.Features.Content;
 using OrthancPortal.Features.Orthanc;
 using OrthancPortal.Features.Tasks;
 using OrthancPortal.Infrastructure;
@@ -35,6 +36,7 @@ public static class PortalApp
         builder.AddAccount();
         builder.AddOrthanc();
         builder.AddTasks();
+        builder.AddContent();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -50,6 +52,7 @@ public static class PortalApp
 
         app.MapAccountEndpoints();
         app.MapAccessEndpoints();
+        app.MapContentEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
