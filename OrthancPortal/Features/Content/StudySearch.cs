@@ -94,7 +94,7 @@ public sealed record StudyRow(string Id, string PatientOrthancId, string Patient
 /// Orthanc's storage order and we ask for one row more than we show to know whether a next page exists.
 /// The cost of a page stays flat however many studies match.
 /// </summary>
-public sealed record StudyPage(IReadOnlyList<StudyRow> Rows, int Page, int PageSize, bool HasMore)
+public sealed record StudyResultPage(IReadOnlyList<StudyRow> Rows, int Page, int PageSize, bool HasMore)
 {
     public int FirstRow => Page * PageSize + 1;
     public int LastRow => Page * PageSize + Rows.Count;
@@ -104,14 +104,14 @@ public sealed class StudySearchService(OrthancClient orthanc)
 {
     public const int MaxPageSize = 200;
 
-    public async Task<StudyPage> SearchAsync(StudyQuery query, int page, int pageSize, CancellationToken ct = default)
+    public async Task<StudyResultPage> SearchAsync(StudyQuery query, int page, int pageSize, CancellationToken ct = default)
     {
         var validation = await new StudyQueryValidator().ValidateAsync(query, ct);
         if (!validation.IsValid) throw new ValidationException(validation.Errors);
         pageSize = Math.Clamp(pageSize, 1, MaxPageSize);
         page = Math.Max(page, 0);
         var found = await orthanc.FindStudiesAsync(query.ToOrthancQuery(), limit: pageSize + 1, since: page * pageSize, ct: ct);
-        return new StudyPage(found.Take(pageSize).Select(StudyRow.From).ToList(), page, pageSize, found.Count > pageSize);
+        return new StudyResultPage(found.Take(pageSize).Select(StudyRow.From).ToList(), page, pageSize, found.Count > pageSize);
     }
 }
 
