@@ -43,6 +43,12 @@ public static class PortalApp
         app.UseForwardedHeaders();
         if (!app.Environment.IsDevelopment()) app.UseExceptionHandler("/status/500", createScopeForErrors: true);
         app.UseStatusCodePagesWithReExecute("/status/{0}");
+        // Only page loads get the status page: re-executing a POST/PUT/DELETE into it fails antiforgery and turns a 403 into a 400.
+        app.Use((http, next) =>
+        {
+            if (!HttpMethods.IsGet(http.Request.Method) && http.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodePagesFeature>() is { } pages) pages.Enabled = false;
+            return next(http);
+        });
         app.UseStaticFiles();
         app.UseAuthentication();
         app.UseActorContext();

@@ -2,6 +2,8 @@ using FluentValidation;
 using OrthancPortal.Features.Audit;
 using OrthancPortal.Features.Orthanc;
 using OrthancPortal.Features.Tasks;
+using OrthancPortal.Infrastructure;
+using Microsoft.Extensions.Options;
 
 namespace OrthancPortal.Features.Content;
 
@@ -49,7 +51,7 @@ public sealed class ModifyTagsRequestValidator : AbstractValidator<ModifyTagsReq
 /// Runs a tag change through Orthanc's asynchronous /modify job. The original is replaced: with "keep UIDs"
 /// the modified copies keep their DICOM UIDs, otherwise Orthanc gives them new ones.
 /// </summary>
-public sealed class ModifyTagsTask(OrthancClient orthanc, AuditLog audit) : ITaskHandler
+public sealed class ModifyTagsTask(OrthancClient orthanc, AuditLog audit, IOptions<PortalOptions> portal) : ITaskHandler
 {
     public const string TaskType = "content.modify";
     public string Type => TaskType;
@@ -76,6 +78,12 @@ public sealed class ModifyTagsTask(OrthancClient orthanc, AuditLog audit) : ITas
         var resource = $"{request.Level.Path()}/{request.Id}";
         try
         {
+            if (request.KeepUids && !request.Changes.ContainsKey("PatientID"))
+            {
+                await ReplaceInPlaceAsync(request, modify, run, ct);
+                await audit.WriteAsync(run.Owner, "content.modify", resource, "done in place (UIDs kept)", ct: ct);
+                return null;
+            }
             var job = await orthanc.ModifyAsync(request.Level, request.Id, modify, ct);
             var done = await orthanc.WaitForJobAsync(job.ID, p => run.Progress.ReportAsync(p, "Orthanc is modifying"), ct: ct);
             var newId = done.Content?["ID"]?.GetValue<string>();
@@ -87,6 +95,43 @@ public sealed class ModifyTagsTask(OrthancClient orthanc, AuditLog audit) : ITas
             await audit.WriteAsync(run.Owner, "content.modify", resource, ex.Message, success: false, ct: CancellationToken.None);
             throw new TaskFailedException(ex.Message);
         }
+    }
+
+    /// <summary>
+    /// With the UIDs and PatientID unchanged, the modified copy has the same Orthanc id as the original, and Orthanc
+    /// (without OverwriteInstances) refuses to store it. So each instance is modified into a spool file, the original
+    /// deleted, and the copy stored. If storing fails, the copy stays in the spool folder and the task names it.
+    /// </summary>
+    private async Task ReplaceInPlaceAsync(ModifyTagsRequest request, ModifyRequest modify, TaskRun run, CancellationToken ct)
+    {
+        var instances = await orthanc.GetAsync<IReadOnlyList<OrthancInstance>>($"{request.Level.Path()}/{OrthancClient.Id(request.Id)}/instances", ct);
+        var spool = portal.Value.SubFolder("modify-spool");
+        var body = new { modify.Replace, modify.Keep, Force = true };
+        for (var i = 0; i < instances.Count; i++)
+        {
+            var id = instances[i].ID;
+            var file = Path.Combine(spool, $"{run.TaskId}-{id}.dcm");
+            using (var modified = await orthanc.PostStreamingAsync($"instances/{OrthancClient.Id(id)}/modify",
+                       System.Net.Http.Json.JsonContent.Create(body, options: OrthancClient.Json), ct))
+            await using (var target = File.Create(file))
+            {
+                await modified.Content.CopyToAsync(target, ct);
+            }
+            await orthanc.DeleteResourceAsync(ResourceLevel.Instance, id, CancellationToken.None);
+            try
+            {
+                await using var source = File.OpenRead(file);
+                await orthanc.StoreInstanceAsync(source, CancellationToken.None);
+            }
+            catch (OrthancException ex)
+            {
+                throw new TaskFailedException($"Instance {id} was modified but could not be stored again ({ex.Message}). The modified file is kept at {file}.");
+            }
+            File.Delete(file);
+            await run.Progress.ReportAsync((i + 1.0) / instances.Count, $"{i + 1} of {instances.Count} instances");
+        }
+        // The patient/study/series kept their ids, so Orthanc still holds their old main tags until it re-reads the files.
+        await orthanc.PostAsync($"{request.Level.Path()}/{OrthancClient.Id(request.Id)}/reconstruct", new { }, ct);
     }
 
     private static IReadOnlyList<string> KeptUids(ResourceLevel level) => level switch

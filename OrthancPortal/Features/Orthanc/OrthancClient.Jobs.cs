@@ -47,4 +47,4 @@ public sealed partial class OrthancClient
 /// <summary>One Orthanc job. State: Pending, Running, Success, Failure, Paused, Retry.</summary>
 public sealed record OrthancJob(
     string ID, string Type, string State, int Progress, string CreationTime, string? CompletionTime,
-    int ErrorCode, string? ErrorDescription, string? ErrorDetails, int Priority, JsonObject? Content, string? EffectiveRuntime);
+    int ErrorCode, string? ErrorDescription, string? ErrorDetails, int Priority, JsonObject? Content, double? EffectiveRuntime);
