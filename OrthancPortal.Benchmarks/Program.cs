@@ -1,0 +1,16 @@
+using OrthancPortal.Benchmarks;
+
+// scripts/bench.sh content [--studies N] [--transfer-mb M] [--import-files F]
+if (args.Length >= 4 && args[0] == "portal-child")
+{
+    await PortalChild.RunAsync(args[1], int.Parse(args[2]), args[3]);
+    return 0;
+}
+if (args.Length >= 1 && args[0] == "content")
+{
+    int Option(string name, int fallback) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1]) : fallback;
+    await new ContentBenchmark(Option("--studies", 20_000), Option("--transfer-mb", 2048), Option("--import-files", 300)).RunAsync();
+    return 0;
+}
+Console.Error.WriteLine("usage: OrthancPortal.Benchmarks content [--studies 20000] [--transfer-mb 2048] [--import-files 300]");
+return 2;
