@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Starts the portal on http://localhost:8080 with SQLite under ./data and a managed Orthanc (DICOM port 4242, AET ORTHANC).
+# The same steps as the Dockerfile: install what is missing, publish self-contained, run the published app.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh
-dotnet build OrthancPortal/OrthancPortal.csproj -c Release --no-restore --verbosity quiet
+dotnet publish OrthancPortal/OrthancPortal.csproj -c Release --no-restore -o .build/portal --verbosity quiet
 export Portal__DataFolder="${Portal__DataFolder:-$PWD/data}"
 export ASPNETCORE_URLS="${ASPNETCORE_URLS:-http://0.0.0.0:8080}"
-cd OrthancPortal
-exec dotnet run -c Release --no-build --no-launch-profile
+exec .build/portal/OrthancPortal

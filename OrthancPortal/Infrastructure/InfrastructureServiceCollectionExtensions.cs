@@ -46,8 +46,9 @@ public static class InfrastructureServiceCollectionExtensions
 
         services.Configure<ForwardedHeadersOptions>(o =>
         {
-            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
-            // Only the configured proxies are believed; with none, X-Forwarded-For is ignored.
+            // Only the configured proxies are believed. With none, the headers are not read at all: the middleware
+            // trusts every sender when both lists are empty, which would let any client forge its address.
+            o.ForwardedHeaders = portal.TrustedProxies.Count == 0 ? ForwardedHeaders.None : ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
             o.KnownNetworks.Clear();
             o.KnownProxies.Clear();
             foreach (var proxy in portal.TrustedProxies)

@@ -1,0 +1,26 @@
+# One container: the self-contained portal plus Orthanc, dcmtk and plugins from Debian, in managed mode.
+# It repeats scripts/deps.sh and scripts/run.sh (no Docker engine runs where this project is developed).
+FROM mcr.microsoft.com/dotnet/sdk:10.0-bookworm-slim AS build
+RUN apt-get update && apt-get install -y --no-install-recommends nodejs npm && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+COPY . .
+RUN bash scripts/assets.sh \
+ && dotnet restore OrthancPortal/OrthancPortal.csproj \
+ && dotnet publish OrthancPortal/OrthancPortal.csproj -c Release --no-restore -o /out
+
+FROM debian:bookworm-slim
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+      orthanc orthanc-dicomweb orthanc-webviewer dcmtk curl ca-certificates libicu72 \
+ && rm -rf /var/lib/apt/lists/*
+COPY --from=build /out /app
+ENV Portal__DataFolder=/data \
+    ASPNETCORE_URLS=http://0.0.0.0:8080 \
+    Orthanc__Mode=Managed \
+    Orthanc__DicomPort=4242 \
+    Orthanc__DicomAet=ORTHANC
+VOLUME ["/data"]
+EXPOSE 8080 4242
+HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 CMD curl -fsS http://127.0.0.1:8080/healthz || exit 1
+WORKDIR /app
+ENTRYPOINT ["/app/OrthancPortal"]

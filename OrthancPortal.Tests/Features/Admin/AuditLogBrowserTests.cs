@@ -1,0 +1,56 @@
+using Microsoft.Extensions.DependencyInjection;
+using OrthancPortal.Features.Audit;
+using OrthancPortal.Tests.Harness;
+
+namespace OrthancPortal.Tests.Features.Admin;
+
+public sealed class AuditLogBrowserTests(BrowserPortalFixture fixture) : IClassFixture<BrowserPortalFixture>
+{
+    [Fact]
+    public async Task An_admin_filters_the_audit_log_to_one_users_deletions_and_downloads_the_CSV()
+    {
+        using (var scope = fixture.Portal.Services.CreateScope())
+        {
+            var audit = scope.ServiceProvider.GetRequiredService<AuditLog>();
+            var user1 = new Actor("u1", PortalFixture.StandardUser, "10.0.0.5");
+            await audit.WriteAsync(user1, "study.delete", "study:1.2.3.1", "CT Thorax");
+            await audit.WriteAsync(user1, "study.delete", "study:1.2.3.2", "=HYPERLINK(\"x\")");
+            await audit.WriteAsync(user1, "study.view", "study:1.2.3.3");
+            await audit.WriteAsync(new Actor("a1", PortalFixture.AdminUser, "10.0.0.6"), "study.delete", "study:1.2.3.4");
+        }
+
+        var page = await fixture.Browser.SignedInPageAsync(fixture.Portal, PortalFixture.AdminUser, PortalFixture.Password);
+        await page.GotoAsync("admin/audit");
+        await BrowserFixture.WaitForInteractiveAsync(page);
+        await page.FillAsync("[data-test=filter-user]", PortalFixture.StandardUser);
+        await page.FillAsync("[data-test=filter-action]", "delete");
+        var today = DateTime.Now.ToString("yyyy-MM-dd");
+        await page.FillAsync("[data-test=filter-from]", today);
+        await page.FillAsync("[data-test=filter-to]", today);
+        await page.ClickAsync("[data-test=filter-apply]");
+
+        await page.Locator("[data-test=audit-total]").Filter(new() { HasText = "2 entries" }).WaitForAsync();
+        var rows = page.Locator("[data-test=audit-row]");
+        (await rows.CountAsync()).ShouldBe(2);
+        for (var i = 0; i < 2; i++)
+        {
+            (await rows.Nth(i).GetAttributeAsync("data-action")).ShouldBe("study.delete");
+            (await rows.Nth(i).GetAttributeAsync("data-user")).ShouldBe(PortalFixture.StandardUser);
+        }
+
+        var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("[data-test=audit-export]"));
+        download.SuggestedFilename.ShouldStartWith("audit-");
+        var csv = await File.ReadAllLinesAsync((await download.PathAsync())!);
+        csv[0].ShouldStartWith("Id,At (UTC),User,Address,Action,Resource,Success,Details");
+        var data = csv.Skip(1).Where(l => l.Length > 0).ToList();
+        data.Count.ShouldBe(2);
+        data.ShouldAllBe(l => l.Contains($",{PortalFixture.StandardUser},") && l.Contains(",study.delete,"));
+        data.ShouldContain(l => l.Contains("study:1.2.3.1"));
+        // A formula from a user's input is exported as text, not run by a spreadsheet.
+        data.ShouldContain(l => l.Contains("'=HYPERLINK"));
+
+        using var scope2 = fixture.Portal.Services.CreateScope();
+        scope2.ServiceProvider.GetRequiredService<OrthancPortal.Infrastructure.Database.PortalDbContext>().Set<AuditEntry>()
+            .Any(e => e.Action == "audit.export" && e.UserName == PortalFixture.AdminUser).ShouldBeTrue();
+    }
+}

@@ -1,0 +1,81 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Playwright;
+using OrthancPortal.Infrastructure.Dicom;
+using OrthancPortal.Tests.Harness;
+
+namespace OrthancPortal.Tests.Features.Burner;
+
+/// <summary>The burner fixture with the service stopped at first, and a browser.</summary>
+public sealed class BurnerBrowserFixture : BurnerFixture
+{
+    public BrowserFixture Browser { get; } = new();
+    protected override bool StartRunning => false;
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        await Browser.InitializeAsync();
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await Browser.DisposeAsync();
+        await base.DisposeAsync();
+    }
+}
+
+public sealed class BurnerMonitorPageTests(BurnerBrowserFixture fx) : IClassFixture<BurnerBrowserFixture>
+{
+    [Fact]
+    public async Task The_monitor_shows_a_job_moving_from_queued_to_done_without_a_reload()
+    {
+        var study = TestDicom.Study(TestDicom.Patient("BURNUI", "Screen^Sam"), "CT", instances: 1, description: "CT Kopf");
+        const string sop = "1.2.826.0.1.3680043.10.543.99.1";
+        var stored = await (await fx.Local.Http.PostAsync("instances", new ByteArrayContent(
+            DicomFileWriter.Write(TestDicom.Instance(study, study.Series[0], 1, sop), study.Series[0].SopClassUid, sop)))).Content.ReadFromJsonAsync<JsonObject>();
+        var studyId = stored!["ParentStudy"]!.GetValue<string>();
+
+        var page = await fx.Browser.SignedInPageAsync(fx.Portal, PortalFixture.StandardUser, PortalFixture.Password);
+        await page.GotoAsync("burner");
+        await BrowserFixture.WaitForInteractiveAsync(page);
+        await Assertions.Expect(page.Locator("[data-test=burner-service-state]")).ToHaveTextAsync("Service stopped");
+        // A marker that a reload would wipe out.
+        await page.EvaluateAsync("() => window.burnerNoReload = true");
+
+        // "Burn this study" through its endpoint, while the service is stopped: the job waits in the queue.
+        using var user = await fx.SignInAsync(PortalFixture.StandardUser);
+        var accepted = await user.PostAsync($"api/burner/studies/{studyId}/burn", null);
+        accepted.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        var jobId = (await accepted.Content.ReadFromJsonAsync<JsonObject>())!["jobId"]!.GetValue<long>();
+
+        var row = page.Locator($"tr.burner-job-{jobId}");
+        var state = row.Locator("[data-test=burner-job-state]");
+        await Assertions.Expect(state).ToHaveAttributeAsync("data-state", "Queued");
+        await Assertions.Expect(row).ToContainTextAsync("Screen Sam");
+        await Assertions.Expect(row).ToContainTextAsync("CT Kopf");
+
+        await page.ClickAsync("[data-test=burner-start]");
+        await Assertions.Expect(page.Locator("[data-test=burner-service-state]")).ToHaveTextAsync("Service running");
+        await Assertions.Expect(state).ToHaveAttributeAsync("data-state", "Done", new() { Timeout = 40_000 });
+        await Assertions.Expect(state).ToHaveTextAsync("Done");
+        await Assertions.Expect(row).ToContainTextAsync("CD");
+        (await page.EvaluateAsync<bool>("() => window.burnerNoReload === true")).ShouldBeTrue("the page was never reloaded");
+    }
+
+    [Fact]
+    public async Task Burner_settings_refuse_a_missing_folder_with_the_reason()
+    {
+        var page = await fx.Browser.SignedInPageAsync(fx.Portal, PortalFixture.AdminUser, PortalFixture.Password);
+        await page.GotoAsync("admin/burner");
+        await BrowserFixture.WaitForInteractiveAsync(page);
+        await page.FillAsync("[data-test=burner-monitored-folder]", "/no/such/burner/folder");
+        await page.ClickAsync("[data-test=save]");
+        await Assertions.Expect(page.Locator("[data-test=settings-error]")).ToContainTextAsync("'/no/such/burner/folder' does not exist");
+
+        await page.FillAsync("[data-test=burner-monitored-folder]", fx.Monitored);
+        await page.ClickAsync("[data-test=save]");
+        await Assertions.Expect(page.Locator("[data-test=settings-error]")).ToHaveCountAsync(0);
+    }
+}

@@ -1,0 +1,138 @@
+using System.Threading.Channels;
+using Microsoft.EntityFrameworkCore;
+using OrthancPortal.Features.Settings;
+using OrthancPortal.Infrastructure.Database;
+using OrthancPortal.Infrastructure.Live;
+
+namespace OrthancPortal.Features.Burner;
+
+/// <summary>
+/// Builds queued jobs one after another while the service runs. A job that fails (Orthanc error, monitored folder
+/// missing or full) is marked failed with the reason and the next job still runs.
+/// </summary>
+public sealed class BurnerWorker(
+    IServiceScopeFactory scopes,
+    IDbContextFactory<PortalDbContext> dbFactory,
+    SettingsStore settings,
+    LiveNotifier notifier,
+    TimeProvider clock,
+    ILogger<BurnerWorker> logger) : BackgroundService
+{
+    private readonly Channel<bool> wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+
+    /// <summary>Something changed (a job was queued, the service started): look at the queue now.</summary>
+    public void Wake() => wake.Writer.TryWrite(true);
+
+    protected override async Task ExecuteAsync(CancellationToken stopping)
+    {
+        await RequeueInterruptedAsync(stopping);
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                while ((await settings.GetAsync<BurnerServiceState>(stopping)).Running && await ProcessNextAsync(stopping)) { }
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested) { break; }
+            catch (Exception ex)
+            {
+                logger.LogError(ex, "Burner worker loop failed");
+            }
+            // The queue is re-read now and then too, in case a wake-up was missed.
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+            timeout.CancelAfter(TimeSpan.FromSeconds(30));
+            try { await wake.Reader.ReadAsync(timeout.Token); }
+            catch (OperationCanceledException) when (!stopping.IsCancellationRequested) { }
+            catch (OperationCanceledException) { break; }
+        }
+    }
+
+    /// <summary>Builds the oldest queued job; false when there is none.</summary>
+    public async Task<bool> ProcessNextAsync(CancellationToken ct)
+    {
+        long id;
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            var job = await db.Set<BurnerJob>().Where(j => j.State == BurnerJobState.Queued).OrderBy(j => j.Id).FirstOrDefaultAsync(ct);
+            if (job is null) return false;
+            id = job.Id;
+            await UpdateAsync(id, j => { j.State = BurnerJobState.Preparing; j.Detail = "Starting"; }, ct);
+        }
+
+        var options = await settings.GetAsync<BurnerSettings>(ct);
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var builder = scope.ServiceProvider.GetRequiredService<DiscBuilder>();
+            var job = await LoadAsync(id, ct);
+            var result = await builder.BuildAsync(job, options, text => UpdateAsync(id, j => j.Detail = text, ct), ct);
+            var now = clock.GetUtcNow().UtcDateTime;
+            await UpdateAsync(id, j =>
+            {
+                j.RequestName = result.RequestName;
+                j.RequestFolder = result.RequestFolder;
+                j.JobFolder = result.JobFolder;
+                j.DiscType = result.DiscType;
+                j.SizeBytes = result.SizeBytes;
+                j.SubmittedAt = now;
+                j.LastSignalAt = now;
+                j.State = BurnerJobState.Submitted;
+                j.Detail = "Waiting for the disc software";
+            }, ct);
+            // A cancel that came while the media was being made goes to the disc software now.
+            if ((await LoadAsync(id, ct)).CancelRequested)
+            {
+                var jobs = scope.ServiceProvider.GetRequiredService<BurnerJobService>();
+                await jobs.CancelAsync(id, Audit.Actor.System, ct);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception ex)
+        {
+            var reason = Reason(ex);
+            logger.LogWarning(ex, "Burn job {Job} failed: {Reason}", id, reason);
+            await UpdateAsync(id, j => { j.State = BurnerJobState.Failed; j.Detail = reason; }, CancellationToken.None);
+        }
+        return true;
+    }
+
+    /// <summary>A reason a user can act on; a full disk is the usual one.</summary>
+    public static string Reason(Exception ex) => ex switch
+    {
+        BurnerException or Orthanc.OrthancException => ex.Message,
+        IOException io when (io.HResult & 0xFFFF) is 28 or 112 => $"The disk of the monitored folder is full: {io.Message}",
+        IOException or UnauthorizedAccessException => $"Could not write the job: {ex.Message}",
+        _ => $"Unexpected error: {ex.Message}",
+    };
+
+    /// <summary>A job that was being prepared when the portal stopped is prepared again from the start.</summary>
+    private async Task RequeueInterruptedAsync(CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var interrupted = await db.Set<BurnerJob>().Where(j => j.State == BurnerJobState.Preparing).ToListAsync(ct);
+        foreach (var job in interrupted)
+        {
+            job.State = job.CancelRequested ? BurnerJobState.Cancelled : BurnerJobState.Queued;
+            job.Detail = "Interrupted by a restart of the portal";
+        }
+        await db.SaveChangesAsync(ct);
+    }
+
+    private async Task<BurnerJob> LoadAsync(long id, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Set<BurnerJob>().AsNoTracking().FirstAsync(j => j.Id == id, ct);
+    }
+
+    private async Task UpdateAsync(long id, Action<BurnerJob> change, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var job = await db.Set<BurnerJob>().FirstAsync(j => j.Id == id, ct);
+        change(job);
+        job.UpdatedAt = clock.GetUtcNow().UtcDateTime;
+        await db.SaveChangesAsync(ct);
+        notifier.Publish(new BurnerJobChanged(job.Id, job.State));
+    }
+}
