@@ -51,8 +51,14 @@ public static class PortalApp
         app.UseForwardedHeaders();
         if (!app.Environment.IsDevelopment()) app.UseExceptionHandler("/status/500", createScopeForErrors: true);
         // Pages get a friendly status page; API callers and form posts keep the bare status code (a re-executed POST would hit antiforgery).
-        app.UseWhen(http => HttpMethods.IsGet(http.Request.Method) && !http.Request.Path.StartsWithSegments("/api"),
-            branch => branch.UseStatusCodePagesWithReExecute("/status/{0}"));
+        // Not in a UseWhen branch: a branch has no global route builder, so the re-executed /status/{code} would be a 404.
+        app.UseStatusCodePagesWithReExecute("/status/{0}");
+        app.Use((http, next) =>
+        {
+            if ((!HttpMethods.IsGet(http.Request.Method) || http.Request.Path.StartsWithSegments("/api"))
+                && http.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodePagesFeature>() is { } pages) pages.Enabled = false;
+            return next(http);
+        });
         app.UseStaticFiles();
         app.UseAuthentication();
         app.UseActorContext();

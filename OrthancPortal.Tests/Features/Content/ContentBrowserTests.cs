@@ -8,7 +8,7 @@ namespace OrthancPortal.Tests.Features.Content;
 public sealed class ContentBrowserTests(BrowserPortalFixture fixture) : IClassFixture<BrowserPortalFixture>
 {
     [Fact]
-    public async Task Search_by_wildcard_and_preset_then_open_the_study_its_thumbnails_tags_and_download_the_zip()
+    public async Task Search_by_wildcard_and_date_preset_then_open_the_study_its_thumbnails_tags_and_download_the_zip()
     {
         var tag = $"PW{Guid.NewGuid():N}"[..10].ToUpperInvariant();
         var today = DateTime.Today.ToString("yyyyMMdd");
@@ -19,7 +19,7 @@ public sealed class ContentBrowserTests(BrowserPortalFixture fixture) : IClassFi
         await page.GotoAsync("content/studies");
         await BrowserFixture.WaitForInteractiveAsync(page);
         await page.FillAsync("[data-test=q-name]", $"{tag[..6].ToLowerInvariant()}*");
-        await page.ClickAsync("[data-test=preset-7d]");
+        await page.SelectOptionAsync("[data-test=q-date] [data-test=date-preset]", "Last7Days");
         var rows = page.Locator("[data-test=study-row]");
         await Assertions.Expect(rows).ToHaveCountAsync(1);
         await Assertions.Expect(rows.First).ToContainTextAsync("CT Thorax");

@@ -1,5 +1,6 @@
 using System.Globalization;
 using FluentValidation;
+using OrthancPortal.Components.Ui;
 using OrthancPortal.Features.Orthanc;
 
 namespace OrthancPortal.Features.Content;
@@ -27,7 +28,8 @@ public sealed class StudyQuery
         Add("AccessionNumber", AccessionNumber);
         Add("StudyDescription", StudyDescription);
         if (Modalities.Count > 0) q["ModalitiesInStudy"] = string.Join('\\', Modalities);
-        var range = DicomDateRange.Format(From, To);
+        // The validator refuses reversed ranges before this is called.
+        var range = From > To ? null : DicomDateRange.Format(From, To);
         if (range is not null) q["StudyDate"] = range;
         return q;
     }
@@ -50,35 +52,6 @@ public sealed class StudyQueryValidator : AbstractValidator<StudyQuery>
         RuleFor(q => q).Must(q => q.From is null || q.To is null || q.From <= q.To).WithMessage("The start date is after the end date.")
             .OverridePropertyName("Dates");
     }
-}
-
-/// <summary>DICOM date ranges (DA "from-to", open ends allowed) and the search presets.</summary>
-public static class DicomDateRange
-{
-    public static string? Format(DateOnly? from, DateOnly? to) => (from, to) switch
-    {
-        (null, null) => null,
-        ({ } f, { } t) when f == t => Da(f),
-        _ => $"{(from is { } a ? Da(a) : "")}-{(to is { } b ? Da(b) : "")}",
-    };
-
-    private static string Da(DateOnly d) => d.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
-
-    public static readonly IReadOnlyList<(string Key, string Label)> Presets =
-    [
-        ("today", "Today"), ("yesterday", "Yesterday"), ("7d", "Last 7 days"), ("30d", "Last 30 days"), ("month", "This month"), ("12m", "Last 12 months"),
-    ];
-
-    public static (DateOnly From, DateOnly To) Preset(string key, DateOnly today) => key switch
-    {
-        "today" => (today, today),
-        "yesterday" => (today.AddDays(-1), today.AddDays(-1)),
-        "7d" => (today.AddDays(-6), today),
-        "30d" => (today.AddDays(-29), today),
-        "month" => (new DateOnly(today.Year, today.Month, 1), today),
-        "12m" => (today.AddMonths(-12).AddDays(1), today),
-        _ => throw new ArgumentException($"Unknown date preset '{key}'.", nameof(key)),
-    };
 }
 
 /// <summary>One row of the study list.</summary>
