@@ -91,6 +91,25 @@ public sealed class ContentApiTests(PortalFixture fixture) : IClassFixture<Porta
     }
 
     [Fact]
+    public async Task Modifying_a_study_with_new_UIDs_replaces_it_by_a_study_with_a_new_uid()
+    {
+        var study = TestDicom.Study(TestDicom.Patient(Unique("MODS"), "Study^Change"), "CT", instances: 2, description: "Before");
+        var studyId = await ContentTestData.StoreAsync(fixture.Local, study);
+        using var user = await fixture.SignInAsync(PortalFixture.StandardUser);
+
+        var response = await user.PostAsJsonAsync($"api/content/studies/{studyId}/modify", new { Changes = new Dictionary<string, string> { ["StudyDescription"] = "After" }, KeepUids = false });
+        var taskId = (await response.Content.ReadFromJsonAsync<JsonObject>())!["taskId"]!.GetValue<long>();
+        var task = await EventuallyAsync(async () => await fixture.Portal.GetRequiredService<TaskQueue>().GetAsync(taskId) is { FinishedAt: not null } t ? t : null);
+        task.State.ShouldBe(PortalTaskState.Succeeded, task.Error);
+
+        (await fixture.Local.Http.GetAsync($"studies/{studyId}")).StatusCode.ShouldBe(HttpStatusCode.NotFound, "the original is replaced");
+        var found = await fixture.Local.Http.PostAsJsonAsync("tools/find", new { Level = "Study", Query = new { PatientID = study.Patient.PatientId }, Expand = true }, OrthancJson);
+        var modified = (await found.Content.ReadFromJsonAsync<JsonArray>())!.Single()!;
+        modified["MainDicomTags"]!["StudyDescription"]!.GetValue<string>().ShouldBe("After");
+        modified["MainDicomTags"]!["StudyInstanceUID"]!.GetValue<string>().ShouldNotBe(study.StudyUid);
+    }
+
+    [Fact]
     public async Task Deleting_a_series_removes_it_and_is_audited()
     {
         var studyId = await ContentTestData.StoreAsync(fixture.Local, TestDicom.Study(TestDicom.Patient(Unique("DEL"), "Delete^Me"), "CT", instances: 1, seriesCount: 2));
