@@ -63,7 +63,7 @@ public sealed class ContentBrowserTests(BrowserPortalFixture fixture) : IClassFi
             await page.GotoAsync("import");
             await BrowserFixture.WaitForInteractiveAsync(page);
 
-            await page.SetInputFilesAsync("[data-test=folder-input]", folder);
+            await page.SetInputFilesAsync("[data-test=drop-zone] [data-test=pick-folder]", folder);
 
             await Assertions.Expect(page.Locator("[data-test=imported-study]")).ToHaveCountAsync(1);
             await Assertions.Expect(page.Locator("[data-test=count-stored]")).ToHaveTextAsync("3 stored");
