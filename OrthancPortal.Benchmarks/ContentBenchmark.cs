@@ -179,6 +179,7 @@ public sealed class ContentBenchmark(int studies, int transferMb, int importFile
         });
         Console.WriteLine($"| upload (POST /api/import/file) | {seconds:N1} | {length / 1048576.0 / seconds:N0} | {peak / 1024.0:N0} | {(peak - idle) / 1024.0:N0} |");
 
+        if (studyId is null) return;
         long received = 0;
         var idleBefore = ReadKb(child.Id, "VmRSS");
         (seconds, peak) = await WhileSamplingAsync(child.Id, async () =>
@@ -194,6 +195,7 @@ public sealed class ContentBenchmark(int studies, int transferMb, int importFile
         Console.WriteLine($"Downloaded {received / 1048576.0:N0} MB. Peak RSS over the whole run (VmHWM): {ReadKb(child.Id, "VmHWM") / 1024.0:N0} MB.");
     }
 
+    /// <summary>Runs the work while sampling the portal's RSS; a failed transfer is reported with its peak, not hidden.</summary>
     private static async Task<(double Seconds, long PeakKb)> WhileSamplingAsync(int pid, Func<Task> work)
     {
         long peak = ReadKb(pid, "VmRSS");
@@ -207,7 +209,11 @@ public sealed class ContentBenchmark(int studies, int transferMb, int importFile
             }
         });
         var watch = Stopwatch.StartNew();
-        await work();
+        try { await work(); }
+        catch (Exception ex) when (ex is InvalidOperationException or HttpRequestException)
+        {
+            Console.WriteLine($"| FAILED after {watch.Elapsed.TotalSeconds:N0} s: {ex.Message} | | | {peak / 1024.0:N0} | |");
+        }
         var seconds = watch.Elapsed.TotalSeconds;
         await stop.CancelAsync();
         await sampler;

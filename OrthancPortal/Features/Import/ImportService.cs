@@ -46,7 +46,7 @@ public sealed class ImportService(OrthancClient orthanc, AuditLog audit, IOption
         var counted = new LimitedStream(new PrefixedStream(head, rest), Limits.MaxFileBytes);
         try
         {
-            var stored = await orthanc.StoreInstanceAsync(counted, ct);
+            var stored = await orthanc.StoreInstanceAsync(counted, length, ct);
             var status = stored.Status == "AlreadyStored" ? ImportStatus.AlreadyPresent : ImportStatus.Stored;
             return new(name, status, null, counted.Position, stored.ParentStudy);
         }
