@@ -8,6 +8,7 @@ using OrthancPortal.Features.Ldap;
 using OrthancPortal.Features.Content;
 using OrthancPortal.Features.Orthanc;
 using OrthancPortal.Features.Tasks;
+using OrthancPortal.Features.Worklists;
 using OrthancPortal.Infrastructure;
 using OrthancPortal.Infrastructure.Security;
 
@@ -44,21 +45,15 @@ public static class PortalApp
         builder.AddSecurityHardening();
         builder.AddLdap();
         builder.AddAdmin();
+        builder.AddWorklists();
         builder.AddContent();
         configure?.Invoke(builder);
 
         var app = builder.Build();
         app.UseForwardedHeaders();
         if (!app.Environment.IsDevelopment()) app.UseExceptionHandler("/status/500", createScopeForErrors: true);
-        // Pages get a friendly status page; API callers and form posts keep the bare status code (a re-executed POST would hit antiforgery).
-        // Not in a UseWhen branch: a branch has no global route builder, so the re-executed /status/{code} would be a 404.
         app.UseStatusCodePagesWithReExecute("/status/{0}");
-        app.Use((http, next) =>
-        {
-            if ((!HttpMethods.IsGet(http.Request.Method) || http.Request.Path.StartsWithSegments("/api"))
-                && http.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodePagesFeature>() is { } pages) pages.Enabled = false;
-            return next(http);
-        });
+        app.UseStatusPagesForBrowsersOnly();
         app.UseStaticFiles();
         app.UseAuthentication();
         app.UseActorContext();
@@ -72,6 +67,7 @@ public static class PortalApp
         app.MapAccessEndpoints();
         app.MapBurnerEndpoints();
         app.MapAdminEndpoints();
+        app.MapWorklistEndpoints();
         app.MapContentEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;

@@ -11,10 +11,9 @@ dotnet test OrthancPortal.sln -c Release --no-build --logger "console;verbosity=
 status=${PIPESTATUS[0]}
 set -e
 # One plain summary line ("N passed, N failed, N skipped") that any CI can read.
-summary=$(grep -Eo "Failed: +[0-9]+, Passed: +[0-9]+, Skipped: +[0-9]+" "$log" | tail -n 1)
-if [[ -n "$summary" ]]; then
-  read -r failed passed skipped < <(echo "$summary" | grep -Eo "[0-9]+" | tr '\n' ' ')
-  echo "tests: ${passed} passed, ${failed} failed, ${skipped} skipped"
+count() { grep -E "^\s*$1: +[0-9]+" "$log" | tail -n 1 | grep -Eo "[0-9]+" || echo 0; }
+if grep -qE "^Total tests: +[0-9]+" "$log"; then
+  echo "tests: $(count Passed) passed, $(count Failed) failed, $(count Skipped) skipped"
 fi
 rm -f "$log"
 exit "$status"

@@ -60,6 +60,20 @@ public static class InfrastructureServiceCollectionExtensions
         return builder;
     }
 
+    /// <summary>
+    /// Pages get the friendly status page; API callers and form posts keep the bare status code
+    /// (a re-executed POST would also trip antiforgery on the status page).
+    /// </summary>
+    public static IApplicationBuilder UseStatusPagesForBrowsersOnly(this IApplicationBuilder app) => app.Use(async (http, next) =>
+    {
+        if (!HttpMethods.IsGet(http.Request.Method) || http.Request.Path.StartsWithSegments("/api"))
+        {
+            var statusPages = http.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodePagesFeature>();
+            if (statusPages is not null) statusPages.Enabled = false;
+        }
+        await next();
+    });
+
     /// <summary>Records who is acting in this request, for the audit log.</summary>
     public static IApplicationBuilder UseActorContext(this IApplicationBuilder app) => app.Use(async (http, next) =>
     {

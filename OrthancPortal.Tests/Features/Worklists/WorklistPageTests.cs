@@ -1,0 +1,128 @@
+using Microsoft.Playwright;
+using OrthancPortal.Tests.Harness;
+
+namespace OrthancPortal.Tests.Features.Worklists;
+
+public sealed class WorklistPageTests(BrowserWorklistFixture fixture) : IClassFixture<BrowserWorklistFixture>
+{
+    [Fact]
+    public async Task A_user_creates_an_entry_sees_it_listed_and_deletes_it()
+    {
+        var page = await fixture.Browser.SignedInPageAsync(fixture.Portal, PortalFixture.StandardUser, PortalFixture.Password);
+        await page.GotoAsync("worklist");
+        await BrowserFixture.WaitForInteractiveAsync(page);
+
+        // Invalid first: the form says why and nothing is written.
+        var filesBefore = fixture.WorklistFiles().Length;
+        await page.ClickAsync("[data-test=wl-create]");
+        await Assertions.Expect(page.Locator("[data-test=wl-error]").First).ToContainTextAsync("patient ID");
+        fixture.WorklistFiles().Length.ShouldBe(filesBefore);
+
+        await page.FillAsync("[data-test=wl-patient-id]", "UIPAT1");
+        await page.FillAsync("[data-test=wl-last-name]", "Größe");
+        await page.FillAsync("[data-test=wl-first-name]", "Anna");
+        await page.FillAsync("[data-test=wl-birth-date]", "1975-03-04");
+        await page.SelectOptionAsync("[data-test=wl-sex]", "F");
+        await page.FillAsync("[data-test=wl-procedure]", "Schilddrüse");
+        await page.FillAsync("[data-test=wl-physician]", "Arzt^Albert");
+        await page.ClickAsync("[data-test=wl-create]");
+
+        var row = page.Locator("[data-test=wl-entry]", new() { HasText = "UIPAT1" });
+        await Assertions.Expect(row).ToBeVisibleAsync();
+        await Assertions.Expect(row).ToContainTextAsync("Größe, Anna");
+        await Assertions.Expect(row).ToContainTextAsync("04.03.1975");
+        await Assertions.Expect(row).ToContainTextAsync("Schilddrüse");
+        var accession = (await row.GetAttributeAsync("data-accession"))!;
+        accession.ShouldMatch(@"^R\d{10}$");
+        File.Exists(Path.Combine(fixture.Local.WorklistFolder, accession + ".wl")).ShouldBeTrue();
+
+        await row.Locator("[data-test=wl-delete]").ClickAsync();
+        await page.ClickAsync("[data-test=confirm-yes]");
+        await Assertions.Expect(page.Locator("[data-test=wl-entry]", new() { HasText = "UIPAT1" })).ToHaveCountAsync(0);
+        File.Exists(Path.Combine(fixture.Local.WorklistFolder, accession + ".wl")).ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task An_entry_added_by_the_AIS_appears_live_and_todays_studies_have_viewer_links()
+    {
+        var page = await fixture.Browser.SignedInPageAsync(fixture.Portal, PortalFixture.StandardUser, PortalFixture.Password);
+        var study = TestDicom.Study(TestDicom.Patient("UIPAT2", "Link^Lisa"), "US", instances: 1, accession: "ACCLINK1");
+        await TestDicom.SendAsync(study, fixture.Local.DicomPort, fixture.Local.Aet);
+        await page.GotoAsync("worklist");
+        await BrowserFixture.WaitForInteractiveAsync(page);
+
+        var studyRow = page.Locator("[data-test=wl-study]", new() { HasText = "ACCLINK1" });
+        await Assertions.Expect(studyRow).ToBeVisibleAsync();
+        (await studyRow.Locator("[data-test=weasis-link]").GetAttributeAsync("href")).ShouldStartWith("weasis://");
+        (await studyRow.Locator("[data-test=weasis-link]").GetAttributeAsync("href"))!.ShouldContain(Uri.EscapeDataString(study.StudyUid));
+        (await studyRow.Locator("[data-test=viewer-link]").GetAttributeAsync("href")).ShouldNotBeNullOrEmpty();
+
+        using var ais = fixture.Portal.NewClient();
+        (await ais.GetAsync($"worklist/add?key={Uri.EscapeDataString(fixture.ApiKey)}&id=UIPAT3&lastname=Live&firstname=Lars&birthdate=02.03.1990&sex=1")).EnsureSuccessStatusCode();
+        await Assertions.Expect(page.Locator("[data-test=wl-entry]", new() { HasText = "UIPAT3" })).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task A_viewer_without_the_Worklists_permission_is_refused()
+    {
+        // Refused on the server with 403 and the no-permission page instead of the page.
+        using var viewer = await fixture.SignInAsync(PortalFixture.ViewerUser);
+        foreach (var path in new[] { "worklist", "gdt" })
+        {
+            var response = await viewer.GetAsync(path);
+            response.StatusCode.ShouldBe(System.Net.HttpStatusCode.Forbidden, path);
+            var body = await response.Content.ReadAsStringAsync();
+            body.ShouldNotContain("data-test=\"wl-create\"");
+            body.ShouldContain("data-test=\"access-denied\"");
+        }
+        using var user = await fixture.SignInAsync(PortalFixture.StandardUser);
+        (await user.GetAsync("admin/gdt")).StatusCode.ShouldBe(System.Net.HttpStatusCode.Forbidden);
+        (await user.GetAsync("gdt")).StatusCode.ShouldBe(System.Net.HttpStatusCode.OK);
+        (await user.GetStringAsync("worklist")).ShouldContain("data-test=\"wl-create\"");
+    }
+
+    [Fact]
+    public async Task The_outbox_lists_written_files_and_writes_one_again()
+    {
+        var study = TestDicom.Study(TestDicom.Patient("UIGDT1", "Box^Bea"), "US", instances: 1, accession: "ACCBOX1");
+        await TestDicom.SendAsync(study, fixture.Local.DicomPort, fixture.Local.Aet);
+        var page = await fixture.Browser.SignedInPageAsync(fixture.Portal, PortalFixture.StandardUser, PortalFixture.Password);
+        await page.GotoAsync("gdt");
+        await BrowserFixture.WaitForInteractiveAsync(page);
+
+        // Appears live when the study becomes stable.
+        var row = page.Locator("[data-test=gdt-files] tbody tr", new() { Has = page.Locator("[data-file='ACCBOX1.gdt']") });
+        await Assertions.Expect(row).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await Assertions.Expect(row).ToContainTextAsync("UIGDT1");
+        var path = Path.Combine(fixture.GdtFolder, "ACCBOX1.gdt");
+        File.Delete(path);
+
+        await row.Locator("[data-test=gdt-write-again]").ClickAsync();
+        await Assertions.Expect(row).ToContainTextAsync("(2×)");
+        File.Exists(path).ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task An_admin_creates_an_API_key_that_is_shown_once_and_revokes_it()
+    {
+        var page = await fixture.Browser.SignedInPageAsync(fixture.Portal, PortalFixture.AdminUser, PortalFixture.Password);
+        await page.GotoAsync("admin/gdt");
+        await BrowserFixture.WaitForInteractiveAsync(page);
+
+        await page.FillAsync("[data-test=key-client]", "Empfang");
+        await page.ClickAsync("[data-test=key-create]");
+        var key = await page.Locator("[data-test=key-value]").InnerTextAsync();
+        key.ShouldStartWith("wl_");
+        using var ais = fixture.Portal.NewClient();
+        var add = $"worklist/add?key={Uri.EscapeDataString(key)}&id=UIKEY1&lastname=Key&birthdate=01.01.1990&sex=0";
+        (await ais.GetAsync(add)).StatusCode.ShouldBe(System.Net.HttpStatusCode.OK);
+
+        await page.ReloadAsync();
+        await BrowserFixture.WaitForInteractiveAsync(page);
+        (await page.ContentAsync()).ShouldNotContain(key);
+        var keyRow = page.Locator("[data-test=keys] tr", new() { HasText = "Empfang" });
+        await keyRow.Locator("[data-test=key-revoke]").ClickAsync();
+        await Assertions.Expect(keyRow).ToContainTextAsync("revoked");
+        (await ais.GetAsync(add.Replace("UIKEY1", "UIKEY2"))).StatusCode.ShouldBe(System.Net.HttpStatusCode.Unauthorized);
+    }
+}

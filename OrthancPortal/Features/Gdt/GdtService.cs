@@ -1,0 +1,191 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using OrthancPortal.Components.Ui;
+using OrthancPortal.Features.Audit;
+using OrthancPortal.Features.Orthanc;
+using OrthancPortal.Features.Settings;
+using OrthancPortal.Infrastructure;
+using OrthancPortal.Infrastructure.Database;
+using OrthancPortal.Infrastructure.Files;
+using OrthancPortal.Infrastructure.Live;
+
+namespace OrthancPortal.Features.Gdt;
+
+/// <summary>Published when the outbox changes, so the outbox page refreshes.</summary>
+public sealed record GdtFileWritten(long Id, string FileName);
+
+/// <summary>Writes new-study and SR GDT files into the AIS import folder and keeps the outbox.</summary>
+public sealed class GdtService(
+    OrthancClient orthanc,
+    SettingsStore settings,
+    PortalOptions portal,
+    IDbContextFactory<PortalDbContext> dbFactory,
+    Webhooks webhooks,
+    AuditLog audit,
+    LiveNotifier notifier,
+    TimeProvider clock,
+    ILogger<GdtService> logger)
+{
+    public async Task<string> FolderAsync(CancellationToken ct = default)
+    {
+        var s = await settings.GetAsync<GdtSettings>(ct);
+        return ResolveFolder(s);
+    }
+
+    private string ResolveFolder(GdtSettings s)
+    {
+        if (string.IsNullOrWhiteSpace(s.Folder)) return portal.SubFolder("gdt");
+        Directory.CreateDirectory(s.Folder);
+        return s.Folder;
+    }
+
+    /// <summary>The new-study record as bytes in the target's charset (also the answer of /worklist/add).</summary>
+    public async Task<(byte[] Bytes, GdtCharset Charset)> RenderNewStudyAsync(GdtStudy study, CancellationToken ct = default)
+    {
+        var s = await settings.GetAsync<GdtSettings>(ct);
+        return (GdtWriter.Write(NewStudyGdt.Build(study, s.TestId, s.TestDescription), s.Format), s.Charset);
+    }
+
+    /// <summary>Handles a stable study: its new-study file (once) and one file per supported SR (once each).</summary>
+    public async Task HandleStableStudyAsync(string orthancStudyId, CancellationToken ct)
+    {
+        var s = await settings.GetAsync<GdtSettings>(ct);
+        if (s.NewStudyFiles) await WriteNewStudyAsync(orthancStudyId, force: false, Actor.System, ct);
+        if (s.SrFiles) await WriteSrFilesAsync(orthancStudyId, s, ct);
+    }
+
+    /// <summary>Writes &lt;Accession&gt;.gdt; when <paramref name="force"/> is false, a study that has its file is skipped.</summary>
+    public async Task<GdtFile?> WriteNewStudyAsync(string orthancStudyId, bool force, Actor actor, CancellationToken ct)
+    {
+        var s = await settings.GetAsync<GdtSettings>(ct);
+        var study = await orthanc.GetStudyAsync(orthancStudyId, ct);
+        var studyUid = study.Tag("StudyInstanceUID");
+        var key = $"{GdtFile.KindStudy}:{studyUid}";
+        if (!force && await ExistsAsync(key, ct)) return null;
+
+        var series = await orthanc.GetStudySeriesAsync(orthancStudyId, ct);
+        var modalities = string.Join("/", series.Select(x => x.Tag("Modality")).Where(m => m.Length > 0).Distinct());
+        var accession = study.Tag("AccessionNumber") is { Length: > 0 } a ? a : FallbackId(studyUid);
+        var gdtStudy = new GdtStudy(study.Tag("PatientID"), accession, study.Tag("StudyDate"), study.Tag("StudyTime"), modalities, study.Tag("StudyDescription"));
+        var bytes = GdtWriter.Write(NewStudyGdt.Build(gdtStudy, s.TestId, s.TestDescription), s.Format);
+        var fileName = SafeFileName(accession) + ".gdt";
+        var row = await WriteAndRecordAsync(s, key, GdtFile.KindStudy, orthancStudyId, studyUid, gdtStudy.PatientId, accession, fileName, bytes, actor, ct);
+
+        if (!string.IsNullOrWhiteSpace(s.UrlOnGdtWritten))
+        {
+            row.WebhookResult = await webhooks.CallAsync(s.UrlOnGdtWritten, "UrlOnGdtWritten", ct);
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            await db.Set<GdtFile>().Where(f => f.Id == row.Id).ExecuteUpdateAsync(u => u.SetProperty(f => f.WebhookResult, row.WebhookResult), ct);
+            notifier.Publish(new GdtFileWritten(row.Id, row.FileName));
+        }
+        return row;
+    }
+
+    private async Task WriteSrFilesAsync(string orthancStudyId, GdtSettings s, CancellationToken ct)
+    {
+        var study = await orthanc.GetStudyAsync(orthancStudyId, ct);
+        foreach (var series in (await orthanc.GetStudySeriesAsync(orthancStudyId, ct)).Where(x => x.Tag("Modality") == "SR"))
+        {
+            foreach (var instance in await orthanc.GetSeriesInstancesAsync(series.ID, ct))
+            {
+                var tags = new DicomJson(await orthanc.GetInstanceTagsAsync(instance.ID, ct));
+                var measurements = SrMeasurementReader.Read(tags);
+                if (measurements is null || measurements.Count == 0) continue;
+                var sopUid = tags.Get(Tags.SopInstanceUid);
+                var key = $"{GdtFile.KindSr}:{sopUid}";
+                if (await ExistsAsync(key, ct)) continue;
+
+                var accession = tags.Get(Tags.AccessionNumber) is { Length: > 0 } a ? a : FallbackId(study.Tag("StudyInstanceUID"));
+                var date = tags.Get(Tags.ContentDate) is { Length: > 0 } cd ? cd : tags.Get(Tags.StudyDate);
+                var time = tags.Get(Tags.ContentTime) is { Length: > 0 } ctm ? ctm : tags.Get(Tags.StudyTime);
+                var bytes = GdtWriter.Write(SrGdt.Build(tags.Get(Tags.PatientId), date, time, measurements), s.Format);
+                var fileName = $"{SafeFileName(accession)}-sr-{SafeFileName(sopUid)}.gdt";
+                await WriteAndRecordAsync(s, key, GdtFile.KindSr, orthancStudyId, study.Tag("StudyInstanceUID"), tags.Get(Tags.PatientId), accession, fileName, bytes, Actor.System, ct);
+                logger.LogInformation("Wrote {Count} SR measurements to {File}", measurements.Count, fileName);
+            }
+        }
+    }
+
+    /// <summary>The file first (atomically), then the row: a crash in between writes the file again rather than never.</summary>
+    private async Task<GdtFile> WriteAndRecordAsync(GdtSettings s, string key, string kind, string orthancStudyId, string studyUid, string patientId,
+        string accession, string fileName, byte[] bytes, Actor actor, CancellationToken ct)
+    {
+        var path = Path.Combine(ResolveFolder(s), fileName);
+        await AtomicFile.WriteAllBytesAsync(path, bytes, ct);
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var row = await db.Set<GdtFile>().FirstOrDefaultAsync(f => f.Key == key, ct);
+        if (row is null) db.Add(row = new GdtFile { Key = key, Kind = kind });
+        row.OrthancStudyId = orthancStudyId;
+        row.StudyInstanceUid = studyUid;
+        row.PatientId = patientId;
+        row.Accession = accession;
+        row.FileName = fileName;
+        row.WrittenAt = clock.GetUtcNow().UtcDateTime;
+        row.WriteCount++;
+        row.WebhookResult = null;
+        await db.SaveChangesAsync(ct);
+        // Not cancelled: a shutdown between the row and its audit entry must not leave a file nobody audited.
+        await audit.WriteAsync(actor, row.WriteCount > 1 ? "gdt.rewrite" : "gdt.write", fileName, $"study {studyUid}, patient {patientId}", ct: CancellationToken.None);
+        notifier.Publish(new GdtFileWritten(row.Id, fileName));
+        return row;
+    }
+
+    /// <summary>One page of the outbox for the DataTable: filter by file, patient or accession; sort by time or patient.</summary>
+    public async Task<DataPage<GdtFile>> PageAsync(DataRequest request, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var query = db.Set<GdtFile>().AsNoTracking();
+        if (request.Filters.GetValueOrDefault("file") is { Length: > 0 } file) query = query.Where(f => f.FileName.Contains(file) || f.Accession.Contains(file));
+        if (request.Filters.GetValueOrDefault("patient") is { Length: > 0 } patient) query = query.Where(f => f.PatientId.Contains(patient));
+        query = (request.SortBy, request.SortDescending) switch
+        {
+            ("patient", false) => query.OrderBy(f => f.PatientId).ThenByDescending(f => f.Id),
+            ("patient", true) => query.OrderByDescending(f => f.PatientId).ThenByDescending(f => f.Id),
+            (_, false) => query.OrderBy(f => f.WrittenAt),
+            _ => query.OrderByDescending(f => f.WrittenAt),
+        };
+        var total = await query.CountAsync(ct);
+        return new DataPage<GdtFile>(await query.Skip(request.Skip).Take(request.Take).ToListAsync(ct), total);
+    }
+
+    public async Task<IReadOnlyList<GdtFile>> ListAsync(int limit, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Set<GdtFile>().AsNoTracking().OrderByDescending(f => f.WrittenAt).Take(limit).ToListAsync(ct);
+    }
+
+    private async Task<bool> ExistsAsync(string key, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Set<GdtFile>().AnyAsync(f => f.Key == key, ct);
+    }
+
+    /// <summary>For a study without accession number: derived from its UID, so it is the same every time.</summary>
+    public static string FallbackId(string studyUid)
+        => "S" + Convert.ToHexString(SHA256.HashData(Encoding.ASCII.GetBytes(studyUid)))[..12];
+
+    /// <summary>DICOM values become file names: letters, digits, '.', '-' and '_' only, never a leading dot.</summary>
+    public static string SafeFileName(string value)
+    {
+        var chars = value.Trim().Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' ? c : '_').ToArray();
+        var name = new string(chars).TrimStart('.');
+        if (name.Length > 80) name = name[..80];
+        return name.Length == 0 ? "unnamed" : name;
+    }
+}
+
+/// <summary>Writes GDT files when studies become stable (change feed: delivered once, also after downtime).</summary>
+public sealed class GdtStudySubscriber(GdtService gdt) : IChangeSubscriber
+{
+    public string Name => "gdt";
+    public bool Wants(OrthancChange change) => change.ChangeType == ChangeTypes.StableStudy;
+
+    public async Task HandleAsync(OrthancChange change, CancellationToken ct)
+    {
+        // A study deleted before we got to it has nothing left to report.
+        try { await gdt.HandleStableStudyAsync(change.ID, ct); }
+        catch (OrthancException ex) when (ex.Failure == OrthancFailure.NotFound) { }
+    }
+}

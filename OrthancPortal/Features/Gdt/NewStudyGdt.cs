@@ -1,0 +1,44 @@
+namespace OrthancPortal.Features.Gdt;
+
+/// <summary>What a new-study GDT record says about a study. Any part may be empty: a missing tag never loses the record.</summary>
+public sealed record GdtStudy(string PatientId, string Accession, string StudyDate, string StudyTime, string Modality, string Description);
+
+/// <summary>
+/// The record an AIS imports when a study arrives (or is scheduled): 6310 "Daten einer Untersuchung
+/// übermitteln", with what the AIS needs to show an entry and open a viewer (patient, date, time, accession).
+/// </summary>
+public static class NewStudyGdt
+{
+    public const string RecordType = "6310";
+
+    public static GdtRecord Build(GdtStudy study, string testId, string testDescription) => new(
+        RecordType,
+        [new("3000", study.PatientId)], // Patientennummer
+        [[
+            new("8410", testId),          // Test-Ident
+            new("8411", testDescription), // Testbezeichnung
+            new("8413", study.Accession), // Test-Ident (geräteseitig)
+            new("8428", study.Accession), // Probenmaterial-Ident: the study's accession number
+            new("8432", GdtDates.Date(study.StudyDate)), // Abnahme-Datum
+            new("8439", GdtDates.Time(study.StudyTime)), // Abnahme-Zeit
+            new("6228", $"{study.Accession} / {study.Modality}: {study.Description}"), // Ergebnistext
+        ]]);
+}
+
+public static class GdtDates
+{
+    /// <summary>DICOM yyyyMMdd to GDT ddMMyyyy; anything else gives an empty value.</summary>
+    public static string Date(string dicomDate)
+    {
+        var d = dicomDate.Trim();
+        return d.Length == 8 && d.All(char.IsAsciiDigit) ? d[6..8] + d[4..6] + d[..4] : "";
+    }
+
+    /// <summary>DICOM HHmmss[.ffffff] (or HHmm) to GDT HHmmss.</summary>
+    public static string Time(string dicomTime)
+    {
+        var t = dicomTime.Trim().Split('.')[0];
+        if (!t.All(char.IsAsciiDigit)) return "";
+        return t.Length switch { >= 6 => t[..6], 4 => t + "00", 2 => t + "0000", _ => "" };
+    }
+}

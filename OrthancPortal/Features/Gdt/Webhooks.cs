@@ -1,0 +1,42 @@
+namespace OrthancPortal.Features.Gdt;
+
+/// <summary>
+/// Calls the URLs an office configures (e.g. to dim the lights when an entry is added). A short timeout; a
+/// failure is logged and returned as text for the record, and never undoes the work that triggered it.
+/// </summary>
+public sealed class Webhooks(IHttpClientFactory clients, ILogger<Webhooks> logger)
+{
+    public const string ClientName = "webhooks";
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>GETs <paramref name="url"/>; returns "200 OK" or "failed: reason".</summary>
+    public async Task<string> CallAsync(string url, string purpose, CancellationToken ct = default)
+    {
+        try
+        {
+            using var response = await clients.CreateClient(ClientName).GetAsync(url, HttpCompletionOption.ResponseHeadersRead, ct);
+            var result = $"{(int)response.StatusCode} {response.ReasonPhrase}";
+            if (!response.IsSuccessStatusCode) logger.LogWarning("Webhook {Purpose} {Url} answered {Status}", purpose, url, result);
+            return result;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or InvalidOperationException)
+        {
+            logger.LogWarning("Webhook {Purpose} {Url} failed: {Reason}", purpose, url, ex.Message);
+            return $"failed: {(ex is TaskCanceledException ? $"no answer within {Timeout.TotalSeconds:0} s" : ex.Message)}";
+        }
+    }
+
+    public static bool IsHttpUrl(string url)
+        => Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
+}
+
+/// <summary>Links that open a study in a viewer: Weasis (over the portal's DICOMweb) and a plain browser viewer.</summary>
+public static class ViewerLinks
+{
+    /// <summary>A weasis:// URL that makes Weasis load the study from the portal's DICOMweb root.</summary>
+    public static string Weasis(string portalBaseUri, string studyInstanceUid)
+        => "weasis://" + Uri.EscapeDataString($"$dicom:rs --url \"{portalBaseUri.TrimEnd('/')}/dicom-web\" -r \"studyUID={studyInstanceUid}\"");
+
+    public static string Viewer(string template, string orthancStudyId, string studyInstanceUid)
+        => template.Replace("{OrthancStudyId}", Uri.EscapeDataString(orthancStudyId)).Replace("{StudyInstanceUID}", Uri.EscapeDataString(studyInstanceUid));
+}

@@ -1,0 +1,39 @@
+using FluentValidation;
+using OrthancPortal.Features.Gdt;
+using OrthancPortal.Features.Settings;
+
+namespace OrthancPortal.Features.Worklists;
+
+/// <summary>Modality worklists: where the .wl files go, defaults for AIS calls, cleanup and the webhook.</summary>
+public sealed class WorklistSettings : ISettingsSection
+{
+    public static string SectionName => "Worklists";
+
+    /// <summary>
+    /// The folder Orthanc's ModalityWorklists plugin reads. Empty: &lt;data folder&gt;/worklists, which the managed
+    /// Orthanc is configured with. With an external Orthanc, set it to that Orthanc's Worklists.Database folder.
+    /// </summary>
+    public string? Folder { get; set; }
+    public string DefaultModality { get; set; } = "US";
+    public string DefaultStation { get; set; } = "US01";
+    /// <summary>Seconds between cleanups of past and completed entries; empty turns cleanup off.</summary>
+    public int? CleanupIntervalSeconds { get; set; }
+    /// <summary>Called (GET) after an entry is added.</summary>
+    public string? UrlOnWorklistEntryAdded { get; set; }
+    /// <summary>
+    /// Link to a plain viewer beside studies. Placeholders: {StudyInstanceUID}, {OrthancStudyId}.
+    /// </summary>
+    public string ViewerUrlTemplate { get; set; } = "orthanc/app/explorer.html#study?uuid={OrthancStudyId}";
+
+    public sealed class Validator : AbstractValidator<WorklistSettings>
+    {
+        public Validator()
+        {
+            RuleFor(x => x.DefaultModality).NotEmpty().MaximumLength(16).Matches("^[A-Z0-9]+$");
+            RuleFor(x => x.DefaultStation).NotEmpty().MaximumLength(16);
+            RuleFor(x => x.CleanupIntervalSeconds).InclusiveBetween(1, 86400).When(x => x.CleanupIntervalSeconds is not null);
+            RuleFor(x => x.UrlOnWorklistEntryAdded).Must(Webhooks.IsHttpUrl!).When(x => !string.IsNullOrWhiteSpace(x.UrlOnWorklistEntryAdded))
+                .WithMessage("The webhook must be an http(s) URL.");
+        }
+    }
+}
