@@ -1,0 +1,95 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using OrthancPortal.Features.Access;
+using OrthancPortal.Features.Audit;
+using OrthancPortal.Features.Tasks;
+using OrthancPortal.Infrastructure.Database;
+using OrthancPortal.Tests.Harness;
+
+namespace OrthancPortal.Tests.Features.Baskets;
+
+public sealed class BasketTests(PortalFixture fixture) : IClassFixture<PortalFixture>
+{
+    [Fact]
+    public async Task A_user_without_Delete_gets_403_and_a_user_with_it_deletes_with_an_audit_of_what_was_deleted()
+    {
+        var study = TestDicom.Study(TestDicom.Patient("DEL-1", "Delete^Dana"), "CT", instances: 2, description: "CT to delete");
+        var id = await SendAndFindAsync(study);
+
+        await fixture.Portal.CreateRoleAsync("NoDelete", Permissions.ViewContent, Permissions.Anonymize, Permissions.ExportLocal);
+        await fixture.Portal.CreateUserAsync("nodelete1", PortalFixture.Password, "NoDelete");
+        using var noDelete = await fixture.SignInAsync("nodelete1");
+        var denied = await noDelete.PostAsync("api/baskets/delete/run", null);
+        denied.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await noDelete.PostAsJsonAsync("api/baskets/Delete", new { Items = new[] { new { Level = "Study", OrthancId = id } } })).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await noDelete.GetAsync("baskets/delete")).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await fixture.Local.GetJsonAsync($"studies/{id}")).ShouldNotBeNull();
+
+        using var user = await fixture.SignInAsync(PortalFixture.StandardUser);
+        (await user.PostAsJsonAsync("api/baskets/Delete", new { Items = new[] { new { Level = "Study", OrthancId = id } } })).EnsureSuccessStatusCode();
+        var counts = await user.GetFromJsonAsync<JsonObject>("api/baskets");
+        counts!["Delete"]!.GetValue<int>().ShouldBe(1);
+        var run = await user.PostAsync("api/baskets/delete/run", null);
+        run.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var taskId = (await run.Content.ReadFromJsonAsync<JsonObject>())!["taskId"]!.GetValue<long>();
+        var queue = fixture.Portal.GetRequiredService<TaskQueue>();
+        await TestEnvironment.WaitUntilAsync(async () => (await queue.GetAsync(taskId))!.IsFinished, TimeSpan.FromSeconds(20), "delete task");
+        (await queue.GetAsync(taskId))!.State.ShouldBe(PortalTaskState.Succeeded);
+        (await fixture.Local.Http.GetAsync($"studies/{id}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+
+        await using var db = await fixture.Portal.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
+        var audit = await db.Set<AuditEntry>().SingleAsync(e => e.Action == "delete" && e.Resource == $"studies/{id}");
+        audit.UserName.ShouldBe(PortalFixture.StandardUser);
+        audit.Details.ShouldNotBeNull().ShouldContain("Delete^Dana");
+        audit.Details.ShouldContain(study.StudyUid);
+        (await user.GetFromJsonAsync<JsonObject>("api/baskets"))!["Delete"]!.GetValue<int>().ShouldBe(0, "the basket is emptied once the task is queued");
+    }
+
+    [Fact]
+    public async Task A_study_deleted_while_in_a_basket_shows_as_missing_and_is_skipped_with_a_reason()
+    {
+        var kept = await SendAndFindAsync(TestDicom.Study(TestDicom.Patient("MISS-1", "Kept^Karl"), "CT", instances: 1));
+        var gone = await SendAndFindAsync(TestDicom.Study(TestDicom.Patient("MISS-2", "Gone^Gina"), "CT", instances: 1));
+        using var user = await fixture.SignInAsync(PortalFixture.StandardUser);
+        (await user.PostAsJsonAsync("api/baskets/Anonymize", new { Items = new[] { new { Level = "Study", OrthancId = kept }, new { Level = "Study", OrthancId = gone } } }))
+            .EnsureSuccessStatusCode();
+        await fixture.Local.Http.DeleteAsync($"studies/{gone}");
+
+        var entries = (await user.GetFromJsonAsync<JsonArray>("api/baskets/Anonymize"))!;
+        entries.Single(e => e!["orthancId"]!.GetValue<string>() == gone)!["missing"]!.GetValue<bool>().ShouldBeTrue();
+        entries.Single(e => e!["orthancId"]!.GetValue<string>() == kept)!["missing"]!.GetValue<bool>().ShouldBeFalse();
+        (await user.GetStringAsync("baskets/anonymize")).ShouldContain("no longer in Orthanc");
+
+        var run = await user.PostAsJsonAsync("api/baskets/anonymize/run", new { ProfileId = "default", Rows = Array.Empty<object>() });
+        run.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var taskId = (await run.Content.ReadFromJsonAsync<JsonObject>())!["taskId"]!.GetValue<long>();
+        var queue = fixture.Portal.GetRequiredService<TaskQueue>();
+        await TestEnvironment.WaitUntilAsync(async () => (await queue.GetAsync(taskId))!.IsFinished, TimeSpan.FromSeconds(30), "anonymize task");
+        var task = (await queue.GetAsync(taskId))!;
+        task.State.ShouldBe(PortalTaskState.Succeeded, task.Error);
+        task.Result.ShouldNotBeNull().ShouldContain("deleted from Orthanc after it was put in the basket");
+        task.ProgressText.ShouldNotBeNull().ShouldContain("1 anonymized, 1 skipped");
+    }
+
+    [Fact]
+    public async Task Bad_input_gets_a_400_with_the_reason()
+    {
+        using var user = await fixture.SignInAsync(PortalFixture.StandardUser);
+        var bad = await user.PostAsJsonAsync("api/baskets/Export", new { Items = new[] { new { Level = "Study", OrthancId = "../../system" } } });
+        bad.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await bad.Content.ReadAsStringAsync()).ShouldContain("is not an Orthanc resource id");
+        var empty = await user.PostAsJsonAsync("api/baskets/anonymize/run", new { ProfileId = "", Rows = Array.Empty<object>() });
+        empty.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await empty.Content.ReadAsStringAsync()).ShouldContain("Choose an anonymization profile");
+    }
+
+    private async Task<string> SendAndFindAsync(SyntheticStudy study)
+    {
+        await TestDicom.SendAsync(study, fixture.Local.DicomPort, fixture.Local.Aet);
+        var found = JsonNode.Parse(await (await fixture.Local.Http.PostAsync("tools/lookup", new StringContent(study.StudyUid))).Content.ReadAsStringAsync())!.AsArray();
+        return found.Single(n => n!["Type"]!.GetValue<string>() == "Study")!["ID"]!.GetValue<string>();
+    }
+}

@@ -1,0 +1,64 @@
+using FluentValidation;
+using OrthancPortal.Components.Layout;
+using OrthancPortal.Features.Access;
+using OrthancPortal.Features.Audit;
+using OrthancPortal.Features.Baskets.Pages;
+using OrthancPortal.Features.Orthanc;
+using OrthancPortal.Features.Tasks;
+
+namespace OrthancPortal.Features.Baskets;
+
+public static class BasketsServiceCollectionExtensions
+{
+    public static WebApplicationBuilder AddBaskets(this WebApplicationBuilder builder)
+    {
+        var s = builder.Services;
+        s.AddScoped<BasketService>();
+        s.AddScoped<BasketActions>();
+        s.AddTaskHandler<DeleteTaskHandler>();
+        s.AddBasketResourceActions();
+        s.AddTopBarItem<BasketCounters>(100);
+        s.AddNavItem(new NavItem("Anonymize basket", "baskets/anonymize", "bi-incognito", Permissions.Anonymize, 400, "Baskets"));
+        s.AddNavItem(new NavItem("Export basket", "baskets/export", "bi-box-arrow-up-right", Permissions.ExportLocal, 410, "Baskets"));
+        s.AddNavItem(new NavItem("Delete basket", "baskets/delete", "bi-trash", Permissions.Delete, 420, "Baskets"));
+        return builder;
+    }
+
+    public sealed record AddRequest(IReadOnlyList<ResourceRef> Items);
+
+    public static WebApplication MapBasketEndpoints(this WebApplication app)
+    {
+        var api = app.MapGroup("/api/baskets").RequireAuthorization();
+        api.MapGet("/", async (HttpContext http, BasketService baskets, CancellationToken ct)
+            => Results.Ok(await baskets.CountsAsync(BasketService.UserIdOf(http.User)!, ct)));
+        api.MapGet("/{kind}", async (BasketKind kind, HttpContext http, BasketService baskets, CancellationToken ct)
+            => BasketActions.MayUse(http.User, kind) ? Results.Ok(await baskets.ListAsync(BasketService.UserIdOf(http.User)!, kind, ct)) : Results.Forbid());
+        api.MapPost("/{kind}", (BasketKind kind, AddRequest request, HttpContext http, BasketActions actions, CancellationToken ct)
+            => Guard(async () => Results.Ok(new { Added = await actions.AddAsync(http.User, kind, request.Items ?? [], ct) })));
+        api.MapDelete("/{kind}/{orthancId}", async (BasketKind kind, string orthancId, HttpContext http, BasketService baskets, CancellationToken ct) =>
+        {
+            await baskets.RemoveAsync(BasketService.UserIdOf(http.User)!, kind, [orthancId], ct);
+            return Results.NoContent();
+        });
+        api.MapPost("/delete/run", (HttpContext http, BasketActions actions, ActorContext actors, CancellationToken ct)
+            => Guard(async () => Results.Ok(new { TaskId = await actions.StartDeleteAsync(http.User, await actors.GetAsync(), ct) })))
+            .RequireAuthorization(Permissions.Delete);
+        api.MapPost("/anonymize/run", (RunAnonymizeRequest request, HttpContext http, BasketActions actions, ActorContext actors, CancellationToken ct)
+            => Guard(async () => Results.Ok(new { TaskId = await actions.StartAnonymizeAsync(http.User, await actors.GetAsync(), request, ct) })))
+            .RequireAuthorization(Permissions.Anonymize);
+        api.MapPost("/export/run", (RunExportRequest request, HttpContext http, BasketActions actions, ActorContext actors, CancellationToken ct)
+            => Guard(async () => Results.Ok(new { TaskId = await actions.StartExportAsync(http.User, await actors.GetAsync(), request, ct) })))
+            .RequireAuthorization(Permissions.ExportRemote);
+        return app;
+    }
+
+    /// <summary>Bad input is a 400 with the reason, a missing permission a 403; never an exception page.</summary>
+    private static async Task<IResult> Guard(Func<Task<IResult>> action)
+    {
+        try { return await action(); }
+        catch (BasketForbiddenException) { return Results.Forbid(); }
+        catch (ValidationException ex) { return Results.BadRequest(new { Error = string.Join(" ", ex.Errors.Select(e => e.ErrorMessage).DefaultIfEmpty(ex.Message)) }); }
+        catch (InvalidOperationException ex) { return Results.BadRequest(new { Error = ex.Message }); }
+        catch (OrthancException ex) { return Results.BadRequest(new { Error = ex.Message }); }
+    }
+}

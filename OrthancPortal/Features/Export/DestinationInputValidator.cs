@@ -1,0 +1,31 @@
+using FluentValidation;
+
+namespace OrthancPortal.Features.Export;
+
+public sealed class DestinationInputValidator : AbstractValidator<DestinationInput>
+{
+    public DestinationInputValidator()
+    {
+        RuleFor(x => x.Name).NotEmpty().MaximumLength(64);
+        RuleFor(x => x.Url).NotEmpty().MaximumLength(512);
+        RuleFor(x => x.Url).Must((input, url) => HasScheme(url, input.Kind)).When(x => x.Kind != DestinationKind.Folder)
+            .WithMessage(x => x.Kind switch
+            {
+                DestinationKind.WebDav => "A WebDAV URL starts with http:// or https://",
+                DestinationKind.Sftp => "An SFTP URL looks like sftp://host:22/folder",
+                _ => "An FTP URL looks like ftp://host/folder",
+            });
+        RuleFor(x => x.Url).Must(Path.IsPathRooted).When(x => x.Kind == DestinationKind.Folder).WithMessage("Enter an absolute folder path, e.g. /mnt/export");
+        RuleFor(x => x.Url).Must(u => !u.Contains("..")).WithMessage("The path may not contain '..'.");
+        RuleFor(x => x.Username).MaximumLength(128).Must(u => u is null || !u.Contains(':')).WithMessage("A user name cannot contain ':'.");
+        RuleFor(x => x.PrivateKey).Must(k => string.IsNullOrEmpty(k) || k.Contains("PRIVATE KEY")).WithMessage("Paste the private key in PEM/OpenSSH form.");
+    }
+
+    private static bool HasScheme(string url, DestinationKind kind)
+        => Uri.TryCreate(url, UriKind.Absolute, out var uri) && kind switch
+        {
+            DestinationKind.WebDav => uri.Scheme is "http" or "https",
+            DestinationKind.Sftp => uri.Scheme == "sftp",
+            _ => uri.Scheme == "ftp",
+        };
+}
