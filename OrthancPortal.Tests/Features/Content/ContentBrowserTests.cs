@@ -23,6 +23,7 @@ public sealed class ContentBrowserTests(BrowserPortalFixture fixture) : IClassFi
         var rows = page.Locator("[data-test=study-row]");
         await Assertions.Expect(rows).ToHaveCountAsync(1);
         await Assertions.Expect(rows.First).ToContainTextAsync("CT Thorax");
+        await Assertions.Expect(rows.First.Locator("[data-test='basket.export']")).ToBeVisibleAsync();
 
         await rows.First.ClickAsync();
         var pane = page.Locator("[data-test=series-pane]");
