@@ -1,11 +1,23 @@
+using OrthancPortal.Benchmarks;
 using OrthancPortal.Benchmarks.Robots;
 
-// dotnet run -c Release --project OrthancPortal.Benchmarks -- robots [--studies 200]
-if (args.Length >= 1 && args[0] == "robots")
+// scripts/bench.sh content [--studies 20000] [--transfer-mb 2048] [--import-files 300]
+// scripts/bench.sh robots [--studies 200]
+int Option(string name, int fallback) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1]) : fallback;
+
+if (args.Length >= 4 && args[0] == "portal-child")
 {
-    int Option(string name, int fallback) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1]) : fallback;
-    await RobotBenchmark.RunAsync(Option("--studies", 200));
+    await PortalChild.RunAsync(args[1], int.Parse(args[2]), args[3]);
     return 0;
 }
-Console.Error.WriteLine("usage: OrthancPortal.Benchmarks robots [--studies 200]");
+switch (args.FirstOrDefault())
+{
+    case "content":
+        await new ContentBenchmark(Option("--studies", 20_000), Option("--transfer-mb", 2048), Option("--import-files", 300)).RunAsync();
+        return 0;
+    case "robots":
+        await RobotBenchmark.RunAsync(Option("--studies", 200));
+        return 0;
+}
+Console.Error.WriteLine("usage: OrthancPortal.Benchmarks content [--studies 20000] [--transfer-mb 2048] [--import-files 300] | robots [--studies 200]");
 return 2;

@@ -10,6 +10,7 @@ using OrthancPortal.Features.Modalities;
 using OrthancPortal.Features.Burner;
 using OrthancPortal.Features.Admin;
 using OrthancPortal.Features.Ldap;
+using OrthancPortal.Features.Content;
 using OrthancPortal.Features.Orthanc;
 using OrthancPortal.Features.QueryRetrieve;
 using OrthancPortal.Features.Robots;
@@ -59,6 +60,7 @@ public static class PortalApp
         builder.AddLdap();
         builder.AddAdmin();
         builder.AddWorklists();
+        builder.AddContent();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -85,6 +87,7 @@ public static class PortalApp
         app.MapBurnerEndpoints();
         app.MapAdminEndpoints();
         app.MapWorklistEndpoints();
+        app.MapContentEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

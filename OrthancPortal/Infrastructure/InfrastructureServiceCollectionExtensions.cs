@@ -23,7 +23,9 @@ public static class InfrastructureServiceCollectionExtensions
         Directory.CreateDirectory(portal.DataFolder);
         services.AddSingleton(portal);
 
-        services.AddDbContextFactory<PortalDbContext>(o => o.UseSqlite($"Data Source={portal.DatabasePath};Cache=Shared;Pooling=true;Default Timeout=30"));
+        services.AddDbContextFactory<PortalDbContext>(o => o
+            .UseSqlite($"Data Source={portal.DatabasePath};Pooling=true;Default Timeout=30")
+            .AddInterceptors(new SqlitePragmas()));
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContext());
         services.AddScoped<SchemaMigrator>();
         // Runs before every other hosted service, so they find the schema and the seeded roles.

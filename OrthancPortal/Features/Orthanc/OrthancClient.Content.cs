@@ -66,14 +66,9 @@ public sealed partial class OrthancClient
     public Task<IReadOnlyList<OrthancLookup>> LookupAsync(string value, CancellationToken ct = default)
         => PostRawAsync<IReadOnlyList<OrthancLookup>>("tools/lookup", value, ct);
 
-    /// <summary>Stores one DICOM file (the body is streamed, never buffered here).</summary>
-    public async Task<OrthancStoreResult> StoreInstanceAsync(Stream dicom, CancellationToken ct = default)
-    {
-        var content = new StreamContent(dicom, 81920);
-        content.Headers.ContentType = DicomMediaType;
-        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Post, "instances") { Content = content }, ct);
-        return (await System.Net.Http.Json.HttpContentJsonExtensions.ReadFromJsonAsync<OrthancStoreResult>(response.Content, Json, ct))!;
-    }
+    /// <summary>Stores one DICOM file (the body is streamed, never buffered here); a seekable stream sends its length.</summary>
+    public Task<OrthancStoreResult> StoreInstanceAsync(Stream dicom, CancellationToken ct = default)
+        => StoreInstanceAsync(dicom, dicom.CanSeek ? dicom.Length - dicom.Position : null, ct);
 
     /// <summary>Transfer syntaxes Orthanc can transcode to (offered on download and burn).</summary>
     public static IReadOnlyList<(string Uid, string Name)> TranscodeTargets { get; } =

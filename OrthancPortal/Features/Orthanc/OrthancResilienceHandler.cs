@@ -24,22 +24,41 @@ public sealed class OrthancResilienceHandler : DelegatingHandler
             ShouldHandle = args => ValueTask.FromResult(
                 args.Context.Properties.TryGetValue(Idempotent, out var idempotent) && idempotent && IsTransient(args.Outcome)),
         })
-        .AddTimeout(AttemptTimeout)
+        .AddTimeout(new TimeoutStrategyOptions
+        {
+            TimeoutGenerator = args => ValueTask.FromResult(args.Context.Properties.GetValue(Timeout, AttemptTimeout)),
+        })
         .Build();
 
     private static readonly ResiliencePropertyKey<bool> Idempotent = new("orthanc-idempotent");
+    private static readonly ResiliencePropertyKey<TimeSpan> Timeout = new("orthanc-timeout");
+
+    /// <summary>Slowest upload speed we wait for: a request body of N MB gets N seconds more than the plain timeout.</summary>
+    private const double MinimumUploadBytesPerSecond = 1_000_000;
+
+    /// <summary>
+    /// The timeout also runs while a request body is sent, so a body (an upload of GBs) extends it by its size;
+    /// a body of unknown length (a stream being relayed) gets an hour.
+    /// </summary>
+    internal static TimeSpan TimeoutFor(HttpContent? content) => content switch
+    {
+        null => AttemptTimeout,
+        { Headers.ContentLength: long length } => AttemptTimeout + TimeSpan.FromSeconds(length / MinimumUploadBytesPerSecond),
+        _ => TimeSpan.FromHours(1),
+    };
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
     {
         var context = ResilienceContextPool.Shared.Get(ct);
         context.Properties.Set(Idempotent, request.Content is null && request.Method != HttpMethod.Post);
+        context.Properties.Set(Timeout, TimeoutFor(request.Content));
         try
         {
             return await Pipeline.ExecuteAsync(async c => await base.SendAsync(request, c.CancellationToken), context);
         }
         catch (TimeoutRejectedException ex)
         {
-            throw new OrthancException(OrthancFailure.Timeout, $"Orthanc did not answer {request.Method} {request.RequestUri?.AbsolutePath} within {AttemptTimeout.TotalSeconds:0} s.", null, ex);
+            throw new OrthancException(OrthancFailure.Timeout, $"Orthanc did not answer {request.Method} {request.RequestUri?.AbsolutePath} within {TimeoutFor(request.Content).TotalSeconds:0} s.", null, ex);
         }
         finally
         {

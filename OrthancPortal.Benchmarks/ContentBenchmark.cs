@@ -1,0 +1,259 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using OrthancPortal.Infrastructure.Dicom;
+using OrthancPortal.Tests.Harness;
+
+namespace OrthancPortal.Benchmarks;
+
+/// <summary>
+/// Loads synthetic studies into a real Orthanc, runs the portal in its own process, and compares: search through the
+/// portal with the same /tools/find sent straight to Orthanc; import through the portal's upload endpoint with a
+/// direct POST /instances loop; and the portal's memory while it streams a huge upload and a huge download.
+/// </summary>
+public sealed class ContentBenchmark(int studies, int transferMb, int importFiles)
+{
+    private static readonly string[] Surnames = ["MUELLER", "SCHMIDT", "SCHNEIDER", "FISCHER", "WEBER", "MEYER", "WAGNER", "BECKER", "SCHULZ", "HOFFMANN",
+        "KOCH", "RICHTER", "KLEIN", "WOLF", "SCHROEDER", "NEUMANN", "SCHWARZ", "ZIMMERMANN", "BRAUN", "KRUEGER"];
+    private static readonly string[] Modalities = ["CT", "MR", "US", "CR", "DX"];
+
+    public async Task RunAsync()
+    {
+        Console.WriteLine($"# Content benchmark: {studies:N0} studies, {transferMb:N0} MB transfers, {importFiles} import files");
+        await using var orthanc = await OrthancProcess.StartAsync("BENCH", configure: c => c["ConcurrentJobs"] = 2);
+        var load = await LoadStudiesAsync(orthanc);
+        Console.WriteLine($"Loaded {studies:N0} studies straight into Orthanc in {load.TotalSeconds:N1} s ({studies / load.TotalSeconds:N0} studies/s).");
+
+        var dataFolder = TestEnvironment.NewTempFolder("bench-portal");
+        var port = TestEnvironment.FreePort();
+        using var portal = StartPortal(orthanc.Url.ToString(), port, dataFolder);
+        try
+        {
+            using var client = await SignInAsync(new Uri($"http://127.0.0.1:{port}/"));
+            await SearchAsync(orthanc, client);
+            await ImportAsync(orthanc, client);
+            await MemoryAsync(client, portal);
+        }
+        finally
+        {
+            portal.StandardInput.Close();
+            if (!portal.WaitForExit(10_000)) portal.Kill();
+            TestEnvironment.DeleteQuietly(dataFolder);
+        }
+    }
+
+    private async Task<TimeSpan> LoadStudiesAsync(OrthancProcess orthanc)
+    {
+        var watch = Stopwatch.StartNew();
+        var next = -1;
+        await Parallel.ForEachAsync(Enumerable.Range(0, 8), async (_, ct) =>
+        {
+            while (Interlocked.Increment(ref next) is var i && i < studies)
+            {
+                var random = new Random(i);
+                var patient = TestDicom.Patient($"B{i:D7}", $"{Surnames[i % Surnames.Length]}^P{i}");
+                var date = DateTime.Today.AddDays(-random.Next(0, 5 * 365)).ToString("yyyyMMdd");
+                var study = TestDicom.Study(patient, Modalities[random.Next(Modalities.Length)], instances: 1, date: date);
+                var series = study.Series[0];
+                var sop = DicomFileWriter.NewUid();
+                await PostDicomAsync(orthanc.Http, DicomFileWriter.Write(TestDicom.Instance(study, series, 1, sop), series.SopClassUid, sop), ct);
+            }
+        });
+        return watch.Elapsed;
+    }
+
+    private static async Task PostDicomAsync(HttpClient http, byte[] file, CancellationToken ct)
+    {
+        var content = new ByteArrayContent(file);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/dicom");
+        using var response = await http.PostAsync("instances", content, ct);
+        response.EnsureSuccessStatusCode();
+    }
+
+    private async Task SearchAsync(OrthancProcess orthanc, HttpClient portal)
+    {
+        var today = DateOnly.FromDateTime(DateTime.Today);
+        var queries = new (string Name, Dictionary<string, string> Orthanc, string Portal, int Page)[]
+        {
+            ("name wildcard MUELLER*", new() { ["PatientName"] = "MUELLER*" }, "patientName=MUELLER*", 0),
+            ("last 30 days", new() { ["StudyDate"] = $"{today.AddDays(-29):yyyyMMdd}-{today:yyyyMMdd}" }, $"from={today.AddDays(-29):yyyy-MM-dd}&to={today:yyyy-MM-dd}", 0),
+            ("CT, last 12 months", new() { ["ModalitiesInStudy"] = "CT", ["StudyDate"] = $"{today.AddMonths(-12).AddDays(1):yyyyMMdd}-{today:yyyyMMdd}" },
+                $"modalities=CT&from={today.AddMonths(-12).AddDays(1):yyyy-MM-dd}&to={today:yyyy-MM-dd}", 0),
+            ("patient ID exact", new() { ["PatientID"] = $"B{studies / 2:D7}" }, $"patientId=B{studies / 2:D7}", 0),
+            ("everything, page 1", new(), "", 0),
+            ("everything, page 200", new(), "", 199),
+        };
+        Console.WriteLine();
+        Console.WriteLine("## Search (25 rows a page; ms)");
+        Console.WriteLine("| query | direct p50 | direct p95 | portal p50 | portal p95 | overhead p50 |");
+        Console.WriteLine("|---|---|---|---|---|---|");
+        const int pageSize = 25;
+        foreach (var (name, query, portalQuery, page) in queries)
+        {
+            var direct = new List<double>();
+            var viaPortal = new List<double>();
+            for (var i = 0; i < 33; i++)
+            {
+                var w = Stopwatch.StartNew();
+                using (var r = await orthanc.Http.PostAsJsonAsync("tools/find", new { Level = "Study", Query = query, Expand = true, Limit = pageSize + 1, Since = page * pageSize },
+                           new System.Text.Json.JsonSerializerOptions()))
+                {
+                    r.EnsureSuccessStatusCode();
+                    await r.Content.ReadAsByteArrayAsync();
+                }
+                if (i >= 3) direct.Add(w.Elapsed.TotalMilliseconds);
+                w.Restart();
+                using (var r = await portal.GetAsync($"api/content/studies?{portalQuery}&page={page}&pageSize={pageSize}"))
+                {
+                    r.EnsureSuccessStatusCode();
+                    await r.Content.ReadAsByteArrayAsync();
+                }
+                if (i >= 3) viaPortal.Add(w.Elapsed.TotalMilliseconds);
+            }
+            var dp50 = Percentile(direct, 50);
+            var pp50 = Percentile(viaPortal, 50);
+            Console.WriteLine($"| {name} | {dp50:N1} | {Percentile(direct, 95):N1} | {pp50:N1} | {Percentile(viaPortal, 95):N1} | {(pp50 - dp50) / dp50:P0} |");
+        }
+    }
+
+    private async Task ImportAsync(OrthancProcess orthanc, HttpClient portal)
+    {
+        const int parallel = 4;
+        byte[] Make(string prefix, int i) => BenchDicom.Image($"{prefix}{i:D5}", $"IMPORT^{prefix}{i}", DateTime.Today.ToString("yyyyMMdd"), "CT");
+        var directFiles = Enumerable.Range(0, importFiles).Select(i => Make("D", i)).ToList();
+        var portalFiles = Enumerable.Range(0, importFiles).Select(i => Make("P", i)).ToList();
+        var bytes = directFiles.Sum(f => (long)f.Length);
+
+        var direct = await TimeParallelAsync(directFiles, parallel, (f, ct) => PostDicomAsync(orthanc.Http, f, ct));
+        var viaPortal = await TimeParallelAsync(portalFiles, parallel, async (f, ct) =>
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, "api/import/file") { Content = new ByteArrayContent(f) };
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+            request.Headers.Add("X-File-Name", "bench.dcm");
+            using var response = await portal.SendAsync(request, ct);
+            var body = await response.Content.ReadAsStringAsync(ct);
+            if (!response.IsSuccessStatusCode || !body.Contains("\"Stored\"")) throw new InvalidOperationException($"Import failed: {body}");
+        });
+        Console.WriteLine();
+        Console.WriteLine($"## Import ({importFiles} files of {directFiles[0].Length / 1024} KB, {parallel} in parallel)");
+        Console.WriteLine("| path | files/s | MB/s |");
+        Console.WriteLine("|---|---|---|");
+        Console.WriteLine($"| direct POST /instances | {importFiles / direct.TotalSeconds:N1} | {bytes / 1048576.0 / direct.TotalSeconds:N1} |");
+        Console.WriteLine($"| portal /api/import/file | {importFiles / viaPortal.TotalSeconds:N1} | {bytes / 1048576.0 / viaPortal.TotalSeconds:N1} |");
+        Console.WriteLine($"Portal throughput is {direct.TotalSeconds / viaPortal.TotalSeconds:P0} of direct.");
+    }
+
+    private static async Task<TimeSpan> TimeParallelAsync(IReadOnlyList<byte[]> files, int parallel, Func<byte[], CancellationToken, Task> send)
+    {
+        var watch = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(files, new ParallelOptions { MaxDegreeOfParallelism = parallel }, async (f, ct) => await send(f, ct));
+        return watch.Elapsed;
+    }
+
+    private async Task MemoryAsync(HttpClient portal, Process child)
+    {
+        // Let start-up garbage settle so "idle" is the portal at rest after the earlier phases.
+        await Task.Delay(3000);
+        var idle = ReadKb(child.Id, "VmRSS");
+        Console.WriteLine();
+        Console.WriteLine($"## Portal memory while streaming {transferMb:N0} MB (portal process RSS; idle {idle / 1024.0:N0} MB)");
+        Console.WriteLine("| transfer | seconds | MB/s | peak RSS MB | above idle MB |");
+        Console.WriteLine("|---|---|---|---|---|");
+
+        var upload = BenchDicom.Huge(transferMb * 1048576L, "HUGE0001", out var length);
+        var request = new HttpRequestMessage(HttpMethod.Post, "api/import/file") { Content = new StreamContent(upload, 81920) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        request.Content.Headers.ContentLength = length;
+        request.Headers.Add("X-File-Name", "huge.dcm");
+        string? studyId = null;
+        var (seconds, peak) = await WhileSamplingAsync(child.Id, async () =>
+        {
+            using var response = await portal.SendAsync(request);
+            var results = await response.Content.ReadFromJsonAsync<JsonArray>();
+            var first = results![0]!;
+            if (first["status"]!.GetValue<string>() != "Stored") throw new InvalidOperationException($"The huge upload was not stored: {first.ToJsonString()}");
+            studyId = first["studyId"]!.GetValue<string>();
+        });
+        Console.WriteLine($"| upload (POST /api/import/file) | {seconds:N1} | {length / 1048576.0 / seconds:N0} | {peak / 1024.0:N0} | {(peak - idle) / 1024.0:N0} |");
+
+        if (studyId is null) return;
+        long received = 0;
+        var idleBefore = ReadKb(child.Id, "VmRSS");
+        (seconds, peak) = await WhileSamplingAsync(child.Id, async () =>
+        {
+            using var response = await portal.GetAsync($"content/download/studies/{studyId}?format=zip", HttpCompletionOption.ResponseHeadersRead);
+            response.EnsureSuccessStatusCode();
+            await using var body = await response.Content.ReadAsStreamAsync();
+            var buffer = new byte[81920];
+            int n;
+            while ((n = await body.ReadAsync(buffer)) > 0) received += n;
+        });
+        Console.WriteLine($"| download (zip of that study) | {seconds:N1} | {received / 1048576.0 / seconds:N0} | {peak / 1024.0:N0} | {(peak - idleBefore) / 1024.0:N0} |");
+        Console.WriteLine($"Downloaded {received / 1048576.0:N0} MB. Peak RSS over the whole run (VmHWM): {ReadKb(child.Id, "VmHWM") / 1024.0:N0} MB.");
+    }
+
+    /// <summary>Runs the work while sampling the portal's RSS; a failed transfer is reported with its peak, not hidden.</summary>
+    private static async Task<(double Seconds, long PeakKb)> WhileSamplingAsync(int pid, Func<Task> work)
+    {
+        long peak = ReadKb(pid, "VmRSS");
+        using var stop = new CancellationTokenSource();
+        var sampler = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                peak = Math.Max(peak, ReadKb(pid, "VmRSS"));
+                try { await Task.Delay(50, stop.Token); } catch (OperationCanceledException) { }
+            }
+        });
+        var watch = Stopwatch.StartNew();
+        try { await work(); }
+        catch (Exception ex) when (ex is InvalidOperationException or HttpRequestException)
+        {
+            Console.WriteLine($"| FAILED after {watch.Elapsed.TotalSeconds:N0} s: {ex.Message} | | | {peak / 1024.0:N0} | |");
+        }
+        var seconds = watch.Elapsed.TotalSeconds;
+        await stop.CancelAsync();
+        await sampler;
+        return (seconds, Math.Max(peak, ReadKb(pid, "VmRSS")));
+    }
+
+    private static long ReadKb(int pid, string field)
+    {
+        var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith(field + ":", StringComparison.Ordinal));
+        return long.Parse(Regex.Match(line, @"\d+").Value);
+    }
+
+    private static double Percentile(List<double> values, int p)
+    {
+        var sorted = values.Order().ToList();
+        return sorted[(int)Math.Clamp(Math.Ceiling(p / 100.0 * sorted.Count) - 1, 0, sorted.Count - 1)];
+    }
+
+    private static Process StartPortal(string orthancUrl, int port, string dataFolder)
+    {
+        var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var a in new[] { "portal-child", orthancUrl, port.ToString(), dataFolder }) start.ArgumentList.Add(a);
+        var process = Process.Start(start)!;
+        while (process.StandardOutput.ReadLine() is { } line)
+        {
+            if (line == "READY") return process;
+        }
+        throw new InvalidOperationException("The portal process ended before it was ready.");
+    }
+
+    private static async Task<HttpClient> SignInAsync(Uri url)
+    {
+        var client = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false }) { BaseAddress = url, Timeout = TimeSpan.FromMinutes(30) };
+        var form = await client.GetStringAsync("account/login");
+        var token = Regex.Match(form, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+        var response = await client.PostAsync("account/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["_handler"] = "login", ["__RequestVerificationToken"] = token, ["Input.UserName"] = PortalChild.User, ["Input.Password"] = PortalChild.Password,
+        }));
+        if (response.StatusCode != HttpStatusCode.Redirect) throw new InvalidOperationException($"Sign-in failed: {(int)response.StatusCode}");
+        return client;
+    }
+}

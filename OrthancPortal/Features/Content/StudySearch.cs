@@ -1,0 +1,99 @@
+using System.Globalization;
+using FluentValidation;
+using OrthancPortal.Components.Ui;
+using OrthancPortal.Features.Orthanc;
+
+namespace OrthancPortal.Features.Content;
+
+/// <summary>What the user typed into the study search. Text fields take Orthanc's wildcards (* and ?).</summary>
+public sealed class StudyQuery
+{
+    public string? PatientName { get; set; }
+    public string? PatientId { get; set; }
+    public string? AccessionNumber { get; set; }
+    public string? StudyDescription { get; set; }
+    public List<string> Modalities { get; set; } = [];
+    public DateOnly? From { get; set; }
+    public DateOnly? To { get; set; }
+
+    public static readonly IReadOnlyList<string> KnownModalities = ["CT", "MR", "US", "CR", "DX", "MG", "NM", "PT", "XA", "RF", "OT", "SC", "SR", "ES", "IO", "PX"];
+
+    /// <summary>The /tools/find query: only fields the user filled in.</summary>
+    public Dictionary<string, string> ToOrthancQuery()
+    {
+        var q = new Dictionary<string, string>();
+        void Add(string tag, string? value) { if (!string.IsNullOrWhiteSpace(value)) q[tag] = value.Trim(); }
+        Add("PatientName", PatientName);
+        Add("PatientID", PatientId);
+        Add("AccessionNumber", AccessionNumber);
+        Add("StudyDescription", StudyDescription);
+        if (Modalities.Count > 0) q["ModalitiesInStudy"] = string.Join('\\', Modalities);
+        // The validator refuses reversed ranges before this is called.
+        var range = From > To ? null : DicomDateRange.Format(From, To);
+        if (range is not null) q["StudyDate"] = range;
+        return q;
+    }
+}
+
+public sealed class StudyQueryValidator : AbstractValidator<StudyQuery>
+{
+    // Characters that cannot occur in PN/LO/SH values; a backslash would split the value into several in Orthanc.
+    private static bool PlainText(string? v) => v is null || v.All(c => !char.IsControl(c) && c != '\\');
+
+    public StudyQueryValidator()
+    {
+        RuleFor(q => q.PatientName).MaximumLength(64).Must(PlainText).WithMessage("Patient name: no control characters or backslashes.");
+        RuleFor(q => q.PatientId).MaximumLength(64).Must(PlainText).WithMessage("Patient ID: no control characters or backslashes.");
+        RuleFor(q => q.AccessionNumber).MaximumLength(16).Must(PlainText).WithMessage("Accession number: no control characters or backslashes.");
+        RuleFor(q => q.StudyDescription).MaximumLength(64).Must(PlainText).WithMessage("Study description: no control characters or backslashes.");
+        RuleForEach(q => q.Modalities).Matches("^[A-Z]{2,3}$").WithMessage("'{PropertyValue}' is not a modality.");
+        RuleFor(q => q.From).Must(d => d is null || d.Value.Year >= 1900).WithMessage("The start date must be after 1900.");
+        RuleFor(q => q.To).Must(d => d is null || d.Value.Year <= 2200).WithMessage("The end date is too far in the future.");
+        RuleFor(q => q).Must(q => q.From is null || q.To is null || q.From <= q.To).WithMessage("The start date is after the end date.")
+            .OverridePropertyName("Dates");
+    }
+}
+
+/// <summary>One row of the study list.</summary>
+public sealed record StudyRow(string Id, string PatientOrthancId, string PatientName, string PatientId, string BirthDate, string StudyDate,
+    string Description, string Accession, int SeriesCount)
+{
+    public static StudyRow From(OrthancStudy s) => new(s.ID, s.ParentPatient, DicomText.Name(s.Tag("PatientName")), s.Tag("PatientID"),
+        DicomText.Date(s.Tag("PatientBirthDate")), DicomText.Date(s.Tag("StudyDate")), s.Tag("StudyDescription"), s.Tag("AccessionNumber"), s.Series.Count);
+}
+
+/// <summary>
+/// One page of results. Orthanc 1.10.1's /tools/find has neither a sort nor a total count, so pages follow
+/// Orthanc's storage order and we ask for one row more than we show to know whether a next page exists.
+/// The cost of a page stays flat however many studies match.
+/// </summary>
+public sealed record StudyResultPage(IReadOnlyList<StudyRow> Rows, int Page, int PageSize, bool HasMore)
+{
+    public int FirstRow => Page * PageSize + 1;
+    public int LastRow => Page * PageSize + Rows.Count;
+}
+
+public sealed class StudySearchService(OrthancClient orthanc)
+{
+    public const int MaxPageSize = 200;
+
+    public async Task<StudyResultPage> SearchAsync(StudyQuery query, int page, int pageSize, CancellationToken ct = default)
+    {
+        var validation = await new StudyQueryValidator().ValidateAsync(query, ct);
+        if (!validation.IsValid) throw new ValidationException(validation.Errors);
+        pageSize = Math.Clamp(pageSize, 1, MaxPageSize);
+        page = Math.Max(page, 0);
+        var found = await orthanc.FindStudiesAsync(query.ToOrthancQuery(), limit: pageSize + 1, since: page * pageSize, ct: ct);
+        return new StudyResultPage(found.Take(pageSize).Select(StudyRow.From).ToList(), page, pageSize, found.Count > pageSize);
+    }
+}
+
+/// <summary>DICOM values as people read them.</summary>
+public static class DicomText
+{
+    /// <summary>"Muster^Anna" becomes "Muster, Anna".</summary>
+    public static string Name(string pn) => string.Join(", ", pn.Split('^', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Trim()).Where(p => p.Length > 0));
+
+    /// <summary>"20240131" becomes "2024-01-31"; anything else is shown as it is.</summary>
+    public static string Date(string da) => da.Length == 8 && da.All(char.IsAsciiDigit) ? $"{da[..4]}-{da[4..6]}-{da[6..]}" : da;
+}
