@@ -1,3 +1,4 @@
+using OrthancPortal.Features.Content;
 using System.Text;
 using OrthancPortal.Components.Layout;
 using OrthancPortal.Features.Access;
@@ -27,6 +28,7 @@ public static class AutomationServiceCollectionExtensions
         s.AddScoped<IChangeSubscriber, AutomationSubscriber>();
         s.AddTaskHandler<RunAgainTaskHandler>();
         s.AddNavItem(new NavItem("Automation", "automation", "bi-robot", Permissions.Automation, 600));
+        s.AddResourceActionComponent<Pages.RunAgainButton>(310, ResourceLevel.Study);
         return builder;
     }
 }

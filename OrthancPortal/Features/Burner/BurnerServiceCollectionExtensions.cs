@@ -1,3 +1,4 @@
+using OrthancPortal.Features.Content;
 using OrthancPortal.Components.Layout;
 using OrthancPortal.Features.Access;
 using OrthancPortal.Features.Audit;
@@ -19,6 +20,7 @@ public static class BurnerServiceCollectionExtensions
         services.AddScoped<DiscBuilder>();
         services.AddScoped<IChangeSubscriber, BurnerChangeSubscriber>();
         services.AddNavItem(new NavItem("CD/DVD burner", "burner", "bi-disc", Permissions.Burner, 500));
+        services.AddResourceActionComponent<Pages.BurnStudyButton>(300, ResourceLevel.Study);
         services.AddNavItem(new NavItem("Burner settings", "admin/burner", "bi-disc", Permissions.Admin, 930, "Administration"));
         return builder;
     }

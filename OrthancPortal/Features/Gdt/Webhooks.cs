@@ -31,11 +31,11 @@ public sealed class Webhooks(IHttpClientFactory clients, ILogger<Webhooks> logge
 }
 
 /// <summary>Links that open a study in a viewer: Weasis (over the portal's DICOMweb) and a plain browser viewer.</summary>
-public static class ViewerLinks
+public static class WorklistStudyLinks
 {
-    /// <summary>A weasis:// URL that makes Weasis load the study from the portal's DICOMweb root.</summary>
+    /// <summary>A weasis:// URL for the study, from the same template as the content pages' Weasis link.</summary>
     public static string Weasis(string portalBaseUri, string studyInstanceUid)
-        => "weasis://" + Uri.EscapeDataString($"$dicom:rs --url \"{portalBaseUri.TrimEnd('/')}/dicom-web\" -r \"studyUID={studyInstanceUid}\"");
+        => Viewers.ViewerLinks.Render(Viewers.ViewerSettings.WeasisTemplate, new(portalBaseUri, studyInstanceUid, "", null, ""));
 
     public static string Viewer(string template, string orthancStudyId, string studyInstanceUid)
         => template.Replace("{OrthancStudyId}", Uri.EscapeDataString(orthancStudyId)).Replace("{StudyInstanceUID}", Uri.EscapeDataString(studyInstanceUid));

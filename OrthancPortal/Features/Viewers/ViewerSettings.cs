@@ -18,12 +18,15 @@ public sealed class ViewerSettings : ISettingsSection
 
     public List<ViewerLink> Links { get; set; } = Defaults();
 
+    /// <summary>Weasis loads the study from the portal's permission-checked DICOMweb root.</summary>
+    public const string WeasisTemplate = "weasis://%24dicom%3Ars%20--url%20%22{PortalUrlEncoded}dicom-web%22%20-r%20%22studyUID%3D{StudyInstanceUID}%22";
+
     public static List<ViewerLink> Defaults() =>
     [
         new() { Name = "Orthanc Web Viewer", Template = "{PortalUrl}web-viewer/app/viewer.html?series={SeriesId}" },
         new() { Name = "OHIF", Template = "{PortalUrl}ohif/viewer?StudyInstanceUIDs={StudyInstanceUID}", Enabled = false },
         new() { Name = "Stone", Template = "{PortalUrl}stone-webviewer/index.html?study={StudyInstanceUID}", Enabled = false },
-        new() { Name = "Weasis", Template = "weasis://%24dicom%3Ars%20--url%20%22{PortalUrlEncoded}dicom-web%22%20-r%20%22studyUID%3D{StudyInstanceUID}%22", Enabled = false },
+        new() { Name = "Weasis", Template = WeasisTemplate, Enabled = false },
     ];
 }
 

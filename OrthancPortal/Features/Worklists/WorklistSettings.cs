@@ -21,9 +21,10 @@ public sealed class WorklistSettings : ISettingsSection
     /// <summary>Called (GET) after an entry is added.</summary>
     public string? UrlOnWorklistEntryAdded { get; set; }
     /// <summary>
-    /// Link to a plain viewer beside studies. Placeholders: {StudyInstanceUID}, {OrthancStudyId}.
+    /// Link beside studies on the worklist page; by default the portal's study page (which has the viewer buttons).
+    /// Placeholders: {StudyInstanceUID}, {OrthancStudyId}.
     /// </summary>
-    public string ViewerUrlTemplate { get; set; } = "orthanc/app/explorer.html#study?uuid={OrthancStudyId}";
+    public string ViewerUrlTemplate { get; set; } = "content/studies/{OrthancStudyId}";
 
     public sealed class Validator : AbstractValidator<WorklistSettings>
     {
