@@ -68,17 +68,5 @@ public class AutomationFixture : PortalFixture
 /// <summary>The automation fixture plus a browser.</summary>
 public sealed class AutomationBrowserFixture : AutomationFixture
 {
-    public BrowserFixture Browser { get; } = new();
-
-    public override async Task InitializeAsync()
-    {
-        await base.InitializeAsync();
-        await Browser.InitializeAsync();
-    }
-
-    public override async Task DisposeAsync()
-    {
-        await Browser.DisposeAsync();
-        await base.DisposeAsync();
-    }
+    protected override bool UsesBrowser => true;
 }

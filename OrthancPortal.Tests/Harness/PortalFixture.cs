@@ -50,6 +50,12 @@ public class PortalFixture : IAsyncLifetime
     public OrthancProcess Local => Orthancs.Local;
     public OrthancProcess Remote => Orthancs.Remote;
 
+    /// <summary>Subclasses whose tests drive Chromium say so; the browser then starts and stops with the fixture.</summary>
+    protected virtual bool UsesBrowser => false;
+
+    /// <summary>Playwright with Debian's Chromium; started only when <see cref="UsesBrowser"/>.</summary>
+    public BrowserFixture Browser { get; } = new();
+
     /// <summary>Extra settings for the portal, as configuration keys (e.g. "Gdt:Folder").</summary>
     protected virtual IDictionary<string, string?> PortalSettings => new Dictionary<string, string?>();
 
@@ -60,6 +66,7 @@ public class PortalFixture : IAsyncLifetime
         await Portal.CreateUserAsync(AdminUser, Password, Roles.Admin);
         await Portal.CreateUserAsync(StandardUser, Password, Roles.User);
         await Portal.CreateUserAsync(ViewerUser, Password, Roles.Viewer);
+        if (UsesBrowser) await Browser.InitializeAsync();
     }
 
     public Task<HttpClient> SignInAsync(string user) => Portal.SignInAsync(user, Password);
@@ -72,6 +79,7 @@ public class PortalFixture : IAsyncLifetime
 
     public virtual async Task DisposeAsync()
     {
+        if (UsesBrowser) await Browser.DisposeAsync();
         if (Portal is not null) await Portal.DisposeAsync();
         if (Orthancs is not null) await Orthancs.DisposeAsync();
     }
@@ -80,17 +88,5 @@ public class PortalFixture : IAsyncLifetime
 /// <summary>The portal fixture plus a browser, for Playwright tests.</summary>
 public class BrowserPortalFixture : PortalFixture
 {
-    public BrowserFixture Browser { get; } = new();
-
-    public override async Task InitializeAsync()
-    {
-        await base.InitializeAsync();
-        await Browser.InitializeAsync();
-    }
-
-    public override async Task DisposeAsync()
-    {
-        await Browser.DisposeAsync();
-        await base.DisposeAsync();
-    }
+    protected override bool UsesBrowser => true;
 }

@@ -45,17 +45,5 @@ public class RobotsPortalFixture : PortalFixture
 
 public sealed class RobotsBrowserFixture : RobotsPortalFixture
 {
-    public BrowserFixture Browser { get; } = new();
-
-    public override async Task InitializeAsync()
-    {
-        await base.InitializeAsync();
-        await Browser.InitializeAsync();
-    }
-
-    public override async Task DisposeAsync()
-    {
-        await Browser.DisposeAsync();
-        await base.DisposeAsync();
-    }
+    protected override bool UsesBrowser => true;
 }

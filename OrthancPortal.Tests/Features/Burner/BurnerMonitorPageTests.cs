@@ -10,20 +10,8 @@ namespace OrthancPortal.Tests.Features.Burner;
 /// <summary>The burner fixture with the service stopped at first, and a browser.</summary>
 public sealed class BurnerBrowserFixture : BurnerFixture
 {
-    public BrowserFixture Browser { get; } = new();
+    protected override bool UsesBrowser => true;
     protected override bool StartRunning => false;
-
-    public override async Task InitializeAsync()
-    {
-        await base.InitializeAsync();
-        await Browser.InitializeAsync();
-    }
-
-    public override async Task DisposeAsync()
-    {
-        await Browser.DisposeAsync();
-        await base.DisposeAsync();
-    }
 }
 
 public sealed class BurnerMonitorPageTests(BurnerBrowserFixture fx) : IClassFixture<BurnerBrowserFixture>

@@ -48,17 +48,5 @@ public class WorklistFixture : PortalFixture
 
 public sealed class BrowserWorklistFixture : WorklistFixture
 {
-    public BrowserFixture Browser { get; } = new();
-
-    public override async Task InitializeAsync()
-    {
-        await base.InitializeAsync();
-        await Browser.InitializeAsync();
-    }
-
-    public override async Task DisposeAsync()
-    {
-        await Browser.DisposeAsync();
-        await base.DisposeAsync();
-    }
+    protected override bool UsesBrowser => true;
 }
