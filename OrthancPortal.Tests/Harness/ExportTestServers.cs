@@ -172,7 +172,8 @@ public sealed class FtpTestServer : ExportTestServer
         Directory.CreateDirectory(empty);
         await TestEnvironment.RunAsync("chmod", ["755", s.Folder, s.Root, empty]);
         await TestEnvironment.RunAsync("chown", ["ftp:ftp", s.UploadFolder]);
-        var pasv = TestEnvironment.FreePort();
+        // Several passive ports: one port alone sits in TIME_WAIT after a transfer, and the next PASV then fails with 500.
+        var (pasvMin, pasvMax) = TestEnvironment.FreePortRange(16);
         var conf = $"""
             listen=YES
             listen_address=127.0.0.1
@@ -191,8 +192,8 @@ public sealed class FtpTestServer : ExportTestServer
             secure_chroot_dir={empty}
             pasv_enable=YES
             pasv_address=127.0.0.1
-            pasv_min_port={pasv}
-            pasv_max_port={pasv}
+            pasv_min_port={pasvMin}
+            pasv_max_port={pasvMax}
             seccomp_sandbox=NO
             xferlog_enable=YES
             vsftpd_log_file={s.Folder}/vsftpd.log

@@ -16,15 +16,32 @@ public static class TestEnvironment
         {
             var candidate = Interlocked.Increment(ref nextPort);
             if (candidate > 60000) Interlocked.Exchange(ref nextPort, 20000);
-            try
-            {
-                using var listener = new TcpListener(IPAddress.Loopback, candidate);
-                listener.Start();
-                listener.Stop();
-                return candidate;
-            }
-            catch (SocketException) { }
+            if (IsFree(candidate)) return candidate;
         }
+    }
+
+    /// <summary>A block of <paramref name="count"/> consecutive loopback ports that are free now and handed to no one else in this run.</summary>
+    public static (int First, int Last) FreePortRange(int count)
+    {
+        while (true)
+        {
+            var last = Interlocked.Add(ref nextPort, count);
+            if (last > 60000) { Interlocked.Exchange(ref nextPort, 20000); continue; }
+            var first = last - count + 1;
+            if (Enumerable.Range(first, count).All(IsFree)) return (first, last);
+        }
+    }
+
+    private static bool IsFree(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            listener.Stop();
+            return true;
+        }
+        catch (SocketException) { return false; }
     }
 
     public static string RepositoryRoot { get; } = FindRepositoryRoot();
