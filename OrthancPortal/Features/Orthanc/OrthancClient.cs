@@ -117,21 +117,9 @@ public sealed partial class OrthancClient
     /// <summary>A client bound to one fixed endpoint (for "test connection" before settings are saved). Dispose the holder.</summary>
     public static OrthancClientHolder ForEndpoint(OrthancEndpoint endpoint, TimeSpan timeout)
     {
-        var handler = new FixedEndpointHandler(endpoint) { InnerHandler = new SocketsHttpHandler() };
+        var handler = new OrthancEndpointHandler(_ => Task.FromResult(endpoint)) { InnerHandler = new SocketsHttpHandler() };
         var http = new HttpClient(handler) { BaseAddress = OrthancEndpointHandler.PlaceholderBase, Timeout = timeout };
         return new OrthancClientHolder(new OrthancClient(http), http);
-    }
-
-    private sealed class FixedEndpointHandler(OrthancEndpoint endpoint) : DelegatingHandler
-    {
-        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
-        {
-            request.RequestUri = new Uri(endpoint.BaseUri, OrthancEndpointHandler.PlaceholderBase.MakeRelativeUri(request.RequestUri!));
-            request.Headers.Authorization = endpoint.Authorization;
-            try { return await base.SendAsync(request, ct); }
-            catch (HttpRequestException ex) { throw OrthancException.FromTransport(endpoint.BaseUri, ex); }
-            catch (TaskCanceledException ex) when (!ct.IsCancellationRequested) { throw OrthancException.FromTransport(endpoint.BaseUri, new TimeoutException(ex.Message, ex)); }
-        }
     }
 }
 

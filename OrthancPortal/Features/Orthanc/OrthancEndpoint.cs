@@ -33,13 +33,16 @@ public sealed class OrthancEndpointProvider(SettingsStore settings, ManagedOrtha
 /// Sends each request to the current endpoint. The client uses relative URIs against a placeholder base, so the
 /// connection (managed or external, changed in settings) can change without rebuilding HttpClient.
 /// </summary>
-public sealed class OrthancEndpointHandler(OrthancEndpointProvider endpoints) : DelegatingHandler
+public sealed class OrthancEndpointHandler(Func<CancellationToken, Task<OrthancEndpoint>> currentEndpoint) : DelegatingHandler
 {
     public static readonly Uri PlaceholderBase = new("http://orthanc.invalid/");
 
+    /// <summary>The registered handler: follows the settings and the managed process.</summary>
+    public OrthancEndpointHandler(OrthancEndpointProvider endpoints) : this(endpoints.GetAsync) { }
+
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
     {
-        var endpoint = await endpoints.GetAsync(ct);
+        var endpoint = await currentEndpoint(ct);
         var relative = PlaceholderBase.MakeRelativeUri(request.RequestUri!);
         request.RequestUri = new Uri(endpoint.BaseUri, relative);
         request.Headers.Authorization = endpoint.Authorization;
