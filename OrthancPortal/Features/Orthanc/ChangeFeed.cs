@@ -120,7 +120,8 @@ public sealed class ChangeFeedReader(
             {
                 var cursor = cursors[subscriber.Name];
                 if (cursor.LastSeq >= change.Seq || blocked.Contains(subscriber.Name)) continue;
-                if (subscriber.Wants(change) && !await DeliverAsync(subscriber, cursor, change, ct))
+                var wanted = subscriber.Wants(change);
+                if (wanted && !await DeliverAsync(subscriber, cursor, change, ct))
                 {
                     blocked.Add(subscriber.Name);
                     await db.SaveChangesAsync(ct);
@@ -130,7 +131,9 @@ public sealed class ChangeFeedReader(
                 cursor.UpdatedAt = Now;
                 cursor.FailingSeq = null;
                 cursor.FailCount = 0;
-                await db.SaveChangesAsync(ct);
+                // A handled change is recorded at once (delivered once); skipping unwanted ones is saved with the batch,
+                // since repeating that skip after a crash is harmless.
+                if (wanted) await db.SaveChangesAsync(ct);
             }
         }
         // Changes no subscriber wanted still move every cursor to the end of the batch.

@@ -51,14 +51,15 @@ public sealed class OrthancResilienceHandler : DelegatingHandler
     {
         var context = ResilienceContextPool.Shared.Get(ct);
         context.Properties.Set(Idempotent, request.Content is null && request.Method != HttpMethod.Post);
-        context.Properties.Set(Timeout, TimeoutFor(request.Content));
+        var timeout = TimeoutFor(request.Content);
+        context.Properties.Set(Timeout, timeout);
         try
         {
             return await Pipeline.ExecuteAsync(async c => await base.SendAsync(request, c.CancellationToken), context);
         }
         catch (TimeoutRejectedException ex)
         {
-            throw new OrthancException(OrthancFailure.Timeout, $"Orthanc did not answer {request.Method} {request.RequestUri?.AbsolutePath} within {TimeoutFor(request.Content).TotalSeconds:0} s.", null, ex);
+            throw new OrthancException(OrthancFailure.Timeout, $"Orthanc did not answer {request.Method} {request.RequestUri?.AbsolutePath} within {timeout.TotalSeconds:0} s.", null, ex);
         }
         finally
         {

@@ -10,17 +10,19 @@ public sealed class TaskListService(IDbContextFactory<PortalDbContext> dbFactory
     public async Task<IReadOnlyList<PortalTask>> ListAsync(string? ownerId, bool all, int skip, int take, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var query = db.Set<PortalTask>().AsNoTracking();
-        if (!all) query = query.Where(t => t.OwnerId == ownerId);
-        return await query.OrderByDescending(t => t.Id).Skip(skip).Take(take).ToListAsync(ct);
+        return await Visible(db, ownerId, all).OrderByDescending(t => t.Id).Skip(skip).Take(take).ToListAsync(ct);
     }
 
     public async Task<int> CountAsync(string? ownerId, bool all, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await Visible(db, ownerId, all).CountAsync(ct);
+    }
+
+    private static IQueryable<PortalTask> Visible(PortalDbContext db, string? ownerId, bool all)
+    {
         var query = db.Set<PortalTask>().AsNoTracking();
-        if (!all) query = query.Where(t => t.OwnerId == ownerId);
-        return await query.CountAsync(ct);
+        return all ? query : query.Where(t => t.OwnerId == ownerId);
     }
 
     public async Task<bool> CancelAsync(long id, string? userId, bool isAdmin)
