@@ -35,9 +35,7 @@ public static class InfrastructureServiceCollectionExtensions
         services.AddDataProtection().SetApplicationName("OrthancPortal").PersistKeysToFileSystem(new DirectoryInfo(portal.KeysFolder));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<LiveNotifier>();
-        services.AddOptions<SchedulingOptions>().BindConfiguration(SchedulingOptions.Section);
-        services.AddSingleton<QuartzHost>();
-        services.AddHostedService(sp => sp.GetRequiredService<QuartzHost>());
+        BackgroundJobs.Register(services, builder.Configuration.GetSection(SchedulingOptions.Section).Get<SchedulingOptions>() ?? new SchedulingOptions());
         services.AddSingleton<SettingsStore>();
 
         services.AddScoped<ActorContext>();
@@ -51,7 +49,7 @@ public static class InfrastructureServiceCollectionExtensions
             // Only the configured proxies are believed. With none, the headers are not read at all: the middleware
             // trusts every sender when both lists are empty, which would let any client forge its address.
             o.ForwardedHeaders = portal.TrustedProxies.Count == 0 ? ForwardedHeaders.None : ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
-            o.KnownNetworks.Clear();
+            o.KnownIPNetworks.Clear();
             o.KnownProxies.Clear();
             foreach (var proxy in portal.TrustedProxies)
             {

@@ -77,7 +77,15 @@ public sealed partial class OrthancClient(HttpClient http)
     public async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct,
         HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead, bool throwOnError = true)
     {
-        var response = await http.SendAsync(request, completion, ct);
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.SendAsync(request, completion, ct);
+        }
+        catch (Polly.Timeout.TimeoutRejectedException ex)
+        {
+            throw OrthancResilience.TimedOut(request, ex);
+        }
         if (!throwOnError || response.IsSuccessStatusCode) return response;
         using (response)
         {

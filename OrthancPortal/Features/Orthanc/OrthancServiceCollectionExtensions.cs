@@ -12,16 +12,16 @@ public static class OrthancServiceCollectionExtensions
         services.AddSingleton<ManagedOrthancService>();
         services.AddHostedService(sp => sp.GetRequiredService<ManagedOrthancService>());
         services.AddSingleton<OrthancEndpointProvider>();
-        services.AddTransient<OrthancResilienceHandler>();
         services.AddTransient<OrthancEndpointHandler>();
-        services.AddHttpClient<OrthancClient>(http =>
-            {
-                http.BaseAddress = OrthancEndpointHandler.PlaceholderBase;
-                // Archives of many GB stream for as long as they take; the resilience handler times out the wait for headers.
-                http.Timeout = Timeout.InfiniteTimeSpan;
-            })
-            .AddHttpMessageHandler<OrthancResilienceHandler>()
-            .AddHttpMessageHandler<OrthancEndpointHandler>();
+        var orthancHttp = services.AddHttpClient<OrthancClient>(http =>
+        {
+            http.BaseAddress = OrthancEndpointHandler.PlaceholderBase;
+            // Archives of many GB stream for as long as they take; the resilience pipeline times out the wait for headers.
+            http.Timeout = Timeout.InfiniteTimeSpan;
+        });
+        // Outermost first: each retry asks the endpoint handler again for Orthanc's current address and credentials.
+        orthancHttp.AddResilienceHandler(OrthancResilience.PipelineName, OrthancResilience.Configure);
+        orthancHttp.AddHttpMessageHandler<OrthancEndpointHandler>();
         services.AddSingleton<OrthancHealthMonitor>();
         services.AddHostedService(sp => sp.GetRequiredService<OrthancHealthMonitor>());
         services.AddSingleton<OrthancConnectionTester>();

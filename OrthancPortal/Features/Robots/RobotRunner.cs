@@ -20,7 +20,7 @@ namespace OrthancPortal.Features.Robots;
 public sealed class RobotRunner(
     IDbContextFactory<PortalDbContext> dbFactory,
     IServiceScopeFactory scopes,
-    QuartzHost quartz,
+    BackgroundJobs jobs,
     LiveNotifier notifier,
     TimeProvider clock,
     IOptions<RobotOptions> options,
@@ -39,7 +39,7 @@ public sealed class RobotRunner(
         {
             try
             {
-                await quartz.ScheduleRecurringAsync<RobotDispatchJob>("robot-dispatch", TimeSpan.FromSeconds(Options.TickSeconds), shutdown.Token);
+                await jobs.ScheduleRecurringAsync<RobotDispatchJob>("robot-dispatch", TimeSpan.FromSeconds(Options.TickSeconds), shutdown.Token);
                 await using var db = await dbFactory.CreateDbContextAsync(shutdown.Token);
                 // Validation that a stop interrupted starts again; it only re-asks the remote.
                 foreach (var id in await db.Set<Robot>().Where(r => r.Status == RobotStatus.Validating).Select(r => r.Id).ToListAsync(shutdown.Token))
@@ -61,7 +61,7 @@ public sealed class RobotRunner(
     }
 
     public Task ValidateLaterAsync(long robotId)
-        => quartz.RunOnceAsync<RobotValidationJob>($"robot-validate-{robotId}", new Dictionary<string, object> { ["robotId"] = robotId });
+        => jobs.RunOnceAsync<RobotValidationJob>($"robot-validate-{robotId}", new Dictionary<string, object?> { ["robotId"] = robotId });
 
     /// <summary>Wakes the dispatcher without waiting for it.</summary>
     public void Kick()
@@ -336,9 +336,9 @@ public sealed class RobotRunner(
 [DisallowConcurrentExecution]
 public sealed class RobotDispatchJob(RobotRunner runner) : IJob
 {
-    public async Task Execute(IJobExecutionContext context)
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken ct)
     {
-        try { await runner.DispatchAsync(context.CancellationToken); }
+        try { await runner.DispatchAsync(ct); }
         catch (OperationCanceledException) { }
     }
 }
@@ -346,5 +346,6 @@ public sealed class RobotDispatchJob(RobotRunner runner) : IJob
 /// <summary>Validates a new robot in the background (one C-FIND per item).</summary>
 public sealed class RobotValidationJob(RobotRunner runner) : IJob
 {
-    public Task Execute(IJobExecutionContext context) => runner.ValidateRobotAsync(context.MergedJobDataMap.GetLongValue("robotId"), context.CancellationToken);
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken ct)
+        => await runner.ValidateRobotAsync(context.MergedJobDataMap.GetLong("robotId"), ct);
 }

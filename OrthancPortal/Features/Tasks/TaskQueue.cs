@@ -12,7 +12,7 @@ namespace OrthancPortal.Features.Tasks;
 /// <summary>Creates, runs, cancels and recovers portal tasks. Quartz runs each task once as a job.</summary>
 public sealed class TaskQueue(
     IDbContextFactory<PortalDbContext> dbFactory,
-    QuartzHost quartz,
+    BackgroundJobs jobs,
     LiveNotifier notifier,
     TimeProvider clock,
     IServiceScopeFactory scopes,
@@ -160,7 +160,7 @@ public sealed class TaskQueue(
     public async Task StopAsync(CancellationToken ct) => await stopping.CancelAsync();
 
     private async Task ScheduleAsync(long id, CancellationToken ct)
-        => await quartz.RunOnceAsync<PortalTaskJob>($"task-{id}", new Dictionary<string, object> { [PortalTaskJob.TaskIdKey] = id }, ct);
+        => await jobs.RunOnceAsync<PortalTaskJob>($"task-{id}", new Dictionary<string, object?> { [PortalTaskJob.TaskIdKey] = id }, BackgroundJobs.TaskGroup, ct);
 
     private async Task FinishAsync(long id, PortalTaskState state, string? result, string? error)
         => await UpdateAsync(id, t =>
@@ -203,6 +203,6 @@ public sealed class PortalTaskJob(TaskQueue queue) : IJob
 {
     public const string TaskIdKey = "taskId";
 
-    public Task Execute(IJobExecutionContext context)
-        => queue.RunAsync(context.MergedJobDataMap.GetLong(TaskIdKey), context.CancellationToken);
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken ct)
+        => await queue.RunAsync(context.MergedJobDataMap.GetLong(TaskIdKey), ct);
 }

@@ -9,9 +9,9 @@ namespace OrthancPortal.Features.Worklists;
 [DisallowConcurrentExecution]
 public sealed class WorklistCleanupJob(WorklistService worklists, ILogger<WorklistCleanupJob> logger) : IJob
 {
-    public async Task Execute(IJobExecutionContext context)
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken ct)
     {
-        try { await worklists.CleanupAsync(context.CancellationToken); }
+        try { await worklists.CleanupAsync(ct); }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // Orthanc may be down for a moment; the next run tries again.
@@ -21,7 +21,7 @@ public sealed class WorklistCleanupJob(WorklistService worklists, ILogger<Workli
 }
 
 /// <summary>Schedules the cleanup from settings at start-up and again whenever the Worklists settings change.</summary>
-public sealed class WorklistCleanupScheduler(QuartzHost quartz, SettingsStore settings, LiveNotifier notifier, ILogger<WorklistCleanupScheduler> logger) : BackgroundService
+public sealed class WorklistCleanupScheduler(BackgroundJobs jobs, SettingsStore settings, LiveNotifier notifier, ILogger<WorklistCleanupScheduler> logger) : BackgroundService
 {
     public const string JobName = "worklist-cleanup";
 
@@ -36,7 +36,7 @@ public sealed class WorklistCleanupScheduler(QuartzHost quartz, SettingsStore se
     {
         var seconds = (await settings.GetAsync<WorklistSettings>(ct)).CleanupIntervalSeconds;
         TimeSpan? interval = seconds is > 0 ? TimeSpan.FromSeconds(seconds.Value) : null;
-        await quartz.ScheduleRecurringAsync<WorklistCleanupJob>(JobName, interval, ct);
+        await jobs.ScheduleRecurringAsync<WorklistCleanupJob>(JobName, interval, ct);
         logger.LogInformation("Worklist cleanup {State}", interval is null ? "is off" : $"runs every {interval.Value.TotalSeconds:0} s");
     }
 }

@@ -1,0 +1,65 @@
+using Quartz;
+
+namespace OrthancPortal.Infrastructure.Scheduling;
+
+public sealed class SchedulingOptions
+{
+    public const string Section = "Scheduling";
+
+    /// <summary>How many portal tasks (exports, anonymizations, imports...) run at once.</summary>
+    public int MaxConcurrency { get; set; } = 4;
+
+    /// <summary>
+    /// Threads kept for recurring and short jobs (robot dispatch, worklist cleanup, validations), so that a
+    /// handful of long exports can never take every thread from them.
+    /// </summary>
+    public int ReservedThreads { get; set; } = 2;
+}
+
+/// <summary>
+/// The one way to run work in the background: Quartz (its own DI job factory, one scope per run, and its hosted
+/// service). Portal tasks run in the <see cref="TaskGroup"/> execution group, which is capped at
+/// <see cref="SchedulingOptions.MaxConcurrency"/>; everything else uses the threads above that cap.
+/// </summary>
+public sealed class BackgroundJobs(ISchedulerFactory schedulers)
+{
+    /// <summary>Execution group of long, persisted portal tasks.</summary>
+    public const string TaskGroup = "tasks";
+
+    public static void Register(IServiceCollection services, SchedulingOptions options)
+    {
+        services.AddQuartz(q =>
+        {
+            q.UseDefaultThreadPool(options.MaxConcurrency + Math.Max(1, options.ReservedThreads));
+            q.UseExecutionLimits(limits => limits.ForGroup(TaskGroup, options.MaxConcurrency));
+        });
+        // Jobs watch their cancellation token; the portal's own state (tasks, robot items) survives a stop and is resumed at the next start.
+        services.AddQuartzHostedService(o => o.WaitForJobsToComplete = false);
+        services.AddSingleton<BackgroundJobs>();
+    }
+
+    /// <summary>Runs <typeparamref name="TJob"/> every <paramref name="interval"/>, replacing an earlier schedule of the same name; null removes it.</summary>
+    public async Task ScheduleRecurringAsync<TJob>(string name, TimeSpan? interval, CancellationToken ct = default) where TJob : IJob
+    {
+        var scheduler = await schedulers.GetScheduler(ct);
+        var key = new JobKey(name, "recurring");
+        await scheduler.DeleteJob(key, ct);
+        if (interval is null) return;
+        var job = JobBuilder.Create<TJob>().WithIdentity(key).Build();
+        var trigger = TriggerBuilder.Create()
+            .StartAt(DateTimeOffset.UtcNow + interval.Value)
+            .WithSimpleSchedule(s => s.WithInterval(interval.Value).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount))
+            .Build();
+        await scheduler.ScheduleJob(job, trigger, new ScheduleJobOptions(), ct);
+    }
+
+    /// <summary>Runs <typeparamref name="TJob"/> once, as soon as a thread of its group is free, with the given data.</summary>
+    public async Task RunOnceAsync<TJob>(string name, IDictionary<string, object?> data, string? executionGroup = null, CancellationToken ct = default) where TJob : IJob
+    {
+        var scheduler = await schedulers.GetScheduler(ct);
+        var job = JobBuilder.Create<TJob>().WithIdentity(name, "once").UsingJobData(new JobDataMap(data)).Build();
+        var builder = TriggerBuilder.Create().StartNow();
+        if (executionGroup is not null) builder = builder.WithExecutionGroup(executionGroup);
+        await scheduler.ScheduleJob(job, [builder.Build()], ScheduleJobOptions.Replacing, ct);
+    }
+}
