@@ -1,6 +1,6 @@
 # One container: the self-contained portal plus Orthanc, dcmtk and plugins from Debian, in managed mode.
 # It repeats scripts/deps.sh and scripts/run.sh (no Docker engine runs where this project is developed).
-# The .NET 10 SDK builds the net9.0 app (it restores the 9.0 runtime packs for the self-contained publish).
+# The .NET 10 SDK publishes the net10.0 app self-contained (the runtime image has no .NET).
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 RUN apt-get update && apt-get install -y --no-install-recommends nodejs npm && rm -rf /var/lib/apt/lists/*
 WORKDIR /src

@@ -17,15 +17,10 @@ using OrthancPortal.Features.Robots;
 using OrthancPortal.Features.Tasks;
 using OrthancPortal.Features.Worklists;
 using OrthancPortal.Infrastructure;
+using OrthancPortal.Infrastructure.Health;
 using OrthancPortal.Infrastructure.Security;
 
 var app = PortalApp.Build(args);
-if (args.Contains("--schema-script"))
-{
-    // For developers writing a migration: prints the CREATE script of the current EF model (dotnet-ef is not available).
-    Console.WriteLine(PortalApp.SchemaScript(app.Services));
-    return;
-}
 await app.RunAsync();
 
 /// <summary>The portal, feature by feature. Tests build the same app with their own settings.</summary>
@@ -75,8 +70,7 @@ public static class PortalApp
         app.UseAuthorization();
         app.UseAntiforgery();
 
-        // For the container's HEALTHCHECK: says only that the portal answers.
-        app.MapGet("/healthz", () => Results.Text("ok")).AllowAnonymous();
+        app.MapHealthEndpoints();
         app.MapAccountEndpoints();
         app.MapAccessEndpoints();
         app.MapBasketEndpoints();
@@ -90,11 +84,5 @@ public static class PortalApp
         app.MapContentEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
-    }
-
-    public static string SchemaScript(IServiceProvider services)
-    {
-        using var scope = services.CreateScope();
-        return scope.ServiceProvider.GetRequiredService<OrthancPortal.Infrastructure.Database.PortalDbContext>().Database.GenerateCreateScript();
     }
 }

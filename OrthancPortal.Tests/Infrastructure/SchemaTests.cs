@@ -8,6 +8,15 @@ namespace OrthancPortal.Tests.Infrastructure;
 
 public sealed class SchemaTests
 {
+    private static readonly string LegacyFixture = Path.Combine(AppContext.BaseDirectory, "Infrastructure", "Fixtures", "portal-before-ef-migrations.db");
+
+    [Fact]
+    public void The_migrations_cover_the_EF_model()
+    {
+        using var db = Context(Path.Combine(TestEnvironment.NewTempFolder("schema-pending"), "x.db"));
+        db.Database.HasPendingModelChanges().ShouldBeFalse("Add a migration: dotnet ef migrations add <Name> --project OrthancPortal");
+    }
+
     [Fact]
     public async Task The_migrated_schema_equals_the_EF_model()
     {
@@ -18,15 +27,67 @@ public sealed class SchemaTests
             var fromModel = Path.Combine(folder, "model.db");
             await using (var db = Context(migrated))
             {
-                await new SchemaMigrator(db, NullLogger<SchemaMigrator>.Instance).MigrateAsync();
+                await Migrator(db).MigrateAsync();
                 // Running again on an up-to-date database changes nothing.
-                await new SchemaMigrator(db, NullLogger<SchemaMigrator>.Instance).MigrateAsync();
+                await Migrator(db).MigrateAsync();
             }
             await using (var db = Context(fromModel)) await db.Database.EnsureCreatedAsync();
 
-            var expected = Describe(fromModel);
-            var actual = Describe(migrated);
-            actual.ShouldBe(expected);
+            Describe(migrated).ShouldBe(Describe(fromModel));
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            TestEnvironment.DeleteQuietly(folder);
+        }
+    }
+
+    [Fact]
+    public async Task A_database_made_by_the_numbered_scripts_upgrades_in_place_and_keeps_its_rows()
+    {
+        var folder = TestEnvironment.NewTempFolder("schema-legacy");
+        try
+        {
+            var upgraded = Path.Combine(folder, "portal.db");
+            File.Copy(LegacyFixture, upgraded);
+            var fromModel = Path.Combine(folder, "model.db");
+            await using (var db = Context(upgraded)) await Migrator(db).MigrateAsync();
+            await using (var db = Context(fromModel)) await db.Database.EnsureCreatedAsync();
+
+            Describe(upgraded).ShouldBe(Describe(fromModel));
+            using var connection = new SqliteConnection($"Data Source={upgraded}");
+            connection.Open();
+            Query(connection, "SELECT UserName FROM AspNetUsers").Single()[0].ShouldBe("fixture.user");
+            Query(connection, "SELECT Details FROM AuditLog").Single()[0].ShouldBe("kept across the upgrade");
+            Query(connection, "SELECT Json FROM Settings WHERE Section = 'Gdt'").Single()[0].ShouldBe("{\"Enabled\":false}");
+            Query(connection, "SELECT MigrationId FROM __EFMigrationsHistory ORDER BY MigrationId").First()[0].ShouldBe(PortalDbMigrator.BaselineMigration);
+            Query(connection, "SELECT name FROM sqlite_master WHERE name = '__SchemaVersions'").ShouldBeEmpty();
+            // The upgraded audit log is still append-only.
+            Should.Throw<SqliteException>(() => Query(connection, "DELETE FROM AuditLog"));
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            TestEnvironment.DeleteQuietly(folder);
+        }
+    }
+
+    [Fact]
+    public async Task A_database_that_stopped_at_an_older_script_is_refused_with_the_reason()
+    {
+        var folder = TestEnvironment.NewTempFolder("schema-old");
+        try
+        {
+            var path = Path.Combine(folder, "portal.db");
+            File.Copy(LegacyFixture, path);
+            using (var connection = new SqliteConnection($"Data Source={path}"))
+            {
+                connection.Open();
+                Query(connection, "DELETE FROM __SchemaVersions WHERE Id = '0900_ldap'");
+            }
+            await using var db = Context(path);
+            var error = await Should.ThrowAsync<InvalidOperationException>(() => Migrator(db).MigrateAsync());
+            error.Message.ShouldContain("0900_ldap");
         }
         finally
         {
@@ -42,7 +103,7 @@ public sealed class SchemaTests
         try
         {
             await using var db = Context(Path.Combine(folder, "audit.db"));
-            await new SchemaMigrator(db, NullLogger<SchemaMigrator>.Instance).MigrateAsync();
+            await Migrator(db).MigrateAsync();
             await db.Database.ExecuteSqlRawAsync("INSERT INTO AuditLog (At, UserName, Action, Resource, Success) VALUES ('2026-01-01', 'u', 'a', 'r', 1)");
             await Should.ThrowAsync<SqliteException>(() => db.Database.ExecuteSqlRawAsync("UPDATE AuditLog SET UserName = 'x'"));
             await Should.ThrowAsync<SqliteException>(() => db.Database.ExecuteSqlRawAsync("DELETE FROM AuditLog"));
@@ -54,6 +115,8 @@ public sealed class SchemaTests
         }
     }
 
+    private static PortalDbMigrator Migrator(PortalDbContext db) => new(db, NullLogger<PortalDbMigrator>.Instance);
+
     private static PortalDbContext Context(string path)
         => new(new DbContextOptionsBuilder<PortalDbContext>().UseSqlite($"Data Source={path}").Options);
 
@@ -63,7 +126,7 @@ public sealed class SchemaTests
         using var connection = new SqliteConnection($"Data Source={path}");
         connection.Open();
         var lines = new List<string>();
-        var tables = Query(connection, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> '__SchemaVersions' ORDER BY name")
+        var tables = Query(connection, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT IN ('__SchemaVersions', '__EFMigrationsHistory', '__EFMigrationsLock') ORDER BY name")
             .Select(r => r[0]).ToList();
         foreach (var table in tables)
         {

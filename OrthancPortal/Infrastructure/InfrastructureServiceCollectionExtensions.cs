@@ -9,6 +9,7 @@ using OrthancPortal.Features.Audit;
 using OrthancPortal.Features.Settings;
 using OrthancPortal.Infrastructure.Database;
 using OrthancPortal.Infrastructure.Live;
+using OrthancPortal.Infrastructure.Logging;
 using OrthancPortal.Infrastructure.Scheduling;
 
 namespace OrthancPortal.Infrastructure;
@@ -27,9 +28,11 @@ public static class InfrastructureServiceCollectionExtensions
             .UseSqlite($"Data Source={portal.DatabasePath};Pooling=true;Default Timeout=30")
             .AddInterceptors(new SqlitePragmas()));
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContext());
-        services.AddScoped<SchemaMigrator>();
+        services.AddScoped<PortalDbMigrator>();
         // Runs before every other hosted service, so they find the schema and the seeded roles.
         services.AddHostedService<DatabaseInitializer>();
+        services.AddHealthChecks().AddDbContextCheck<PortalDbContext>("database");
+        builder.Logging.AddFileLog(portal.DataFolder);
 
         // Keys live in the data folder, never in the repository: they protect stored passwords and the auth cookie.
         services.AddDataProtection().SetApplicationName("OrthancPortal").PersistKeysToFileSystem(new DirectoryInfo(portal.KeysFolder));
@@ -100,7 +103,7 @@ internal sealed class DatabaseInitializer(IServiceScopeFactory scopes) : IHosted
     public async Task StartAsync(CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<SchemaMigrator>().MigrateAsync(ct);
+        await scope.ServiceProvider.GetRequiredService<PortalDbMigrator>().MigrateAsync(ct);
         await scope.ServiceProvider.GetRequiredService<AccessSeeder>().SeedAsync();
     }
 

@@ -1,16 +1,13 @@
 using AngleSharp.Dom;
 using AngleSharp.Html.Parser;
+using Bunit;
 using Microsoft.AspNetCore.Components;
-using Microsoft.AspNetCore.Components.Rendering;
-using Microsoft.AspNetCore.Components.Web;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using OrthancPortal.Components.Ui;
 
 namespace OrthancPortal.Tests.Components.Ui;
 
-/// <summary>Static rendering with HtmlRenderer (bUnit is not available here, see PLATFORM.md); interaction is left to browser tests.</summary>
-public class DataTableRenderTests
+/// <summary>The table's rendering and its requests to Load, with bUnit; what needs a browser stays in the browser tests.</summary>
+public sealed class DataTableRenderTests : BunitContext
 {
     private sealed record Patient(string Id, string Name, DateOnly BirthDate);
 
@@ -44,20 +41,19 @@ public class DataTableRenderTests
         builder.CloseComponent();
     };
 
-    private static async Task<IDocument> RenderAsync(Dictionary<string, object?> parameters)
+    private IRenderedComponent<DataTable<Patient>> Render(Dictionary<string, object?> parameters)
     {
-        var services = new ServiceCollection();
-        services.AddLogging();
-        await using var provider = services.BuildServiceProvider();
-        await using var renderer = new HtmlRenderer(provider, provider.GetRequiredService<ILoggerFactory>());
         parameters.TryAdd(nameof(DataTable<Patient>.ChildContent), Columns);
-        var html = await renderer.Dispatcher.InvokeAsync(async () =>
+        return Render<DataTable<Patient>>(b =>
         {
-            var output = await renderer.RenderComponentAsync<DataTable<Patient>>(ParameterView.FromDictionary(parameters));
-            return output.ToHtmlString();
+            b.OpenComponent<DataTable<Patient>>(0);
+            foreach (var (name, value) in parameters) b.AddComponentParameter(1, name, value);
+            b.CloseComponent();
         });
-        return new HtmlParser().ParseDocument(html);
     }
+
+    /// <summary>The rendered markup as a document, so the assertions can use CSS selectors from the root.</summary>
+    private IDocument RenderDocument(Dictionary<string, object?> parameters) => new HtmlParser().ParseDocument(Render(parameters).Markup);
 
     private static Func<DataRequest, CancellationToken, Task<DataPage<Patient>>> FixedLoad(List<DataRequest>? requests = null) =>
         (request, _) =>
@@ -67,9 +63,9 @@ public class DataTableRenderTests
         };
 
     [Fact]
-    public async Task Renders_headers_and_the_loaded_rows()
+    public void Renders_headers_and_the_loaded_rows()
     {
-        var document = await RenderAsync(new() { ["Load"] = FixedLoad(), ["DataTest"] = "patients" });
+        var document = RenderDocument(new() { ["Load"] = FixedLoad(), ["DataTest"] = "patients" });
 
         var table = document.QuerySelector("[data-test=patients] table").ShouldNotBeNull();
         table.QuerySelectorAll("thead tr:first-child th").Select(th => th.TextContent.Trim()).ShouldBe(["Patient ID", "Name", "Birth date"]);
@@ -81,10 +77,10 @@ public class DataTableRenderTests
     }
 
     [Fact]
-    public async Task Asks_load_for_the_first_page_with_the_initial_sort()
+    public void Asks_load_for_the_first_page_with_the_initial_sort()
     {
         var requests = new List<DataRequest>();
-        await RenderAsync(new() { ["Load"] = FixedLoad(requests), ["PageSize"] = 2, ["SortBy"] = "id", ["SortDescending"] = true });
+        RenderDocument(new() { ["Load"] = FixedLoad(requests), ["PageSize"] = 2, ["SortBy"] = "id", ["SortDescending"] = true });
 
         var request = requests.ShouldHaveSingleItem();
         (request.Skip, request.Take, request.SortBy, request.SortDescending).ShouldBe((0, 2, "id", true));
@@ -92,18 +88,18 @@ public class DataTableRenderTests
     }
 
     [Fact]
-    public async Task Shows_one_page_and_a_pager_when_rows_exceed_the_page_size()
+    public void Shows_one_page_and_a_pager_when_rows_exceed_the_page_size()
     {
-        var document = await RenderAsync(new() { ["Load"] = FixedLoad(), ["PageSize"] = 2 });
+        var document = RenderDocument(new() { ["Load"] = FixedLoad(), ["PageSize"] = 2 });
 
         document.QuerySelectorAll("tbody tr").Length.ShouldBe(2);
         document.QuerySelector("[data-test=pager]").ShouldNotBeNull().TextContent.ShouldContain("Page 1 of 2");
     }
 
     [Fact]
-    public async Task Sortable_columns_get_a_sort_button_and_aria_sort()
+    public void Sortable_columns_get_a_sort_button_and_aria_sort()
     {
-        var document = await RenderAsync(new() { ["Load"] = FixedLoad(), ["SortBy"] = "id" });
+        var document = RenderDocument(new() { ["Load"] = FixedLoad(), ["SortBy"] = "id" });
 
         var header = document.QuerySelector("thead tr:first-child th").ShouldNotBeNull();
         header.GetAttribute("aria-sort").ShouldBe("ascending");
@@ -112,9 +108,9 @@ public class DataTableRenderTests
     }
 
     [Fact]
-    public async Task Selectable_table_has_a_checkbox_per_row_and_a_select_page_box()
+    public void Selectable_table_has_a_checkbox_per_row_and_a_select_page_box()
     {
-        var document = await RenderAsync(new()
+        var document = RenderDocument(new()
         {
             ["Load"] = FixedLoad(),
             ["Selectable"] = true,
@@ -130,9 +126,9 @@ public class DataTableRenderTests
     }
 
     [Fact]
-    public async Task Row_class_is_applied()
+    public void Row_class_is_applied()
     {
-        var document = await RenderAsync(new()
+        var document = RenderDocument(new()
         {
             ["Load"] = FixedLoad(),
             ["RowClass"] = (Func<Patient, string?>)(p => p.Id == "P3" ? "table-warning" : null),
@@ -142,9 +138,9 @@ public class DataTableRenderTests
     }
 
     [Fact]
-    public async Task No_rows_shows_the_empty_message()
+    public void No_rows_shows_the_empty_message()
     {
-        var document = await RenderAsync(new()
+        var document = RenderDocument(new()
         {
             ["Load"] = (Func<DataRequest, CancellationToken, Task<DataPage<Patient>>>)((_, _) => Task.FromResult(DataPage<Patient>.Empty)),
             ["EmptyText"] = "No patients match.",
@@ -155,13 +151,27 @@ public class DataTableRenderTests
     }
 
     [Fact]
-    public async Task A_failing_load_is_shown_in_the_table()
+    public void A_failing_load_is_shown_in_the_table()
     {
-        var document = await RenderAsync(new()
+        var document = RenderDocument(new()
         {
             ["Load"] = (Func<DataRequest, CancellationToken, Task<DataPage<Patient>>>)((_, _) => throw new InvalidOperationException("Orthanc is down")),
         });
 
         document.QuerySelector("[data-test=load-error]")!.TextContent.ShouldContain("Orthanc is down");
+    }
+
+    [Fact]
+    public void Clicking_a_sortable_header_asks_load_again_with_that_sort()
+    {
+        var requests = new List<DataRequest>();
+        var cut = Render(new() { ["Load"] = FixedLoad(requests) });
+
+        cut.Find("[data-test=sort-id]").Click();
+        cut.WaitForAssertion(() => requests.Count.ShouldBe(2));
+        (requests[1].SortBy, requests[1].SortDescending).ShouldBe(("id", false));
+        cut.Find("[data-test=sort-id]").Click();
+        cut.WaitForAssertion(() => requests.Count.ShouldBe(3));
+        (requests[2].SortBy, requests[2].SortDescending).ShouldBe(("id", true));
     }
 }

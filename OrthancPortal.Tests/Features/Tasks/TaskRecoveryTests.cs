@@ -30,11 +30,13 @@ public sealed class TaskRecoveryTests
     [Fact]
     public async Task A_running_task_resumes_after_a_restart_or_fails_with_a_reason()
     {
-        var gate = new SemaphoreSlim(0);
+        // One gate per task: with a shared one, the first task to loop could take the other's step.
+        var resumableGate = new SemaphoreSlim(0);
+        var oneshotGate = new SemaphoreSlim(0);
         await using var portal = await PortalHost.StartManagedAsync(b =>
         {
-            b.Services.AddScoped<ITaskHandler>(_ => new CountingHandler("test.resumable", true, gate));
-            b.Services.AddScoped<ITaskHandler>(_ => new CountingHandler("test.oneshot", false, gate));
+            b.Services.AddScoped<ITaskHandler>(_ => new CountingHandler("test.resumable", true, resumableGate));
+            b.Services.AddScoped<ITaskHandler>(_ => new CountingHandler("test.oneshot", false, oneshotGate));
         }, new Dictionary<string, string?> { ["Orthanc:Executable"] = "/bin/false" });
 
         var queue = portal.GetRequiredService<TaskQueue>();
@@ -42,7 +44,8 @@ public sealed class TaskRecoveryTests
         var oneshot = await queue.EnqueueAsync("test.oneshot", new { }, "One shot", Actor.System);
         await TestEnvironment.WaitUntilAsync(async () => (await queue.GetAsync(resumable))!.State == PortalTaskState.Running
             && (await queue.GetAsync(oneshot))!.State == PortalTaskState.Running, TimeSpan.FromSeconds(10), "both tasks running");
-        gate.Release(2);
+        resumableGate.Release();
+        oneshotGate.Release();
         await TestEnvironment.WaitUntilAsync(async () => (await queue.GetAsync(resumable))!.Checkpoint == "1" && (await queue.GetAsync(oneshot))!.Checkpoint == "1",
             TimeSpan.FromSeconds(10), "one step each");
 
@@ -53,7 +56,7 @@ public sealed class TaskRecoveryTests
         failed.State.ShouldBe(PortalTaskState.Failed);
         failed.Error.ShouldNotBeNull().ShouldContain("portal stopped while this task was running");
 
-        gate.Release(10);
+        resumableGate.Release(10);
         await TestEnvironment.WaitUntilAsync(async () => (await queue.GetAsync(resumable))!.State == PortalTaskState.Succeeded, TimeSpan.FromSeconds(10), "resumed task finishes");
         var finished = (await queue.GetAsync(resumable))!;
         finished.Result.ShouldBe("counted to 4 in 2 attempt(s)", "the resumed run continued from its checkpoint");

@@ -98,7 +98,7 @@ public sealed class ManagedOrthancService(
         // The config holds the generated password: readable by the portal's user only.
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(ConfigPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
 
-        var logPath = Path.Combine(portal.SubFolder("orthanc"), "orthanc.log");
+        var logPath = Path.Combine(portal.SubFolder(Infrastructure.Logging.FileLog.Folder), "orthanc.log");
         var start = new ProcessStartInfo(s.Executable)
         {
             RedirectStandardOutput = true,

@@ -25,6 +25,7 @@ public static class OrthancServiceCollectionExtensions
         services.AddSingleton<OrthancHealthMonitor>();
         services.AddHostedService(sp => sp.GetRequiredService<OrthancHealthMonitor>());
         services.AddSingleton<OrthancConnectionTester>();
+        services.AddHealthChecks().AddCheck<OrthancHealthCheck>("orthanc");
         services.AddOptions<ChangeFeedOptions>().BindConfiguration(ChangeFeedOptions.Section);
         services.AddSingleton<ChangeFeedReader>();
         services.AddHostedService(sp => sp.GetRequiredService<ChangeFeedReader>());
