@@ -89,7 +89,12 @@ public sealed class PortalHost : IAsyncDisposable
         string[] args = [$"--urls=http://127.0.0.1:{Port}", .. all.Select(kv => $"--{kv.Key}={kv.Value}")];
         app = PortalApp.Build(args, builder =>
         {
-            builder.Logging.ClearProviders();
+            // The console's lines go to the captured logs instead; the file log under the data folder stays, as in production.
+            foreach (var console in builder.Services.Where(d => d.ServiceType == typeof(ILoggerProvider)
+                         && d.ImplementationType?.Namespace?.StartsWith("Microsoft.Extensions.Logging", StringComparison.Ordinal) == true).ToList())
+            {
+                builder.Services.Remove(console);
+            }
             builder.Logging.AddProvider(Logs);
             builder.Services.RemoveAll<IInitialPasswordSink>();
             builder.Services.AddSingleton<IInitialPasswordSink>(InitialPasswords);
