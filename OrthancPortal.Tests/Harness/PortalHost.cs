@@ -8,6 +8,9 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using OrthancPortal.Features.Access;
 using OrthancPortal.Features.Account;
+using OrthancPortal.Features.Orthanc;
+using OrthancPortal.Infrastructure.Database;
+using Microsoft.EntityFrameworkCore;
 
 namespace OrthancPortal.Tests.Harness;
 
@@ -119,6 +122,27 @@ public sealed class PortalHost : IAsyncDisposable
     }
 
     public T GetRequiredService<T>() where T : notnull => Services.GetRequiredService<T>();
+
+    /// <summary>
+    /// Waits until the change feed has polled again and every subscriber's cursor has passed Orthanc's newest change,
+    /// so whatever those changes cause has been done or recorded. A test that asserts that something did NOT happen
+    /// (a second disc, a second run) waits for this instead of a fixed time.
+    /// </summary>
+    public async Task WaitForChangeFeedAsync(TimeSpan? timeout = null)
+    {
+        var reader = GetRequiredService<ChangeFeedReader>();
+        var pollsBefore = reader.CompletedPolls;
+        var last = await GetRequiredService<OrthancClient>().GetLastChangeSeqAsync();
+        var databases = GetRequiredService<IDbContextFactory<PortalDbContext>>();
+        await TestEnvironment.WaitUntilAsync(async () =>
+        {
+            // Two polls: the first may have started before this call.
+            if (reader.CompletedPolls < pollsBefore + 2) return false;
+            await using var db = await databases.CreateDbContextAsync();
+            var cursors = await db.Set<ChangeFeedCursor>().Select(c => c.LastSeq).ToListAsync();
+            return cursors.Count > 0 && cursors.All(seq => seq >= last);
+        }, timeout ?? TimeSpan.FromSeconds(30), $"every change-feed subscriber past change {last}");
+    }
 
     /// <summary>Creates a local user who does not need to change the password, with the given roles.</summary>
     public async Task CreateUserAsync(string userName, string password, params string[] roles)

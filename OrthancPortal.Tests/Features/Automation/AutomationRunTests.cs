@@ -144,7 +144,7 @@ public sealed class AutomationRunTests(AutomationFixture fixture) : IClassFixtur
         using var viewer = await fixture.SignInAsync(PortalFixture.ViewerUser);
         var denied = await viewer.PostAsync($"api/automation/studies/{first.ResourceId}/run-again", null);
         denied.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
-        await Task.Delay(1000);
+        await fixture.Portal.WaitForChangeFeedAsync();
         (await fixture.RunsAsync("grows")).Count.ShouldBe(3);
         TestEnvironment.DeleteQuietly(folder);
     }
@@ -237,7 +237,7 @@ public sealed class AutomationAnonymizeTests(AutomationFixture fixture) : IClass
         // The copy is deleted as the rule says, and its own stable event never triggered the rule again.
         run.ProducedStudyId.ShouldNotBeNull();
         (await fixture.Local.Http.GetAsync($"studies/{run.ProducedStudyId}")).StatusCode.ShouldBe(System.Net.HttpStatusCode.NotFound);
-        await Task.Delay(3000);
+        await fixture.Portal.WaitForChangeFeedAsync();
         (await fixture.RunsAsync("anon-zip")).Count.ShouldBe(1);
     }
 }

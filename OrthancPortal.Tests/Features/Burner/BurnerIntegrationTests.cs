@@ -37,7 +37,7 @@ public sealed class BurnerIntegrationTests(BurnerFixture fx) : IClassFixture<Bur
         File.Exists(Path.Combine(fx.Monitored, job.RequestName + ".DON")).ShouldBeTrue();
 
         // More polls and rescans must not add a second disc, and the job folder is cleaned after the burn.
-        await Task.Delay(2500);
+        await fx.Portal.WaitForChangeFeedAsync();
         (await fx.JobsForPatientAsync("BURN1")).ShouldHaveSingleItem();
         Directory.Exists(job.JobFolder).ShouldBeFalse();
     }
@@ -63,7 +63,7 @@ public sealed class BurnerIntegrationTests(BurnerFixture fx) : IClassFixture<Bur
             request.DataFiles.Count(f => f.StartsWith("IMAGES")).ShouldBe(4);
             request.DatText.ShouldNotBeNull().ShouldContain("numberOfStudies=2\r\nstudyDate=01.02.2024\r\nstudyDescription=CT Thorax\r\n");
             request.DatText.ShouldContain("modalities=CT,MR\r\nstudyDate2=05.02.2024\r\nstudyDescription2=MR Knie\r\n");
-            await Task.Delay(1500);
+            await fx.Portal.WaitForChangeFeedAsync();
             (await fx.JobsForPatientAsync("BURN2")).ShouldHaveSingleItem();
         }
         finally
@@ -131,7 +131,7 @@ public sealed class BurnerIntegrationTests(BurnerFixture fx) : IClassFixture<Bur
 
         var job = await fx.WaitForJobAsync("BURNDOWN", BurnerJobState.Done);
         await fx.Portal.RestartAsync();
-        await Task.Delay(2500);
+        await fx.Portal.WaitForChangeFeedAsync();
         (await fx.JobsForPatientAsync("BURNDOWN")).ShouldHaveSingleItem().Id.ShouldBe(job.Id);
         RequestsFor(job).ShouldHaveSingleItem();
     }
@@ -182,7 +182,7 @@ public sealed class BurnerIntegrationTests(BurnerFixture fx) : IClassFixture<Bur
         var refused = await viewer.PostAsync($"api/burner/studies/{studyId}/burn", null);
         refused.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
         // The automatic burn of the new study may come; a manual job by the viewer never does.
-        await Task.Delay(500);
+        await fx.Portal.WaitForChangeFeedAsync();
         (await fx.JobsForPatientAsync("BURNPERM")).ShouldNotContain(j => j.Trigger == BurnTrigger.Manual);
         using var user = await fx.SignInAsync(PortalFixture.StandardUser);
         var bad = await user.PostAsync("api/burner/studies/..%2Fsystem/burn", null);

@@ -38,10 +38,10 @@ public sealed class ChangeFeedTests
 
         await portal.StartAsync();
         await TestEnvironment.WaitUntilAsync(() => Task.FromResult(seen.Count >= 3), TimeSpan.FromSeconds(20), "3 deliveries");
-        // Let a few more polls pass, and restart once more: nothing may come twice.
-        await Task.Delay(1500);
+        // More polls, and a restart: nothing may come twice.
+        await portal.WaitForChangeFeedAsync();
         await portal.RestartAsync();
-        await Task.Delay(1500);
+        await portal.WaitForChangeFeedAsync();
 
         seen.Count.ShouldBe(3);
         seen.Distinct().Count().ShouldBe(3);

@@ -112,7 +112,8 @@ public sealed class RobotTests(RobotsPortalFixture fixture) : IClassFixture<Robo
         // A window that is closed now: the robot must wait.
         var now = TimeOnly.FromDateTime(DateTime.Now);
         await With(async s => { await s.ApproveAsync(Admin, id, new ScheduleWindow(now.AddHours(2), now.AddHours(3)), 1); return 0; });
-        await Task.Delay(1500);
+        // A dispatch pass now instead of waiting for the tick: the item stays where it is.
+        await fixture.Portal.GetRequiredService<RobotRunner>().DispatchAsync(CancellationToken.None);
         (await ItemsAsync(id)).Single().State.ShouldBe(ItemState.Pending, "outside its window the robot does not retrieve");
         await With(async s => { await s.PauseAsync(Owner, id); return 0; });
         await With(async s => { await s.ResumeAsync(Owner, id); return 0; });

@@ -69,6 +69,11 @@ public sealed class ChangeFeedReader(
     TimeProvider clock,
     ILogger<ChangeFeedReader> logger) : BackgroundService
 {
+    private long completedPolls;
+
+    /// <summary>How many polls have finished since the start (for diagnostics, and for tests that must know a poll came and went).</summary>
+    public long CompletedPolls => Interlocked.Read(ref completedPolls);
+
     protected override async Task ExecuteAsync(CancellationToken stopping)
     {
         var interval = TimeSpan.FromSeconds(options.Value.PollSeconds);
@@ -77,6 +82,7 @@ public sealed class ChangeFeedReader(
             try
             {
                 while (await PollOnceAsync(stopping)) { }
+                Interlocked.Increment(ref completedPolls);
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested) { break; }
             catch (OrthancException ex)
