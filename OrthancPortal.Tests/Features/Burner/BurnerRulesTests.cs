@@ -71,13 +71,13 @@ public sealed class BurnerRulesTests
     [InlineData(112)]  // ERROR_DISK_FULL (Windows share)
     public void A_full_disk_is_named_as_such(int errorCode)
     {
-        BurnerWorker.Reason(new IOException("No space left on device", errorCode)).ShouldStartWith("The disk of the monitored folder is full");
+        BurnerQueue.Reason(new IOException("No space left on device", errorCode)).ShouldStartWith("The disk of the monitored folder is full");
     }
 
     [Fact]
     public void Other_failures_keep_their_own_reason()
     {
-        BurnerWorker.Reason(new BurnerException("Monitored folder '/x' does not exist.")).ShouldBe("Monitored folder '/x' does not exist.");
-        BurnerWorker.Reason(new UnauthorizedAccessException("denied")).ShouldBe("Could not write the job: denied");
+        BurnerQueue.Reason(new BurnerException("Monitored folder '/x' does not exist.")).ShouldBe("Monitored folder '/x' does not exist.");
+        BurnerQueue.Reason(new UnauthorizedAccessException("denied")).ShouldBe("Could not write the job: denied");
     }
 }

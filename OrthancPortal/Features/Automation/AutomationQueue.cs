@@ -2,41 +2,20 @@ using Microsoft.EntityFrameworkCore;
 using OrthancPortal.Features.Audit;
 using OrthancPortal.Features.Orthanc;
 using OrthancPortal.Infrastructure.Database;
+using OrthancPortal.Infrastructure.Scheduling;
 
 namespace OrthancPortal.Features.Automation;
 
 /// <summary>
-/// Runs the queued rule executions of stable events, one at a time and oldest first. It wakes when the subscriber
-/// queues work and at start-up, when it also takes up runs a stop cut short (left "Running"): their outputs are
-/// written under temporary names, so running them again replaces rather than duplicates.
+/// The queued rule executions of stable events (a persisted queue: <see cref="IPersistedQueue"/>), run one at a time
+/// and oldest first. Runs a stop cut short (left "Running") are simply taken up again: their outputs are written
+/// under temporary names, so running them again replaces rather than duplicates.
 /// </summary>
-public sealed class AutomationWorker(IServiceScopeFactory scopes, IDbContextFactory<PortalDbContext> dbFactory, ILogger<AutomationWorker> logger)
-    : BackgroundService
+public sealed class AutomationQueue(IServiceScopeFactory scopes, IDbContextFactory<PortalDbContext> dbFactory) : IPersistedQueue
 {
-    private readonly SemaphoreSlim wake = new(0);
+    public Task RecoverAsync(CancellationToken ct) => Task.CompletedTask;
 
-    public void Signal()
-    {
-        if (wake.CurrentCount == 0) wake.Release();
-    }
-
-    protected override async Task ExecuteAsync(CancellationToken stopping)
-    {
-        while (!stopping.IsCancellationRequested)
-        {
-            try
-            {
-                while (await RunNextAsync(stopping)) { }
-            }
-            catch (OperationCanceledException) when (stopping.IsCancellationRequested) { break; }
-            catch (Exception ex)
-            {
-                // Orthanc or the database away: the queue stays, and the next signal (or restart) tries again.
-                logger.LogError(ex, "Automation worker failed");
-            }
-            try { await wake.WaitAsync(stopping); } catch (OperationCanceledException) { break; }
-        }
-    }
+    public Task<bool> ProcessNextAsync(CancellationToken ct) => RunNextAsync(ct);
 
     /// <summary>Runs the oldest waiting execution; false when none waits.</summary>
     public async Task<bool> RunNextAsync(CancellationToken ct)

@@ -65,7 +65,7 @@ public sealed class AutomationRunner(
     }
 
     /// <summary>
-    /// Records a matched rule as queued for <see cref="AutomationWorker"/>; false when this trigger is already recorded
+    /// Records a matched rule as queued on <see cref="AutomationQueue"/>; false when this trigger is already recorded
     /// (a change delivered twice). The record is what makes the work survive a restart.
     /// </summary>
     public async Task<bool> QueueAsync(AutomationRule rule, RuleTarget target, string triggerKey, CancellationToken ct)

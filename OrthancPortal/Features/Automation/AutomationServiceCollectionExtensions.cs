@@ -1,3 +1,4 @@
+using OrthancPortal.Infrastructure.Scheduling;
 using OrthancPortal.Features.Content;
 using System.Text;
 using OrthancPortal.Components.Layout;
@@ -23,8 +24,7 @@ public static class AutomationServiceCollectionExtensions
         s.AddScoped<AutomationRunner>();
         s.AddScoped<AutomationDispatcher>();
         s.AddScoped<AutomationService>();
-        s.AddSingleton<AutomationWorker>();
-        s.AddHostedService(sp => sp.GetRequiredService<AutomationWorker>());
+        s.AddPersistedQueue<AutomationQueue>(rescan: TimeSpan.FromSeconds(30));
         s.AddScoped<IChangeSubscriber, AutomationSubscriber>();
         s.AddTaskHandler<RunAgainTaskHandler>();
         s.AddNavItem(new NavItem("Automation", "automation", "bi-robot", Permissions.Automation, 600));

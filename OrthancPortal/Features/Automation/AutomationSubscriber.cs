@@ -2,17 +2,18 @@ using Microsoft.EntityFrameworkCore;
 using OrthancPortal.Features.Audit;
 using OrthancPortal.Features.Orthanc;
 using OrthancPortal.Infrastructure.Database;
+using OrthancPortal.Infrastructure.Scheduling;
 
 namespace OrthancPortal.Features.Automation;
 
 /// <summary>
-/// Matches the active rules when a study or series becomes stable and queues the runs for <see cref="AutomationWorker"/>.
+/// Matches the active rules when a study or series becomes stable and queues the runs on <see cref="AutomationQueue"/>.
 /// Only the cheap part happens here, so a big download never holds up the change feed's other subscribers (GDT,
 /// burner, worklists). Each stable change is its own trigger (keyed by its sequence number): a study that gains images
 /// after a run and becomes stable again is run again, while a change delivered twice (a crash before the feed's
 /// cursor moved) is not.
 /// </summary>
-public sealed class AutomationSubscriber(RuleStore rules, AutomationDispatcher dispatcher, AutomationRunner runner, AutomationWorker worker) : IChangeSubscriber
+public sealed class AutomationSubscriber(RuleStore rules, AutomationDispatcher dispatcher, AutomationRunner runner, BackgroundJobs jobs) : IChangeSubscriber
 {
     public string Name => "automation";
 
@@ -28,7 +29,7 @@ public sealed class AutomationSubscriber(RuleStore rules, AutomationDispatcher d
         if (candidates.Count == 0) return;
         if (await dispatcher.MatchAsync(candidates, level, change.ID, ct) is not { } match) return;
         foreach (var rule in match.Rules) await runner.QueueAsync(rule, match.Target, $"seq:{change.Seq}", ct);
-        if (match.Rules.Count > 0) worker.Signal();
+        if (match.Rules.Count > 0) await jobs.WakeAsync<AutomationQueue>(ct);
     }
 }
 

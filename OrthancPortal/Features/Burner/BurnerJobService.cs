@@ -7,6 +7,8 @@ using OrthancPortal.Infrastructure.Database;
 using OrthancPortal.Infrastructure.Files;
 using OrthancPortal.Infrastructure.Live;
 
+using OrthancPortal.Infrastructure.Scheduling;
+
 namespace OrthancPortal.Features.Burner;
 
 /// <summary>What users and the change feed do with burn jobs: queue, cancel, list, start and stop the service.</summary>
@@ -16,7 +18,7 @@ public sealed class BurnerJobService(
     SettingsStore settings,
     AuditLog audit,
     LiveNotifier notifier,
-    BurnerWorker worker,
+    BackgroundJobs jobs,
     TimeProvider clock,
     ILogger<BurnerJobService> logger)
 {
@@ -32,7 +34,7 @@ public sealed class BurnerJobService(
         await settings.SaveAsync(new BurnerServiceState { Running = running }, ct);
         await audit.WriteAsync(actor, running ? "burner.start" : "burner.stop", "burner", ct: ct);
         notifier.Publish(new BurnerServiceChanged(running));
-        if (running) worker.Wake();
+        if (running) await jobs.WakeAsync<BurnerQueue>(ct);
     }
 
     /// <summary>One page of jobs for the monitor: filter by patient (name or ID) and state, newest first unless sorted otherwise.</summary>
@@ -119,7 +121,7 @@ public sealed class BurnerJobService(
             $"job {job.Id}, {trigger}, patient {job.PatientId}, {job.StudyCount} study(ies)", ct: ct);
         logger.LogInformation("Burn job {Job} queued ({Trigger}) for {Count} study(ies)", job.Id, trigger, job.StudyCount);
         notifier.Publish(new BurnerJobChanged(job.Id, job.State));
-        worker.Wake();
+        await jobs.WakeAsync<BurnerQueue>(ct);
         return job;
     }
 

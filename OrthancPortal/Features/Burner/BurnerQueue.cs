@@ -1,53 +1,29 @@
-using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using OrthancPortal.Features.Settings;
 using OrthancPortal.Infrastructure.Database;
 using OrthancPortal.Infrastructure.Live;
+using OrthancPortal.Infrastructure.Scheduling;
 
 namespace OrthancPortal.Features.Burner;
 
 /// <summary>
-/// Builds queued jobs one after another while the service runs. A job that fails (Orthanc error, monitored folder
-/// missing or full) is marked failed with the reason and the next job still runs.
+/// Builds queued jobs one after another (a persisted queue: <see cref="IPersistedQueue"/>) while the burner service
+/// runs. A job that fails (Orthanc error, monitored folder missing or full) is marked failed with the reason and the
+/// next job still runs.
 /// </summary>
-public sealed class BurnerWorker(
+public sealed class BurnerQueue(
     IServiceScopeFactory scopes,
     IDbContextFactory<PortalDbContext> dbFactory,
     SettingsStore settings,
     LiveNotifier notifier,
     TimeProvider clock,
-    ILogger<BurnerWorker> logger) : BackgroundService
+    ILogger<BurnerQueue> logger) : IPersistedQueue
 {
-    private readonly Channel<bool> wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-
-    /// <summary>Something changed (a job was queued, the service started): look at the queue now.</summary>
-    public void Wake() => wake.Writer.TryWrite(true);
-
-    protected override async Task ExecuteAsync(CancellationToken stopping)
-    {
-        await RequeueInterruptedAsync(stopping);
-        while (!stopping.IsCancellationRequested)
-        {
-            try
-            {
-                while ((await settings.GetAsync<BurnerServiceState>(stopping)).Running && await ProcessNextAsync(stopping)) { }
-            }
-            catch (OperationCanceledException) when (stopping.IsCancellationRequested) { break; }
-            catch (Exception ex)
-            {
-                logger.LogError(ex, "Burner worker loop failed");
-            }
-            // The queue is re-read now and then too, in case a wake-up was missed.
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-            timeout.CancelAfter(TimeSpan.FromSeconds(30));
-            try { await wake.Reader.ReadAsync(timeout.Token); }
-            catch (OperationCanceledException) when (!stopping.IsCancellationRequested) { }
-            catch (OperationCanceledException) { break; }
-        }
-    }
+    public async Task<bool> ProcessNextAsync(CancellationToken ct)
+        => (await settings.GetAsync<BurnerServiceState>(ct)).Running && await BuildNextAsync(ct);
 
     /// <summary>Builds the oldest queued job; false when there is none.</summary>
-    public async Task<bool> ProcessNextAsync(CancellationToken ct)
+    private async Task<bool> BuildNextAsync(CancellationToken ct)
     {
         long id;
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
@@ -108,7 +84,7 @@ public sealed class BurnerWorker(
     };
 
     /// <summary>A job that was being prepared when the portal stopped is prepared again from the start.</summary>
-    private async Task RequeueInterruptedAsync(CancellationToken ct)
+    public async Task RecoverAsync(CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var interrupted = await db.Set<BurnerJob>().Where(j => j.State == BurnerJobState.Preparing).ToListAsync(ct);

@@ -1,3 +1,4 @@
+using OrthancPortal.Infrastructure.Scheduling;
 using OrthancPortal.Features.Content;
 using OrthancPortal.Components.Layout;
 using OrthancPortal.Features.Access;
@@ -12,8 +13,7 @@ public static class BurnerServiceCollectionExtensions
     {
         var services = builder.Services;
         services.AddOptions<BurnerMonitorOptions>().BindConfiguration(BurnerMonitorOptions.Section);
-        services.AddSingleton<BurnerWorker>();
-        services.AddHostedService(sp => sp.GetRequiredService<BurnerWorker>());
+        services.AddPersistedQueue<BurnerQueue>(rescan: TimeSpan.FromSeconds(30));
         services.AddSingleton<BurnerStatusMonitor>();
         services.AddHostedService(sp => sp.GetRequiredService<BurnerStatusMonitor>());
         services.AddScoped<BurnerJobService>();

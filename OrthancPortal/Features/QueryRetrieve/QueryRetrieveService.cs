@@ -4,8 +4,6 @@ using OrthancPortal.Features.Orthanc;
 
 namespace OrthancPortal.Features.QueryRetrieve;
 
-public enum RetrieveLevel { Study, Series }
-
 /// <summary>
 /// C-FIND and C-MOVE through the portal's Orthanc. Every query carries a DICOM timeout; every retrieve is an
 /// asynchronous Orthanc job (1.10.1 has no C-GET client) that is followed with its own overall deadline.

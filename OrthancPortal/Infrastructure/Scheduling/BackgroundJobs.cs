@@ -10,10 +10,11 @@ public sealed class SchedulingOptions
     public int MaxConcurrency { get; set; } = 4;
 
     /// <summary>
-    /// Threads kept for recurring and short jobs (robot dispatch, worklist cleanup, validations), so that a
-    /// handful of long exports can never take every thread from them.
+    /// Threads kept for everything but portal tasks: the drains of the persisted queues (burner, automation: one
+    /// each at most) and recurring or short jobs (robot dispatch, worklist cleanup, validations), so that a handful
+    /// of long exports can never take every thread from them.
     /// </summary>
-    public int ReservedThreads { get; set; } = 2;
+    public int ReservedThreads { get; set; } = 4;
 }
 
 /// <summary>
@@ -38,8 +39,11 @@ public sealed class BackgroundJobs(ISchedulerFactory schedulers)
         services.AddSingleton<BackgroundJobs>();
     }
 
-    /// <summary>Runs <typeparamref name="TJob"/> every <paramref name="interval"/>, replacing an earlier schedule of the same name; null removes it.</summary>
-    public async Task ScheduleRecurringAsync<TJob>(string name, TimeSpan? interval, CancellationToken ct = default) where TJob : IJob
+    /// <summary>
+    /// Runs <typeparamref name="TJob"/> every <paramref name="interval"/> (the first time at once when
+    /// <paramref name="startNow"/>), replacing an earlier schedule of the same name; null removes it.
+    /// </summary>
+    public async Task ScheduleRecurringAsync<TJob>(string name, TimeSpan? interval, CancellationToken ct = default, bool startNow = false) where TJob : IJob
     {
         var scheduler = await schedulers.GetScheduler(ct);
         var key = new JobKey(name, "recurring");
@@ -47,7 +51,7 @@ public sealed class BackgroundJobs(ISchedulerFactory schedulers)
         if (interval is null) return;
         var job = JobBuilder.Create<TJob>().WithIdentity(key).Build();
         var trigger = TriggerBuilder.Create()
-            .StartAt(DateTimeOffset.UtcNow + interval.Value)
+            .StartAt(DateTimeOffset.UtcNow + (startNow ? TimeSpan.Zero : interval.Value))
             .WithSimpleSchedule(s => s.WithInterval(interval.Value).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount))
             .Build();
         await scheduler.ScheduleJob(job, trigger, new ScheduleJobOptions(), ct);
@@ -61,5 +65,16 @@ public sealed class BackgroundJobs(ISchedulerFactory schedulers)
         var builder = TriggerBuilder.Create().StartNow();
         if (executionGroup is not null) builder = builder.WithExecutionGroup(executionGroup);
         await scheduler.ScheduleJob(job, [builder.Build()], ScheduleJobOptions.Replacing, ct);
+    }
+
+    internal static string QueueJobName<TQueue>() => $"queue-{typeof(TQueue).Name}";
+
+    /// <summary>Drains <typeparamref name="TQueue"/> now (after the drain that runs, if one does: a wake-up is never lost).</summary>
+    public async Task WakeAsync<TQueue>(CancellationToken ct = default) where TQueue : IPersistedQueue
+    {
+        var scheduler = await schedulers.GetScheduler(ct);
+        var key = new JobKey(QueueJobName<TQueue>(), "recurring");
+        // Before the queue's starter has scheduled it there is nothing to wake: its first drain comes right after.
+        if (await scheduler.GetJobDetail(key, ct) is not null) await scheduler.TriggerJob(key, new JobDataMap(), ct);
     }
 }
