@@ -2,6 +2,9 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using OrthancPortal.Features.Access;
@@ -77,7 +80,7 @@ public sealed class ViewerProxyFixture : PortalFixture
 /// (checked against Orthanc's own state, read from the Orthanc process), each refusal is audited, and the requests
 /// the viewers really make still work.
 /// </summary>
-public sealed class ViewerProxyTests(ViewerProxyFixture fixture) : IClassFixture<ViewerProxyFixture>
+public sealed partial class ViewerProxyTests(ViewerProxyFixture fixture) : IClassFixture<ViewerProxyFixture>
 {
     private static readonly string[] Prefixes = ["dicom-web", "wado", "web-viewer", "stone-webviewer", "instances"];
 
@@ -265,6 +268,52 @@ public sealed class ViewerProxyTests(ViewerProxyFixture fixture) : IClassFixture
         (await viewer.GetStringAsync($"dicom-web/studies?StudyInstanceUID={fixture.Study.StudyUid}&expand&requestedTags=x")).ShouldBe(plain);
         AuditResourcesFor(PortalFixture.ViewerUser).ShouldNotContain(r => r.Contains("StudyInstanceUID="));
     }
+
+    /// <summary>
+    /// A page elsewhere can send the victim's browser to any GET route of the portal with the session cookie
+    /// (SameSite=Lax). Every GET route, with its parameters filled with real ids, traversal in catch-alls and
+    /// _method=DELETE on top, must leave Orthanc as it was.
+    /// </summary>
+    [Fact]
+    public async Task No_GET_route_of_the_portal_changes_anything_in_Orthanc()
+    {
+        var f = fixture;
+        var routes = f.Portal.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.Metadata.GetMetadata<IHttpMethodMetadata>() is not { } m || m.HttpMethods.Contains("GET"))
+            .Select(e => "/" + (e.RoutePattern.RawText ?? "").TrimStart('/'))
+            .Where(r => !r.StartsWith("/_blazor", StringComparison.Ordinal) && !r.StartsWith("/_framework", StringComparison.Ordinal))
+            .Distinct().ToList();
+        routes.Count.ShouldBeGreaterThan(20);
+        var before = await OrthancStateAsync();
+
+        using var admin = await f.SignInAsync(PortalFixture.AdminUser);
+        var sent = 0;
+        foreach (var route in routes)
+        {
+            var path = RouteParameter().Replace(route, m => m.Groups["name"].Value.ToLowerInvariant() switch
+            {
+                _ when m.Groups["all"].Success => $"..%2Fstudies%2F{f.StudyId}",
+                _ when m.Groups["constraint"].Value.Contains("int") || m.Groups["constraint"].Value.Contains("long") => "1",
+                "level" => "studies",
+                "kind" => "Delete",
+                _ when route.Contains("patients") => f.PatientId,
+                _ when route.Contains("series") => f.SeriesId,
+                _ when route.Contains("instances") => f.InstanceId,
+                _ => f.StudyId,
+            });
+            foreach (var query in new[] { "?_method=DELETE", $"?_method=PUT&key=x&study={f.StudyId}&format=zip" })
+            {
+                using var response = await SendRawAsync(admin, new Attack("GET", path + query));
+                sent++;
+            }
+        }
+
+        sent.ShouldBe(routes.Count * 2);
+        (await OrthancStateAsync()).ShouldBe(before, $"after GETs to: {string.Join(", ", routes)}");
+    }
+
+    [GeneratedRegex(@"\{(?<all>\*\*?)?(?<name>\w+)(?<constraint>:[^}?]*)?\??\}")]
+    private static partial Regex RouteParameter();
 
     [Fact]
     public void The_rule_rebuilds_the_Orthanc_target_from_the_matched_segments_and_the_filtered_query()
