@@ -16,7 +16,7 @@ using OrthancPortal.Tests.Harness;
 namespace OrthancPortal.Tests.Features.Viewers;
 
 /// <summary>The portal on an Orthanc that also runs the Web Viewer plugin, with one stored CT study.</summary>
-public sealed class ViewerProxyFixture : PortalFixture
+public class ViewerProxyFixture : PortalFixture
 {
     public const string ViewerImporter = "viewimport1";
 

@@ -26,11 +26,13 @@ public static class ViewerProxy
     {
         // Kestrel removes dot segments before routing: "/dicom-web/../system" arrives as "/system" and would
         // never meet the proxy. The raw target still says where the client aimed; such a request is refused here.
+        // (Error and status pages re-run the pipeline with the original raw target: those are left alone.)
         app.Use(async (http, next) =>
         {
             var raw = http.Features.Get<IHttpRequestFeature>()?.RawTarget ?? "";
             if (http.GetEndpoint()?.Metadata.GetMetadata<ProxyEndpoint>() is null
                 && http.Features.Get<IStatusCodeReExecuteFeature>() is null
+                && http.Features.Get<IExceptionHandlerFeature>() is null
                 && ViewerRules.IsUnderPrefix(raw))
             {
                 await RefuseAsync(http, ViewerRules.Decision.Refuse(StatusCodes.Status400BadRequest, "a path that leaves the viewer routes"), raw);
