@@ -326,7 +326,9 @@ public sealed partial class ViewerProxyTests(ViewerProxyFixture fixture) : IClas
         ViewerRules.Decide("GET", "/dicom-web/studies?limit=1;DROP", false).Status.ShouldBe(400);
         ViewerRules.Decide("POST", "/dicom-web/studies", true).Route!.ExtraPermission.ShouldBe(Permissions.Import);
         ViewerRules.IsUnderPrefix("/%2577ado/..").ShouldBeTrue();
+        ViewerRules.IsUnderPrefix("http://portal.example/dicom-web/../system").ShouldBeTrue();
         ViewerRules.IsUnderPrefix("/content/studies").ShouldBeFalse();
+        ViewerRules.Decide("GET", "http://portal.example/dicom-web/studies", false).Refused.ShouldBeTrue();
     }
 
     private static MultipartContent StowBody(IReadOnlyList<byte[]> files)

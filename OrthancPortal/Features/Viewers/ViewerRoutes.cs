@@ -148,6 +148,13 @@ public static partial class ViewerRules
     /// <summary>Whether a raw target, however encoded, points under one of the proxy's prefixes.</summary>
     public static bool IsUnderPrefix(string rawTarget)
     {
+        // An absolute-form target ("GET http://host/dicom-web/../system") names its path after the authority.
+        if (Uri.TryCreate(rawTarget, UriKind.Absolute, out var absolute) && absolute.Scheme is "http" or "https")
+        {
+            var afterScheme = rawTarget[(absolute.Scheme.Length + 3)..];
+            var slash = afterScheme.IndexOf('/');
+            rawTarget = slash < 0 ? "/" : afterScheme[slash..];
+        }
         var queryStart = rawTarget.IndexOf('?');
         var path = FullyDecoded(queryStart < 0 ? rawTarget : rawTarget[..queryStart]).Replace('\\', '/').TrimStart('/');
         return Prefixes.Any(p => path.Equals(p, StringComparison.OrdinalIgnoreCase)
