@@ -269,6 +269,79 @@ public sealed partial class ViewerProxyTests(ViewerProxyFixture fixture) : IClas
         AuditResourcesFor(PortalFixture.ViewerUser).ShouldNotContain(r => r.Contains("StudyInstanceUID="));
     }
 
+    /// <summary>The same rule for targets written byte by byte on a socket, with no HTTP client in between to tidy them.</summary>
+    [Fact]
+    public async Task Raw_socket_targets_are_refused_and_audited_as_sent()
+    {
+        var f = fixture;
+        var before = await OrthancStateAsync();
+        using var viewer = await f.SignInAsync(PortalFixture.ViewerUser);
+        var cookie = await CookieHeaderAsync(viewer);
+        var targets = new (string Method, string Target)[]
+        {
+            ("GET", "/dicom-web/../system"),
+            ("GET", "/dicom-web/%2e%2e/patients"),
+            ("GET", "/web-viewer/..\\..\\changes"),
+            ("GET", $"/dicom-web/..%2Fstudies%2F{f.StudyId}?_method=DELETE"),
+            ("GET", $"/instances/./{f.InstanceId}/preview"),
+            ("GET", $"/instances/{f.InstanceId}/preview/../../../system"),
+            ("DELETE", $"/dicom-web/studies/{f.Study.StudyUid}"),
+        };
+        foreach (var (method, target) in targets)
+        {
+            var attack = new Attack(method, target);
+            var audited = RefusalsOf(PortalFixture.ViewerUser, attack);
+            var status = await SendOnSocketAsync(method, target, cookie);
+            status.ShouldBeOneOf([400, 403], $"{method} {target}");
+            RefusalsOf(PortalFixture.ViewerUser, attack).ShouldBe(audited + 1, $"{method} {target} is audited with the target as sent");
+        }
+        (await OrthancStateAsync()).ShouldBe(before);
+    }
+
+    /// <summary>
+    /// The signed-in client's session cookie, as it would send it: cookies are scoped by host, not port, so the
+    /// client hands them to a listener on another loopback port too.
+    /// </summary>
+    private static async Task<string> CookieHeaderAsync(HttpClient signedIn)
+    {
+        var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        try
+        {
+            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+            var accept = listener.AcceptTcpClientAsync();
+            var request = signedIn.GetAsync(new Uri($"http://127.0.0.1:{port}/"));
+            using var socket = await accept;
+            var stream = socket.GetStream();
+            var head = await ReadHeadAsync(stream);
+            await stream.WriteAsync("HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n"u8.ToArray());
+            (await request).Dispose();
+            return head.Split("\r\n").Single(l => l.StartsWith("Cookie:", StringComparison.OrdinalIgnoreCase))["Cookie:".Length..].Trim();
+        }
+        finally
+        {
+            listener.Stop();
+        }
+    }
+
+    private async Task<int> SendOnSocketAsync(string method, string target, string cookie)
+    {
+        using var socket = new System.Net.Sockets.TcpClient();
+        await socket.ConnectAsync(IPAddress.Loopback, fixture.Portal.Port);
+        var stream = socket.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes($"{method} {target} HTTP/1.1\r\nHost: 127.0.0.1:{fixture.Portal.Port}\r\nCookie: {cookie}\r\nConnection: close\r\n\r\n"));
+        var statusLine = (await ReadHeadAsync(stream)).Split("\r\n")[0];
+        return int.Parse(statusLine.Split(' ')[1]);
+    }
+
+    private static async Task<string> ReadHeadAsync(Stream stream)
+    {
+        var head = new StringBuilder();
+        var buffer = new byte[1];
+        while (!head.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal) && await stream.ReadAsync(buffer) == 1) head.Append((char)buffer[0]);
+        return head.ToString();
+    }
+
     /// <summary>
     /// A page elsewhere can send the victim's browser to any GET route of the portal with the session cookie
     /// (SameSite=Lax). Every GET route, with its parameters filled with real ids, traversal in catch-alls and
