@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Features;
 using OrthancPortal.Features.Access;
@@ -50,7 +51,7 @@ public static class ViewerProxy
         }
     }
 
-    private static async Task Forward(HttpContext http, OrthancClient orthanc)
+    private static async Task Forward(HttpContext http, OrthancClient orthanc, IAuthorizationService authorization)
     {
         var request = http.Request;
         var raw = http.Features.Get<IHttpRequestFeature>()?.RawTarget ?? "";
@@ -60,7 +61,7 @@ public static class ViewerProxy
         {
             decision = ViewerRules.Decision.Refuse(StatusCodes.Status400BadRequest, "an X-HTTP-Method-Override header");
         }
-        if (!decision.Refused && decision.Route!.ExtraPermission is { } permission && !http.User.HasClaim(Permissions.ClaimType, permission))
+        if (!decision.Refused && decision.Route!.ExtraPermission is { } permission && !(await authorization.AuthorizeAsync(http.User, permission)).Succeeded)
         {
             decision = ViewerRules.Decision.Refuse(StatusCodes.Status403Forbidden, $"the {permission} permission is missing");
         }
