@@ -17,9 +17,10 @@ public sealed class OrthancPair : IAsyncDisposable
     public required OrthancProcess Local { get; init; }
     public required OrthancProcess Remote { get; init; }
 
-    public static async Task<OrthancPair> StartAsync(bool worklists = true)
+    /// <param name="configureLocal">Changes to the local Orthanc's configuration (e.g. one more plugin).</param>
+    public static async Task<OrthancPair> StartAsync(bool worklists = true, Action<System.Text.Json.Nodes.JsonObject>? configureLocal = null)
     {
-        var local = await OrthancProcess.StartAsync(LocalAet, worklists: worklists, dicomWeb: true);
+        var local = await OrthancProcess.StartAsync(LocalAet, worklists: worklists, dicomWeb: true, configure: configureLocal);
         var remote = await OrthancProcess.StartAsync(RemoteAet);
         await local.AddModalityAsync(RemoteModalityName, RemoteAet, remote.DicomPort);
         await remote.AddModalityAsync(LocalModalityName, LocalAet, local.DicomPort);
@@ -56,12 +57,15 @@ public class PortalFixture : IAsyncLifetime
     /// <summary>Playwright with Debian's Chromium; started only when <see cref="UsesBrowser"/>.</summary>
     public BrowserFixture Browser { get; } = new();
 
+    /// <summary>Changes to the local Orthanc's configuration, for fixtures that need more of it (e.g. the Web Viewer plugin).</summary>
+    protected virtual Action<System.Text.Json.Nodes.JsonObject>? ConfigureLocalOrthanc => null;
+
     /// <summary>Extra settings for the portal, as configuration keys (e.g. "Gdt:Folder").</summary>
     protected virtual IDictionary<string, string?> PortalSettings => new Dictionary<string, string?>();
 
     public virtual async Task InitializeAsync()
     {
-        Orthancs = await OrthancPair.StartAsync();
+        Orthancs = await OrthancPair.StartAsync(configureLocal: ConfigureLocalOrthanc);
         Portal = await PortalHost.StartExternalAsync(Orthancs.Local, extra: PortalSettings);
         await Portal.CreateUserAsync(AdminUser, Password, Roles.Admin);
         await Portal.CreateUserAsync(StandardUser, Password, Roles.User);

@@ -37,7 +37,8 @@ public sealed partial class OrthancClient
     /// <summary>Modality and peer names are symbolic; keep them to a safe alphabet so they can never alter a URL path.</summary>
     public static string Name(string name)
     {
-        if (string.IsNullOrEmpty(name) || name.Length > 64 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+        // A name of dots alone would walk the URL up ("peers/../system" is GET /system).
+        if (string.IsNullOrEmpty(name) || name.Length > 64 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.') || name.Trim('.').Length == 0)
         {
             throw new OrthancException(OrthancFailure.BadRequest, $"'{name}' is not a valid modality or peer name (letters, digits, '-', '_', '.').");
         }

@@ -1,40 +1,80 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Features;
 using OrthancPortal.Features.Access;
+using OrthancPortal.Features.Audit;
 using OrthancPortal.Features.Orthanc;
 
 namespace OrthancPortal.Features.Viewers;
 
 /// <summary>
 /// Viewers (Orthanc Web Viewer, OHIF, Stone, Weasis) reach Orthanc's DICOMweb, WADO and viewer routes through
-/// the portal, at the same paths Orthanc uses. Every request needs ViewContent (writes through STOW also
-/// need Import); Orthanc itself stays on loopback with the portal's credentials. Bodies stream both ways.
+/// the portal, at the same paths Orthanc uses. Every request needs ViewContent and must pass <see cref="ViewerRules"/>:
+/// the proxy forwards only the rebuilt, matched route, never the client's path. Refusals are audited. Orthanc itself
+/// stays on loopback with the portal's credentials. Bodies stream both ways.
 /// </summary>
 public static class ViewerProxy
 {
+    public const string RefusedAction = "proxy.refused";
+
     private static readonly string[] RequestHeaders = ["Accept", "Accept-Encoding", "Range", "If-None-Match", "If-Modified-Since"];
     private static readonly string[] ResponseHeaders = ["ETag", "Last-Modified", "Cache-Control", "Content-Range", "Accept-Ranges", "Content-Encoding"];
 
+    /// <summary>Marks the proxy's endpoints, so the guard below knows a request is already in the proxy's hands.</summary>
+    private sealed class ProxyEndpoint;
+
     public static void MapViewerProxy(this WebApplication app)
     {
-        var group = app.MapGroup("").RequireAuthorization(Permissions.ViewContent);
-        group.MapMethods("/dicom-web/{**rest}", ["GET", "HEAD", "POST"], Forward);
-        group.MapMethods("/wado", ["GET", "HEAD"], Forward);
-        group.MapMethods("/web-viewer/{**rest}", ["GET", "HEAD"], Forward);
-        group.MapMethods("/stone-webviewer/{**rest}", ["GET", "HEAD"], Forward);
-        group.MapMethods("/instances/{id}/preview", ["GET", "HEAD"], Forward);
-        group.MapMethods("/instances/{id}/frames/{frame:int}/preview", ["GET", "HEAD"], Forward);
+        // Kestrel removes dot segments before routing: "/dicom-web/../system" arrives as "/system" and would
+        // never meet the proxy. The raw target still says where the client aimed; such a request is refused here.
+        // (Error and status pages re-run the pipeline with the original raw target: those are left alone.)
+        app.Use(async (http, next) =>
+        {
+            var raw = http.Features.Get<IHttpRequestFeature>()?.RawTarget ?? "";
+            if (http.GetEndpoint()?.Metadata.GetMetadata<ProxyEndpoint>() is null
+                && http.Features.Get<IStatusCodeReExecuteFeature>() is null
+                && http.Features.Get<IExceptionHandlerFeature>() is null
+                && ViewerRules.IsUnderPrefix(raw))
+            {
+                await RefuseAsync(http, ViewerRules.Decision.Refuse(StatusCodes.Status400BadRequest, "a path that leaves the viewer routes"), raw);
+                return;
+            }
+            await next(http);
+        });
+
+        var group = app.MapGroup("").RequireAuthorization(Permissions.ViewContent).WithMetadata(new ProxyEndpoint());
+        foreach (var prefix in ViewerRules.Prefixes)
+        {
+            // Every method, so that a PUT or DELETE is refused and audited by the rule instead of a bare 405.
+            group.Map($"/{prefix}", Forward);
+            group.Map($"/{prefix}/{{**rest}}", Forward);
+        }
     }
 
-    private static async Task Forward(HttpContext http, OrthancClient orthanc)
+    private static async Task Forward(HttpContext http, OrthancClient orthanc, IAuthorizationService authorization)
     {
         var request = http.Request;
-        if (HttpMethods.IsPost(request.Method) && !http.User.HasClaim(Permissions.ClaimType, Permissions.Import))
+        var raw = http.Features.Get<IHttpRequestFeature>()?.RawTarget ?? "";
+        var hasBody = request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0;
+        var decision = ViewerRules.Decide(request.Method, raw, hasBody);
+        if (!decision.Refused && request.Headers.ContainsKey("X-HTTP-Method-Override"))
         {
-            http.Response.StatusCode = StatusCodes.Status403Forbidden;
+            decision = ViewerRules.Decision.Refuse(StatusCodes.Status400BadRequest, "an X-HTTP-Method-Override header");
+        }
+        if (!decision.Refused && decision.Route!.ExtraPermission is { } permission && !(await authorization.AuthorizeAsync(http.User, permission)).Succeeded)
+        {
+            decision = ViewerRules.Decision.Refuse(StatusCodes.Status403Forbidden, $"the {permission} permission is missing");
+        }
+        if (decision.Refused)
+        {
+            await RefuseAsync(http, decision, raw);
             return;
         }
-        var path = request.Path.Value!.TrimStart('/') + request.QueryString.Value;
-        using var message = new HttpRequestMessage(new HttpMethod(request.Method), path);
-        if (request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0)
+
+        // Orthanc answers HEAD with 404 on its REST routes: ask with GET and send back only the headers.
+        var method = HttpMethods.IsHead(request.Method) ? HttpMethod.Get : new HttpMethod(request.Method);
+        using var message = new HttpRequestMessage(method, decision.OrthancTarget);
+        if (HttpMethods.IsPost(request.Method))
         {
             message.Content = new StreamContent(request.Body, 81920);
             if (request.ContentType is not null) message.Content.Headers.TryAddWithoutValidation("Content-Type", request.ContentType);
@@ -74,5 +114,18 @@ public static class ViewerProxy
             await using var body = await response.Content.ReadAsStreamAsync(http.RequestAborted);
             await body.CopyToAsync(http.Response.Body, 81920, http.RequestAborted);
         }
+    }
+
+    /// <summary>Answers the refusal and audits it under the signed-in user: method and raw target, never the body.</summary>
+    private static async Task RefuseAsync(HttpContext http, ViewerRules.Decision decision, string rawTarget)
+    {
+        if (http.User.Identity?.IsAuthenticated == true)
+        {
+            var audit = http.RequestServices.GetRequiredService<AuditLog>();
+            await audit.WriteAsync(RefusedAction, $"{http.Request.Method} {rawTarget}", decision.Reason, success: false, ct: http.RequestAborted);
+        }
+        http.Response.StatusCode = decision.Status;
+        // A body of its own keeps the status-page middleware from re-running the request.
+        await http.Response.WriteAsync($"Refused by the viewer proxy: {decision.Reason}.", http.RequestAborted);
     }
 }
