@@ -56,8 +56,9 @@ public static class OriginCheckExtensions
     {
         var method = http.Request.Method;
         var safe = HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method) || HttpMethods.IsTrace(method);
-        // A WebSocket handshake is a GET, but it opens a Blazor circuit that acts with the user's cookie.
-        return safe && !http.WebSockets.IsWebSocketRequest;
+        // A WebSocket handshake is a GET, but it opens a Blazor circuit that acts with the user's cookie. (Read from the
+        // header: the WebSocket feature is only added inside the hub's own pipeline.)
+        return safe && !http.Request.Headers.Upgrade.Any(u => string.Equals(u, "websocket", StringComparison.OrdinalIgnoreCase));
     }
 
     /// <summary>
