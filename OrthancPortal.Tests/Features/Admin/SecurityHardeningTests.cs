@@ -310,6 +310,36 @@ public sealed class SecurityHardeningTests(HardeningFixture fixture) : IClassFix
         }
     }
 
+    [Fact]
+    public async Task With_a_certificate_the_Data_Protection_keys_are_encrypted_at_rest_and_still_work_after_a_restart()
+    {
+        var folder = TestEnvironment.NewTempFolder("keys-cert");
+        var pfx = Path.Combine(folder, "keys.pfx");
+        using (var rsa = System.Security.Cryptography.RSA.Create(2048))
+        {
+            var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=OrthancPortal keys", rsa,
+                System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+            using var cert = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
+            await File.WriteAllBytesAsync(pfx, cert.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pfx, "cert-pass-1"));
+        }
+        await using var portal = await PortalHost.StartManagedAsync(extra: new Dictionary<string, string?>
+        {
+            ["Orthanc:Executable"] = "/bin/false",
+            ["Portal:KeysCertificate"] = pfx,
+            ["Portal:KeysCertificatePassword"] = "cert-pass-1",
+        });
+        await portal.CreateUserAsync("hardy", PortalFixture.Password, Roles.Viewer);
+        (await portal.SignInAsync("hardy", PortalFixture.Password)).Dispose();
+        var key = await File.ReadAllTextAsync(Directory.GetFiles(Path.Combine(portal.DataFolder, "keys"), "key-*.xml").ShouldHaveSingleItem());
+        key.ShouldContain("EncryptedData");
+        key.ShouldNotContain("unencrypted form");
+
+        await portal.RestartAsync();
+        using var client = await portal.SignInAsync("hardy", PortalFixture.Password);
+        (await client.GetAsync("/")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        TestEnvironment.DeleteQuietly(folder);
+    }
+
     /// <summary>
     /// Signs in through the form. Cookies are carried by hand: behind a (simulated) TLS proxy the portal marks them
     /// Secure, and a cookie jar would not send those back over the test's plain http connection.
