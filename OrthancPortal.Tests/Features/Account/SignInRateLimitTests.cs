@@ -79,6 +79,29 @@ public sealed class SignInRateLimitTests(SignInRateLimitFixture fixture) : IClas
     }
 
     [Fact]
+    public async Task Two_portal_processes_on_one_database_share_the_counters()
+    {
+        // A second portal (its own services, limiter and memory) on the first one's data folder, as a scaled-out install runs.
+        await using var second = await PortalHost.StartManagedAsync(extra: new Dictionary<string, string?>
+        {
+            ["Orthanc:Executable"] = "/bin/false",
+            ["Portal:DataFolder"] = Portal.DataFolder,
+            ["Portal:TrustedProxies:0"] = "127.0.0.1",
+            ["RateLimits:SignInFailuresPerAddress"] = SignInRateLimitFixture.PerAddress.ToString(),
+            ["RateLimits:SignInFailuresPerUserName"] = SignInRateLimitFixture.PerUserName.ToString(),
+        });
+        using var one = await LoginClientAsync("198.51.100.60");
+        using var two = second.NewClient();
+        two.DefaultRequestHeaders.Add("X-Forwarded-For", "198.51.100.60");
+        (await PostAsync(one, "rl-shared-1", "wrong-password")).Status.ShouldBe(HttpStatusCode.OK);
+        (await PostAsync(two, "rl-shared-2", "wrong-password")).Status.ShouldBe(HttpStatusCode.OK);
+        (await PostAsync(one, "rl-shared-3", "wrong-password")).Status.ShouldBe(HttpStatusCode.OK);
+        (await PostAsync(two, "rl-shared-4", "wrong-password")).Status.ShouldBe(HttpStatusCode.TooManyRequests);
+        (await PostAsync(one, "rl-shared-5", "wrong-password")).Status.ShouldBe(HttpStatusCode.TooManyRequests);
+        Audit(e => e.Address == "198.51.100.60" && e.Action == "signin.rate-limited").Count.ShouldBe(1, "one entry per window, whichever process refused first");
+    }
+
+    [Fact]
     public async Task Concurrent_failures_cannot_overshoot_the_limit()
     {
         // A client (cookie jar, antiforgery token) each, all from one address.

@@ -19,7 +19,7 @@ public static class FilePermissions
     [DllImport("libc", EntryPoint = "umask")]
     private static extern uint SetUmask(uint mask);
 
-    /// <summary>Sets the process umask; call before anything creates a file. Only widens nothing: bits already masked stay masked.</summary>
+    /// <summary>Adds 0027 to the process umask; call before anything creates a file. A stricter umask set by the admin stays.</summary>
     public static void RestrictUmask()
     {
         if (OperatingSystem.IsWindows()) return;
