@@ -28,6 +28,8 @@ public static class PortalApp
 {
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null, string? webRoot = null)
     {
+        // Before anything writes a file: the database, keys, GDT and worklist files get no bits for other users.
+        FilePermissions.RestrictUmask();
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             Args = args,
@@ -60,6 +62,7 @@ public static class PortalApp
 
         var app = builder.Build();
         app.UseForwardedHeaders();
+        app.UseOriginCheck();
         if (!app.Environment.IsDevelopment()) app.UseExceptionHandler("/status/500", createScopeForErrors: true);
         app.UseStatusCodePagesWithReExecute("/status/{0}");
         app.UseStatusPagesForBrowsersOnly();

@@ -78,6 +78,8 @@ public sealed class WebDavTestServer : ExportTestServer
         await TestEnvironment.RunAsync("chmod", ["755", s.Folder]);
         var sha1 = Convert.ToBase64String(SHA1.HashData(Encoding.UTF8.GetBytes(Password)));
         await File.WriteAllTextAsync(Path.Combine(s.Folder, "users"), $"{User}:{{SHA}}{sha1}\n");
+        // Read by www-data at every request; the portal's umask would leave it root-only.
+        await TestEnvironment.RunAsync("chmod", ["644", Path.Combine(s.Folder, "users")]);
         const string mods = "/usr/lib/apache2/modules";
         var conf = $"""
             ServerRoot "{s.Folder}"

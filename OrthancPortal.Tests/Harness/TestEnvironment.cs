@@ -50,8 +50,12 @@ public static class TestEnvironment
 
     public static string NewTempFolder(string prefix)
     {
-        var path = Path.Combine(Path.GetTempPath(), "orthanc-portal-tests", $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 13)]);
+        var root = Path.Combine(Path.GetTempPath(), "orthanc-portal-tests");
+        var path = Path.Combine(root, $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 13)]);
         Directory.CreateDirectory(path);
+        // The portal's umask (0027) holds for this whole test process; test servers that drop to their own user
+        // (apache as www-data, vsftpd as ftp) must still reach their folders under this root.
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(root, (UnixFileMode)0b111_101_101);
         return path;
     }
 

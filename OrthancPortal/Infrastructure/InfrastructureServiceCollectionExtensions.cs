@@ -23,6 +23,7 @@ public static class InfrastructureServiceCollectionExtensions
         portal.DataFolder = Path.GetFullPath(portal.DataFolder);
         Directory.CreateDirectory(portal.DataFolder);
         services.AddSingleton(portal);
+        ProtectPrivateFiles(portal);
 
         services.AddDbContextFactory<PortalDbContext>(o => o
             .UseSqlite($"Data Source={portal.DatabasePath};Pooling=true;Default Timeout=30")
@@ -35,7 +36,14 @@ public static class InfrastructureServiceCollectionExtensions
         builder.Logging.AddFileLog(portal.DataFolder);
 
         // Keys live in the data folder, never in the repository: they protect stored passwords and the auth cookie.
-        services.AddDataProtection().SetApplicationName("OrthancPortal").PersistKeysToFileSystem(new DirectoryInfo(portal.KeysFolder));
+        // On a Linux host they are protected by the owner-only folder (ProtectPrivateFiles); with a certificate from the
+        // admin (Portal:KeysCertificate, a PKCS#12 file) they are encrypted at rest as well.
+        var dataProtection = services.AddDataProtection().SetApplicationName("OrthancPortal").PersistKeysToFileSystem(new DirectoryInfo(portal.KeysFolder));
+        if (!string.IsNullOrEmpty(portal.KeysCertificate))
+        {
+            dataProtection.ProtectKeysWithCertificate(
+                System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12FromFile(portal.KeysCertificate, portal.KeysCertificatePassword));
+        }
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<LiveNotifier>();
         BackgroundJobs.Register(services, builder.Configuration.GetSection(SchedulingOptions.Section).Get<SchedulingOptions>() ?? new SchedulingOptions());
@@ -61,6 +69,27 @@ public static class InfrastructureServiceCollectionExtensions
         });
         services.AddRazorComponents().AddInteractiveServerComponents();
         return builder;
+    }
+
+    /// <summary>
+    /// The database (password hashes, secrets) and the key ring are for the portal alone: 0600 files in 0700 folders,
+    /// whatever the umask. The empty database file is made here, so SQLite's WAL and shared-memory files, which copy its
+    /// mode, start owner-only too. Existing files from older versions are tightened on every start.
+    /// </summary>
+    private static void ProtectPrivateFiles(PortalOptions portal)
+    {
+        if (OperatingSystem.IsWindows()) return;
+        if (!File.Exists(portal.DatabasePath))
+        {
+            using var _ = new FileStream(portal.DatabasePath, new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = Security.FilePermissions.OwnerOnlyFile,
+            });
+        }
+        foreach (var suffix in new[] { "", "-wal", "-shm" }) Security.FilePermissions.OwnerOnly(portal.DatabasePath + suffix);
+        Directory.CreateDirectory(portal.KeysFolder);
+        Security.FilePermissions.OwnerOnly(portal.KeysFolder);
+        foreach (var key in Directory.EnumerateFiles(portal.KeysFolder)) Security.FilePermissions.OwnerOnly(key);
     }
 
     /// <summary>

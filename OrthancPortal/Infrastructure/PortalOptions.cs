@@ -10,6 +10,10 @@ public sealed class PortalOptions
     /// <summary>Proxies whose X-Forwarded-For header is trusted. Empty: the header is ignored.</summary>
     public List<string> TrustedProxies { get; set; } = [];
 
+    /// <summary>Optional PKCS#12 file whose certificate encrypts the Data Protection keys at rest; empty: the keys rely on the owner-only folder.</summary>
+    public string KeysCertificate { get; set; } = "";
+    public string? KeysCertificatePassword { get; set; }
+
     public string DatabasePath => Path.Combine(DataFolder, "portal.db");
     public string KeysFolder => Path.Combine(DataFolder, "keys");
 

@@ -25,8 +25,8 @@ public sealed class AccessBrowserTests(BrowserPortalFixture fixture) : IClassFix
         await carol.ClickAsync("button[type=submit]");
         await carol.WaitForURLAsync(u => u.Contains("/account/change-password"));
         await carol.FillAsync("#current", oneTime);
-        await carol.FillAsync("#next", "Carols-Own-Pass-7");
-        await carol.FillAsync("#confirm", "Carols-Own-Pass-7");
+        await carol.FillAsync("#next", "Her-Own-Pass-777");
+        await carol.FillAsync("#confirm", "Her-Own-Pass-777");
         await carol.ClickAsync("button[type=submit]");
         await carol.WaitForURLAsync(u => !u.Contains("/account/"));
         await BrowserFixture.WaitForInteractiveAsync(carol);

@@ -56,21 +56,23 @@ public sealed class PermissionTests(PortalFixture fixture) : IClassFixture<Porta
     }
 
     [Fact]
-    public async Task Repeated_wrong_passwords_lock_the_account_and_every_attempt_is_audited()
+    public async Task Wrong_passwords_are_each_audited_and_do_not_lock_the_account_itself()
     {
         await fixture.Portal.CreateUserAsync("lockme", PortalFixture.Password, Roles.Viewer);
         for (var i = 0; i < 5; i++)
         {
-            await Should.ThrowAsync<InvalidOperationException>(() => fixture.Portal.SignInAsync("lockme", "wrong-password"));
+            var failed = await Should.ThrowAsync<InvalidOperationException>(() => fixture.Portal.SignInAsync("lockme", "wrong-password"));
+            failed.Message.ShouldContain("Wrong user name or password");
         }
-        // Even the right password is refused while locked out.
-        var ex = await Should.ThrowAsync<InvalidOperationException>(() => fixture.Portal.SignInAsync("lockme", PortalFixture.Password));
-        ex.Message.ShouldContain("locked");
+        // The rate limit (per address and per user name) stops guessing; Identity's lockout, which an attacker could
+        // renew forever, is not used. So the right password still works.
+        (await fixture.Portal.SignInAsync("lockme", PortalFixture.Password)).Dispose();
 
         using var scope = fixture.Portal.Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
         var entries = db.Set<AuditEntry>().Where(e => e.UserName == "lockme").ToList();
-        entries.Count(e => e.Action == "signin.failure" && !e.Success).ShouldBe(6);
+        entries.Count(e => e.Action == "signin.failure" && !e.Success).ShouldBe(5);
+        entries.Count(e => e.Action == "signin.success").ShouldBe(1);
         entries.ShouldAllBe(e => e.Address == "127.0.0.1");
     }
 }

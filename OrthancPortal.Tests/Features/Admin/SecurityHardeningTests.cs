@@ -1,6 +1,8 @@
 using System.Net;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -12,15 +14,21 @@ using OrthancPortal.Tests.Harness;
 
 namespace OrthancPortal.Tests.Features.Admin;
 
-/// <summary>Two portals without Orthanc: one with default settings, one behind a trusted proxy with stricter settings.</summary>
+/// <summary>
+/// Portals without Orthanc: Direct (no trusted proxy; RequireHttps on, so an https claim from an untrusted sender is
+/// seen to be ignored), BehindProxy (a trusted proxy, stricter settings, RequireHttps off) and Tls (a trusted TLS proxy
+/// with RequireHttps).
+/// </summary>
 public sealed class HardeningFixture : IAsyncLifetime
 {
     public PortalHost Direct { get; private set; } = default!;
     public PortalHost BehindProxy { get; private set; } = default!;
+    /// <summary>Behind a trusted TLS proxy, with Security:RequireHttps.</summary>
+    public PortalHost Tls { get; private set; } = default!;
 
     public async Task InitializeAsync()
     {
-        Direct = await PortalHost.StartManagedAsync(extra: new Dictionary<string, string?> { ["Orthanc:Executable"] = "/bin/false" });
+        Direct = await PortalHost.StartManagedAsync(extra: new Dictionary<string, string?> { ["Orthanc:Executable"] = "/bin/false", ["Security:RequireHttps"] = "true" });
         BehindProxy = await PortalHost.StartManagedAsync(extra: new Dictionary<string, string?>
         {
             ["Orthanc:Executable"] = "/bin/false",
@@ -29,14 +37,23 @@ public sealed class HardeningFixture : IAsyncLifetime
             ["Account:PasswordMinLength"] = "16",
             ["Security:MaxRequestBodyMb"] = "1",
         });
+        Tls = await PortalHost.StartManagedAsync(extra: new Dictionary<string, string?>
+        {
+            ["Orthanc:Executable"] = "/bin/false",
+            ["Portal:TrustedProxies:0"] = "127.0.0.1",
+            ["Security:RequireHttps"] = "true",
+        });
         await Direct.CreateUserAsync("hardy", PortalFixture.Password, Roles.Viewer);
+        await Direct.CreateUserAsync("hardadmin", PortalFixture.Password, Roles.Admin);
         await BehindProxy.CreateUserAsync("hardy", "Long-Test-Password-1", Roles.Viewer);
+        await Tls.CreateUserAsync("hardy", PortalFixture.Password, Roles.Viewer);
     }
 
     public async Task DisposeAsync()
     {
         if (Direct is not null) await Direct.DisposeAsync();
         if (BehindProxy is not null) await BehindProxy.DisposeAsync();
+        if (Tls is not null) await Tls.DisposeAsync();
     }
 }
 
@@ -140,18 +157,211 @@ public sealed class SecurityHardeningTests(HardeningFixture fixture) : IClassFix
         (await PostAsync(2 * 1024 * 1024)).StatusCode.ShouldBeOneOf(HttpStatusCode.BadRequest, HttpStatusCode.RequestEntityTooLarge);
     }
 
+    [Fact]
+    public async Task Behind_a_trusted_TLS_proxy_with_RequireHttps_answers_carry_HSTS_and_the_cookies_are_Secure()
+    {
+        var https = new Dictionary<string, string> { ["X-Forwarded-Proto"] = "https" };
+        var viaTls = await SignInAsync(fixture.Tls, "hardy", PortalFixture.Password, https);
+        viaTls.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        viaTls.Headers.GetValues("Strict-Transport-Security").Single().ShouldBe("max-age=31536000");
+        viaTls.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("OrthancPortal.Auth")).ShouldContain("secure");
+        using (var form = fixture.Tls.NewClient())
+        {
+            form.DefaultRequestHeaders.Add("X-Forwarded-Proto", "https");
+            var page = await form.GetAsync("account/login");
+            page.Headers.GetValues("Strict-Transport-Security").ShouldHaveSingleItem();
+            page.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith(".AspNetCore.Antiforgery")).ShouldContain("secure");
+        }
+
+        // The same portal over plain http: no HSTS (and a browser ignores it there anyway).
+        using (var plain = fixture.Tls.NewClient()) (await plain.GetAsync("account/login")).Headers.Contains("Strict-Transport-Security").ShouldBeFalse();
+
+        // A trusted proxy without the setting: Secure cookie (the request is https) but no HSTS.
+        var noSetting = await SignInAsync(fixture.BehindProxy, "hardy", "Long-Test-Password-1", https);
+        noSetting.Headers.Contains("Strict-Transport-Security").ShouldBeFalse();
+
+        // The setting, but an untrusted sender claiming https: not believed, so neither.
+        var forged = await SignInAsync(fixture.Direct, "hardy", PortalFixture.Password, https);
+        forged.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        forged.Headers.Contains("Strict-Transport-Security").ShouldBeFalse();
+        forged.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("OrthancPortal.Auth")).ShouldNotContain("secure");
+    }
+
+    /// <summary>Attacks a page on another site could make with the admin's cookie, by Origin or (without one) by Referer.</summary>
+    [Theory]
+    [InlineData("http://evil.example", null)]
+    [InlineData("null", null)]
+    [InlineData("http://127.0.0.1:1", null)]
+    [InlineData("http://127.0.0.1.evil.example", null)]
+    [InlineData("file:///tmp/attack.html", null)]
+    [InlineData(null, "http://evil.example/attack.html")]
+    [InlineData(null, "not a url")]
+    public async Task A_body_less_POST_from_another_origin_is_refused_even_for_a_signed_in_admin(string? origin, string? referer)
+    {
+        using var admin = await fixture.Direct.SignInAsync("hardadmin", PortalFixture.Password);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/export/destinations/1/test");
+        if (origin is not null) request.Headers.TryAddWithoutValidation("Origin", origin);
+        if (referer is not null) request.Headers.TryAddWithoutValidation("Referer", referer);
+        (await admin.SendAsync(request)).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+
+        using var logout = new HttpRequestMessage(HttpMethod.Post, "account/logout");
+        if (origin is not null) logout.Headers.TryAddWithoutValidation("Origin", origin);
+        if (referer is not null) logout.Headers.TryAddWithoutValidation("Referer", referer);
+        (await admin.SendAsync(logout)).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await admin.GetAsync("api/admin/users")).StatusCode.ShouldBe(HttpStatusCode.OK, "still signed in");
+    }
+
+    [Fact]
+    public async Task Same_origin_POSTs_and_POSTs_without_Origin_work()
+    {
+        using var admin = await fixture.Direct.SignInAsync("hardadmin", PortalFixture.Password);
+        var self = fixture.Direct.Url.GetLeftPart(UriPartial.Authority);
+        using var test = new HttpRequestMessage(HttpMethod.Post, "api/export/destinations/1/test");
+        test.Headers.Add("Origin", self);
+        (await admin.SendAsync(test)).StatusCode.ShouldNotBe(HttpStatusCode.Forbidden);
+        using var byReferer = new HttpRequestMessage(HttpMethod.Post, "api/export/destinations/1/test");
+        byReferer.Headers.Referrer = new Uri(fixture.Direct.Url, "admin/export");
+        (await admin.SendAsync(byReferer)).StatusCode.ShouldNotBe(HttpStatusCode.Forbidden);
+        (await admin.PostAsync("api/export/destinations/1/test", null)).StatusCode.ShouldNotBe(HttpStatusCode.Forbidden);
+
+        using var logout = new HttpRequestMessage(HttpMethod.Post, "account/logout");
+        logout.Headers.Add("Origin", self);
+        (await admin.SendAsync(logout)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        (await admin.GetAsync("api/admin/users")).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task No_mapped_endpoint_accepts_a_state_changing_request_from_another_origin()
+    {
+        using var admin = await fixture.Direct.SignInAsync("hardadmin", PortalFixture.Password);
+        var endpoints = fixture.Direct.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToList();
+        endpoints.Where(e => e.Metadata.GetMetadata<MachineEndpointMetadata>() is not null).Select(e => e.RoutePattern.RawText)
+            .ShouldBe(["/worklist/add"], "the allow-list of key-authenticated machine endpoints");
+
+        string[] unsafeMethods = ["POST", "PUT", "DELETE", "PATCH"];
+        var tried = new List<string>();
+        var accepted = new List<string>();
+        foreach (var endpoint in endpoints.Where(e => e.Metadata.GetMetadata<MachineEndpointMetadata>() is null))
+        {
+            // Razor component pages carry no method metadata and accept form POSTs.
+            var methods = endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? unsafeMethods;
+            var path = System.Text.RegularExpressions.Regex.Replace("/" + (endpoint.RoutePattern.RawText ?? "").TrimStart('/'), @"\{[^}]*\}", "1");
+            foreach (var method in methods.Where(m => unsafeMethods.Contains(m, StringComparer.OrdinalIgnoreCase)))
+            {
+                using var request = new HttpRequestMessage(new HttpMethod(method), path.TrimStart('/'));
+                request.Headers.Add("Origin", "https://evil.example");
+                request.Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json");
+                var status = (await admin.SendAsync(request)).StatusCode;
+                tried.Add($"{method} {path}");
+                if (status != HttpStatusCode.Forbidden) accepted.Add($"{method} {path}: {(int)status}");
+            }
+        }
+        tried.ShouldContain("POST /api/export/destinations/1/test");
+        tried.ShouldContain("POST /account/logout");
+        tried.ShouldContain("POST /_blazor/negotiate");
+        tried.Count.ShouldBeGreaterThan(15);
+        accepted.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task A_Blazor_circuit_cannot_be_opened_from_another_origin()
+    {
+        var cookies = new CookieContainer();
+        using (var handler = new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false })
+        using (var client = new HttpClient(handler) { BaseAddress = fixture.Direct.Url })
+        {
+            var form = await client.GetStringAsync("account/login");
+            (await client.PostAsync("account/login", new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["_handler"] = "login", ["__RequestVerificationToken"] = PortalHost.AntiforgeryToken(form),
+                ["Input.UserName"] = "hardadmin", ["Input.Password"] = PortalFixture.Password,
+            }))).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        }
+        var ws = new Uri($"ws://127.0.0.1:{fixture.Direct.Port}/_blazor");
+        async Task<HttpStatusCode> HandshakeAsync(string origin)
+        {
+            using var socket = new System.Net.WebSockets.ClientWebSocket();
+            socket.Options.Cookies = cookies;
+            socket.Options.CollectHttpResponseDetails = true;
+            socket.Options.SetRequestHeader("Origin", origin);
+            try { await socket.ConnectAsync(ws, CancellationToken.None); }
+            catch (System.Net.WebSockets.WebSocketException) { }
+            return socket.HttpStatusCode;
+        }
+        (await HandshakeAsync("https://evil.example")).ShouldBe(HttpStatusCode.Forbidden);
+        (await HandshakeAsync(fixture.Direct.Url.GetLeftPart(UriPartial.Authority))).ShouldNotBe(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task The_database_and_the_keys_are_owner_only_and_nothing_in_the_data_folder_is_world_readable()
+    {
+        (await SignInAsync(fixture.Direct, "hardy", PortalFixture.Password, headers: [])).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        var data = fixture.Direct.DataFolder;
+        var owner = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        File.GetUnixFileMode(Path.Combine(data, "portal.db")).ShouldBe(owner);
+        File.GetUnixFileMode(Path.Combine(data, "portal.db-wal")).ShouldBe(owner, "SQLite gives the WAL the database's mode");
+        File.GetUnixFileMode(Path.Combine(data, "keys")).ShouldBe(owner | UnixFileMode.UserExecute);
+        Directory.GetFiles(Path.Combine(data, "keys"), "key-*.xml").ShouldNotBeEmpty();
+        const UnixFileMode other = UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
+        // The data folder itself was made by the test harness; what the portal made inside it is checked.
+        foreach (var entry in Directory.EnumerateFileSystemEntries(data, "*", SearchOption.AllDirectories))
+        {
+            (File.GetUnixFileMode(entry) & other).ShouldBe((UnixFileMode)0, entry);
+        }
+    }
+
+    [Fact]
+    public async Task With_a_certificate_the_Data_Protection_keys_are_encrypted_at_rest_and_still_work_after_a_restart()
+    {
+        var folder = TestEnvironment.NewTempFolder("keys-cert");
+        var pfx = Path.Combine(folder, "keys.pfx");
+        using (var rsa = System.Security.Cryptography.RSA.Create(2048))
+        {
+            var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=OrthancPortal keys", rsa,
+                System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+            using var cert = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
+            await File.WriteAllBytesAsync(pfx, cert.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pfx, "cert-pass-1"));
+        }
+        await using var portal = await PortalHost.StartManagedAsync(extra: new Dictionary<string, string?>
+        {
+            ["Orthanc:Executable"] = "/bin/false",
+            ["Portal:KeysCertificate"] = pfx,
+            ["Portal:KeysCertificatePassword"] = "cert-pass-1",
+        });
+        await portal.CreateUserAsync("hardy", PortalFixture.Password, Roles.Viewer);
+        (await portal.SignInAsync("hardy", PortalFixture.Password)).Dispose();
+        var key = await File.ReadAllTextAsync(Directory.GetFiles(Path.Combine(portal.DataFolder, "keys"), "key-*.xml").ShouldHaveSingleItem());
+        key.ShouldContain("EncryptedData");
+        key.ShouldNotContain("unencrypted form");
+
+        await portal.RestartAsync();
+        using var client = await portal.SignInAsync("hardy", PortalFixture.Password);
+        (await client.GetAsync("/")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        TestEnvironment.DeleteQuietly(folder);
+    }
+
+    /// <summary>
+    /// Signs in through the form. Cookies are carried by hand: behind a (simulated) TLS proxy the portal marks them
+    /// Secure, and a cookie jar would not send those back over the test's plain http connection.
+    /// </summary>
     private static async Task<HttpResponseMessage> SignInAsync(PortalHost portal, string user, string password, Dictionary<string, string> headers)
     {
-        using var client = portal.NewClient();
+        using var client = new HttpClient(new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false }) { BaseAddress = portal.Url };
         foreach (var (k, v) in headers) client.DefaultRequestHeaders.Add(k, v);
-        var form = await client.GetStringAsync("account/login");
-        return await client.PostAsync("account/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        var formPage = await client.GetAsync("account/login");
+        var cookies = formPage.Headers.TryGetValues("Set-Cookie", out var set) ? set.Select(c => c.Split(';')[0]) : [];
+        using var post = new HttpRequestMessage(HttpMethod.Post, "account/login")
         {
-            ["_handler"] = "login",
-            ["__RequestVerificationToken"] = PortalHost.AntiforgeryToken(form),
-            ["Input.UserName"] = user,
-            ["Input.Password"] = password,
-        }));
+            Content = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["_handler"] = "login",
+                ["__RequestVerificationToken"] = PortalHost.AntiforgeryToken(await formPage.Content.ReadAsStringAsync()),
+                ["Input.UserName"] = user,
+                ["Input.Password"] = password,
+            }),
+        };
+        post.Headers.Add("Cookie", string.Join("; ", cookies));
+        return await client.SendAsync(post);
     }
 
     private static AuditEntry LastAudit(PortalHost portal, string user)

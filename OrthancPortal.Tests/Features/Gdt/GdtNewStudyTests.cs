@@ -35,6 +35,8 @@ public sealed class GdtNewStudyTests(WorklistFixture fixture) : IClassFixture<Wo
         text.ShouldContain("6228ACCGDT01 / US: Abdomen\r\n");
         text.ShouldContain("8410EXTPACS\r\n");
         text.ShouldContain("8411PACS-Datensatz\r\n");
+        // Group-readable for the AIS, nothing for other users (the portal's umask 0027).
+        (File.GetUnixFileMode(path) & (UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute)).ShouldBe((UnixFileMode)0);
 
         await fixture.Portal.RestartAsync();
         // A second study proves the feed ran past the first one after the restart.

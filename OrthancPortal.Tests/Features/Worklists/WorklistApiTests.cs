@@ -42,6 +42,7 @@ public sealed class WorklistApiTests(WorklistFixture fixture) : IClassFixture<Wo
         entry.Sex.ShouldBe("F");
         var file = Path.Combine(fixture.Local.WorklistFolder, $"{accession}.wl");
         File.Exists(file).ShouldBeTrue();
+        (File.GetUnixFileMode(file) & (UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute)).ShouldBe((UnixFileMode)0);
 
         var (exit, dump) = await TestEnvironment.RunAsync("dcmdump", ["-dc", file]);
         exit.ShouldBe(0);

@@ -34,7 +34,7 @@ public sealed class UserAdminService(UserManager<PortalUser> users, RoleManager<
     {
         if (string.IsNullOrWhiteSpace(userName)) return AdminResult.Fail("Enter a user name.");
         if (await users.FindByNameAsync(userName) is not null) return AdminResult.Fail($"A user '{userName}' already exists.");
-        var password = AccessSeeder.GeneratePassword();
+        var password = AccessSeeder.GeneratePassword(userName.Trim(), users.Options.Password.RequiredLength);
         var user = new PortalUser { UserName = userName.Trim(), DisplayName = displayName, MustChangePassword = true, CreatedAt = clock.GetUtcNow().UtcDateTime, LockoutEnabled = true };
         var result = await users.CreateAsync(user, password);
         if (!result.Succeeded) return AdminResult.Fail(Describe(result));
@@ -61,7 +61,7 @@ public sealed class UserAdminService(UserManager<PortalUser> users, RoleManager<
         var user = await users.FindByIdAsync(userId);
         if (user is null) return AdminResult.Fail("That user no longer exists.");
         if (user.Source != AccountSources.Local) return AdminResult.Fail("Directory users change their password in the directory.");
-        var password = AccessSeeder.GeneratePassword();
+        var password = AccessSeeder.GeneratePassword(user.UserName, users.Options.Password.RequiredLength);
         var token = await users.GeneratePasswordResetTokenAsync(user);
         var result = await users.ResetPasswordAsync(user, token, password);
         if (!result.Succeeded) return AdminResult.Fail(Describe(result));

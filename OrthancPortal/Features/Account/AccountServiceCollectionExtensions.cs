@@ -8,9 +8,7 @@ namespace OrthancPortal.Features.Account;
 public sealed class AccountOptions
 {
     public const string Section = "Account";
-    public int LockoutAttempts { get; set; } = 5;
-    public int LockoutMinutes { get; set; } = 15;
-    public int PasswordMinLength { get; set; } = 10;
+    public int PasswordMinLength { get; set; } = 12;
     public bool PasswordRequireDigit { get; set; } = true;
     public bool PasswordRequireUpper { get; set; } = true;
     public bool PasswordRequireLower { get; set; } = true;
@@ -28,9 +26,6 @@ public static class AccountServiceCollectionExtensions
         builder.Services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
         builder.Services.AddIdentityCore<PortalUser>(o =>
             {
-                o.Lockout.MaxFailedAccessAttempts = account.LockoutAttempts;
-                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(account.LockoutMinutes);
-                o.Lockout.AllowedForNewUsers = true;
                 o.Password.RequiredLength = account.PasswordMinLength;
                 o.Password.RequireDigit = account.PasswordRequireDigit;
                 o.Password.RequireUppercase = account.PasswordRequireUpper;
@@ -42,6 +37,7 @@ public static class AccountServiceCollectionExtensions
             .AddEntityFrameworkStores<PortalDbContext>()
             .AddSignInManager()
             .AddClaimsPrincipalFactory<PortalClaimsFactory>()
+            .AddPasswordValidator<UserNamePasswordValidator>()
             .AddDefaultTokenProviders();
         // A disabled user or a changed role reaches open sessions within a minute.
         builder.Services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));

@@ -62,11 +62,10 @@ public sealed class LdapSignIn(
         if (existing is not null && await users.IsLockedOutAsync(existing))
         {
             await AuditAsync(userName, "signin.failure", "locked out", existing.Id);
-            return new(false, "Too many failed attempts. The account is locked for a while; try again later.");
+            return new(false, SignInService.GenericFailure);
         }
         if (!passwordOk)
         {
-            if (existing is not null) await users.AccessFailedAsync(existing);
             await AuditAsync(userName, "signin.failure", "directory: wrong password", existing?.Id);
             return new(false, SignInService.GenericFailure);
         }
@@ -89,7 +88,6 @@ public sealed class LdapSignIn(
             await AuditAsync(userName, "signin.failure", $"directory: no mapped group (groups: {string.Join("; ", entry.Groups)})", user.Id);
             return new(false, NoGroup);
         }
-        await users.ResetAccessFailedCountAsync(user);
         await signIn.SignInAsync(user, remember);
         await AuditAsync(userName, "signin.success", $"directory; roles: {string.Join(", ", roles)}", user.Id, success: true);
         return new(true, null);

@@ -1,6 +1,7 @@
 using OrthancPortal.Features.Audit;
 using OrthancPortal.Features.Gdt;
 using OrthancPortal.Features.Settings;
+using OrthancPortal.Infrastructure.Security;
 
 namespace OrthancPortal.Features.Worklists;
 
@@ -14,14 +15,27 @@ public static class WorklistEndpoints
 
     public static WebApplication MapWorklistEndpoints(this WebApplication app)
     {
-        app.MapGet("/worklist/add", AddAsync).AllowAnonymous();
+        app.MapGet("/worklist/add", AddAsync).AllowAnonymous().AsMachineEndpoint();
         return app;
     }
 
     private static async Task<IResult> AddAsync(HttpContext http, WorklistApiKeyService keys, WorklistService worklists, GdtService gdt,
-        SettingsStore settings, ActorContext actors, AuditLog audit, TimeProvider clock, CancellationToken ct)
+        SettingsStore settings, ActorContext actors, AuditLog audit, FailureRateLimiter limiter, TimeProvider clock, CancellationToken ct)
     {
         var caller = await actors.GetAsync();
+        // A guesser gets the limit's worth of tries per window; after that one audit entry per window, not one per request.
+        var lease = await limiter.AcquireAsync([new RateLimitKey("worklist-key-address", caller.Address ?? "unknown", limiter.Options.WorklistKeyFailuresPerAddress)], ct);
+        if (!lease.Granted)
+        {
+            if (lease.FirstRefusalInWindow)
+            {
+                await audit.WriteAsync(caller with { UserName = "api" }, "worklist.api.rate-limited", "/worklist/add",
+                    $"{lease.RefusedBy!.Limit} wrong API keys from {caller.Address} within {limiter.Options.Window.TotalMinutes:0.#} min; refused for {lease.RetryAfterSeconds} s",
+                    success: false, ct: ct);
+            }
+            http.Response.Headers.RetryAfter = lease.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Results.Text("Too many requests with a wrong API key from this address; try again later.", "text/plain", statusCode: StatusCodes.Status429TooManyRequests);
+        }
         var key = http.Request.Query["key"].ToString() is { Length: > 0 } q ? q : http.Request.Headers[ApiKeyHeader].ToString();
         var client = await keys.FindActiveAsync(key, ct);
         if (client is null)
@@ -30,6 +44,7 @@ public static class WorklistEndpoints
                 string.IsNullOrEmpty(key) ? "no API key" : "unknown or revoked API key", success: false, ct: ct);
             return Results.Text("A valid API key is required (key= parameter or X-Api-Key header).", "text/plain", statusCode: StatusCodes.Status401Unauthorized);
         }
+        await lease.SucceededAsync(ct);
         var actor = caller with { UserName = $"api:{client.Client}" };
 
         var (input, errors) = WorklistInput.FromQuery(http.Request.Query, await settings.GetAsync<WorklistSettings>(ct), clock.GetLocalNow().DateTime);

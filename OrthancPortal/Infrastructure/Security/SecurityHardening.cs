@@ -13,6 +13,15 @@ public sealed class SecurityOptions
     public long MaxUploadMb { get; set; } = 4096;
     /// <summary>Longest query string accepted; longer ones get 414.</summary>
     public int MaxQueryStringLength { get; set; } = 4096;
+    /// <summary>
+    /// The portal is reached over HTTPS only, directly or through a TLS proxy listed in Portal:TrustedProxies (which
+    /// passes X-Forwarded-Proto). HTTPS answers then carry Strict-Transport-Security. The cookies are Secure on every
+    /// HTTPS request either way; an https scheme claimed by an untrusted sender is not believed.
+    /// </summary>
+    public bool RequireHttps { get; set; }
+    public int HstsMaxAgeDays { get; set; } = 365;
+    /// <summary>Origins besides the portal's own that may send state-changing requests (e.g. when a proxy rewrites the Host header).</summary>
+    public List<string> AllowedOrigins { get; set; } = [];
 }
 
 public static class SecurityHardeningExtensions
@@ -30,6 +39,13 @@ public static class SecurityHardeningExtensions
         var options = builder.Configuration.GetSection(SecurityOptions.Section).Get<SecurityOptions>() ?? new SecurityOptions();
         builder.Services.AddSingleton(options);
         builder.Services.Configure<KestrelServerOptions>(k => k.Limits.MaxRequestBodySize = options.MaxRequestBodyMb * 1024 * 1024);
+        // The antiforgery cookie's default is never Secure; over HTTPS it should be.
+        builder.Services.Configure<Microsoft.AspNetCore.Antiforgery.AntiforgeryOptions>(o => o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
+        builder.Services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section)
+            .Validate(o => o.Window > TimeSpan.Zero && o.SignInFailuresPerAddress > 0 && o.SignInFailuresPerUserName > 0 && o.WorklistKeyFailuresPerAddress > 0,
+                "RateLimits: the window and every limit must be positive.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<FailureRateLimiter>();
         // First in the pipeline, so every answer (static files, errors, redirects) carries the headers.
         builder.Services.AddTransient<IStartupFilter, SecurityStartupFilter>();
         return builder;
@@ -54,6 +70,11 @@ public static class SecurityHardeningExtensions
                     headers.XFrameOptions = "DENY";
                     headers["Referrer-Policy"] = "same-origin";
                     headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()";
+                    // IsHttps is read when the answer starts, after the forwarded-headers middleware has set the scheme.
+                    if (options.RequireHttps && http.Request.IsHttps)
+                    {
+                        headers.StrictTransportSecurity = $"max-age={options.HstsMaxAgeDays * 86400}";
+                    }
                     return Task.CompletedTask;
                 });
                 await nextMiddleware();
