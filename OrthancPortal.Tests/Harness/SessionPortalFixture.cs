@@ -42,10 +42,12 @@ public sealed class SessionPortalFixture : IAsyncLifetime
     }
 
     /// <summary>Signs in through the real form; returns the client and the value of its sign-in cookie.</summary>
-    public async Task<(HttpClient Client, string Cookie)> SignInAsync(string userName, string password = Password)
+    public Task<(HttpClient Client, string Cookie)> SignInAsync(string userName, string password = Password) => SignInAsync(Portal, userName, password);
+
+    public static async Task<(HttpClient Client, string Cookie)> SignInAsync(PortalHost portal, string userName, string password)
     {
         var jar = new CookieContainer();
-        var client = new HttpClient(new HttpClientHandler { CookieContainer = jar, AllowAutoRedirect = false }) { BaseAddress = Portal.Url };
+        var client = new HttpClient(new HttpClientHandler { CookieContainer = jar, AllowAutoRedirect = false }) { BaseAddress = portal.Url };
         var form = await client.GetStringAsync("account/login");
         var response = await client.PostAsync("account/login", new FormUrlEncodedContent(new Dictionary<string, string>
         {
@@ -55,14 +57,16 @@ public sealed class SessionPortalFixture : IAsyncLifetime
             ["Input.Password"] = password,
         }));
         response.StatusCode.ShouldBe(HttpStatusCode.Redirect, $"sign-in of {userName}");
-        var cookie = jar.GetCookies(Portal.Url)[CookieName].ShouldNotBeNull().Value;
+        var cookie = jar.GetCookies(portal.Url)[CookieName].ShouldNotBeNull().Value;
         return (client, cookie);
     }
 
     /// <summary>GET with nothing but a copied sign-in cookie, as someone who stole it would send it.</summary>
-    public async Task<HttpResponseMessage> GetWithCookieAsync(string path, string cookie)
+    public Task<HttpResponseMessage> GetWithCookieAsync(string path, string cookie) => GetWithCookieAsync(Portal, path, cookie);
+
+    public static async Task<HttpResponseMessage> GetWithCookieAsync(PortalHost portal, string path, string cookie)
     {
-        using var client = new HttpClient(new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false }) { BaseAddress = Portal.Url };
+        using var client = new HttpClient(new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false }) { BaseAddress = portal.Url };
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
         request.Headers.Add("Cookie", $"{CookieName}={cookie}");
         return await client.SendAsync(request);
