@@ -1,5 +1,9 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using OrthancPortal.Features.Access;
+using OrthancPortal.Features.Account;
+using OrthancPortal.Infrastructure.Database;
 using OrthancPortal.Tests.Harness;
 
 namespace OrthancPortal.Tests.Features.Account;
@@ -39,5 +43,44 @@ public sealed class SessionBrowserTests(SessionPortalFixture fixture) : IClassFi
         await first.ClickAsync("[data-test=logout]");
         await first.WaitForURLAsync(u => u.Contains("/account/login"));
         await second.WaitForURLAsync(u => u.Contains("/account/login"), Soon);
+    }
+
+    [Fact]
+    public async Task An_open_page_without_activity_is_signed_out_when_the_session_goes_idle()
+    {
+        var user = await fixture.NewUserAsync("sleeper", Roles.Viewer);
+        var page = await fixture.Browser.SignedInPageAsync(fixture.Portal, user, SessionPortalFixture.Password);
+        // As if the idle timeout were two seconds away.
+        await SetIdleDeadlineAsync(await fixture.UserIdAsync(user), DateTime.UtcNow.AddSeconds(2));
+        await page.WaitForURLAsync(u => u.Contains("/account/login"), Soon);
+    }
+
+    [Fact]
+    public async Task Work_inside_an_open_page_keeps_the_session_from_going_idle()
+    {
+        var user = await fixture.NewUserAsync("worker", Roles.Viewer);
+        var page = await fixture.Browser.SignedInPageAsync(fixture.Portal, user, SessionPortalFixture.Password);
+        var userId = await fixture.UserIdAsync(user);
+        var deadline = DateTime.UtcNow.AddSeconds(SessionPortalFixture.RevalidationSeconds * 3);
+        await SetIdleDeadlineAsync(userId, deadline);
+
+        // Navigation inside the circuit sends no cookie request; only the circuit sees the work.
+        var links = page.Locator("[data-test=nav] a");
+        (await links.CountAsync()).ShouldBeGreaterThanOrEqualTo(2);
+        for (var i = 0; DateTime.UtcNow < deadline.AddSeconds(SessionPortalFixture.RevalidationSeconds * 2); i++)
+        {
+            await links.Nth(i % 2).ClickAsync();
+            await Task.Delay(500);
+        }
+        page.Url.ShouldNotContain("/account/login");
+        fixture.Sessions(userId).ShouldHaveSingleItem().ExpiresAt.ShouldBeGreaterThan(DateTime.UtcNow.AddMinutes(30));
+    }
+
+    private async Task SetIdleDeadlineAsync(string userId, DateTime at)
+    {
+        using var scope = fixture.Portal.Services.CreateScope();
+        var rows = await scope.ServiceProvider.GetRequiredService<PortalDbContext>().Set<PortalSession>().Where(s => s.UserId == userId)
+            .ExecuteUpdateAsync(u => u.SetProperty(s => s.ExpiresAt, at).SetProperty(s => s.LastSeenAt, at.AddMinutes(-60)));
+        rows.ShouldBe(1);
     }
 }

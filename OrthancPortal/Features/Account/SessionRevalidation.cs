@@ -65,7 +65,7 @@ public sealed class SessionActivityCircuitHandler(AuthenticationStateProvider au
         => async context =>
         {
             var now = clock.GetUtcNow();
-            if (now - lastTouch >= SessionStore.TouchInterval)
+            if (now - lastTouch >= sessions.TouchInterval)
             {
                 lastTouch = now;
                 try

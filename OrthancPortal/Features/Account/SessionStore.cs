@@ -20,8 +20,11 @@ public sealed class SessionStore(IDbContextFactory<PortalDbContext> dbFactory, I
     /// <summary>Claim carrying the session's id (the hashed key), so an open circuit can check its own session.</summary>
     public const string SessionClaim = "portal:session";
 
-    /// <summary>How stale the last-seen time may get before a request (or circuit activity) writes it again.</summary>
-    public static readonly TimeSpan TouchInterval = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// How stale the last-seen time may get before a request (or circuit activity) writes it again: 30 s, or the
+    /// revalidation interval when that is shorter (the idle deadline is never coarser than the checks that read it).
+    /// </summary>
+    public TimeSpan TouchInterval => TimeSpan.FromSeconds(Math.Clamp(options.Value.SessionRevalidationSeconds, 1, 30));
 
     private TimeSpan IdleTimeout => TimeSpan.FromMinutes(options.Value.IdleTimeoutMinutes);
 
