@@ -16,7 +16,7 @@ namespace OrthancPortal.Tests.Harness;
 public sealed class SessionPortalFixture : IAsyncLifetime
 {
     public const int RevalidationSeconds = 2;
-    public const string Password = "Session-Pass-1";
+    public const string Password = PortalFixture.Password;
     public const string CookieName = "OrthancPortal.Auth";
 
     public PortalHost Portal { get; private set; } = default!;
