@@ -48,9 +48,16 @@ public sealed class SessionStore(IDbContextFactory<PortalDbContext> dbFactory, I
 
     public Task<string> StoreAsync(AuthenticationTicket ticket, CancellationToken ct) => StoreAsync(ticket);
 
-    public Task<AuthenticationTicket?> RetrieveAsync(string key) => RetrieveAsync(key, CancellationToken.None);
+    public Task<AuthenticationTicket?> RetrieveAsync(string key) => RetrieveAsync(key, touch: true, CancellationToken.None);
 
-    public async Task<AuthenticationTicket?> RetrieveAsync(string key, CancellationToken ct)
+    public Task<AuthenticationTicket?> RetrieveAsync(string key, CancellationToken ct) => RetrieveAsync(key, touch: true, ct);
+
+    // The circuit's own transport is no sign of a person (long polling asks every few seconds, for an untouched tab
+    // too); circuits report real activity through SessionActivityCircuitHandler.
+    public Task<AuthenticationTicket?> RetrieveAsync(string key, HttpContext httpContext, CancellationToken ct)
+        => RetrieveAsync(key, touch: !httpContext.Request.Path.StartsWithSegments("/_blazor"), ct);
+
+    private async Task<AuthenticationTicket?> RetrieveAsync(string key, bool touch, CancellationToken ct)
     {
         var id = IdOf(key);
         var now = clock.GetUtcNow().UtcDateTime;
@@ -64,7 +71,7 @@ public sealed class SessionStore(IDbContextFactory<PortalDbContext> dbFactory, I
             return null;
         }
         var expires = row.ExpiresAt;
-        if (now - row.LastSeenAt >= TouchInterval)
+        if (touch && now - row.LastSeenAt >= TouchInterval)
         {
             expires = now + IdleTimeout;
             await db.Set<PortalSession>().Where(s => s.Id == id)
@@ -80,7 +87,10 @@ public sealed class SessionStore(IDbContextFactory<PortalDbContext> dbFactory, I
 
     public Task RenewAsync(string key, AuthenticationTicket ticket) => RenewAsync(key, ticket, CancellationToken.None);
 
-    /// <summary>Saves a refreshed ticket (e.g. new roles). A session ended meanwhile stays ended: nothing is re-created.</summary>
+    /// <summary>
+    /// Saves a refreshed ticket (e.g. new roles). The idle deadline is not moved here (RetrieveAsync did that for a
+    /// person's request), and a session ended meanwhile stays ended: nothing is re-created.
+    /// </summary>
     public async Task RenewAsync(string key, AuthenticationTicket ticket, CancellationToken ct)
     {
         var id = IdOf(key);
@@ -88,8 +98,7 @@ public sealed class SessionStore(IDbContextFactory<PortalDbContext> dbFactory, I
         var now = clock.GetUtcNow().UtcDateTime;
         var bytes = TicketSerializer.Default.Serialize(ticket);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        await db.Set<PortalSession>().Where(s => s.Id == id && s.ExpiresAt > now).ExecuteUpdateAsync(u => u
-            .SetProperty(s => s.Ticket, bytes).SetProperty(s => s.LastSeenAt, now).SetProperty(s => s.ExpiresAt, now + IdleTimeout), ct);
+        await db.Set<PortalSession>().Where(s => s.Id == id && s.ExpiresAt > now).ExecuteUpdateAsync(u => u.SetProperty(s => s.Ticket, bytes), ct);
     }
 
     public Task RemoveAsync(string key) => RemoveAsync(key, CancellationToken.None);
