@@ -83,6 +83,29 @@ public sealed class SessionTests(SessionPortalFixture fixture) : IClassFixture<S
     }
 
     [Fact]
+    public async Task A_password_reset_or_deletion_by_an_admin_ends_the_users_sessions_at_once()
+    {
+        var admin = await fixture.NewUserAsync("resetter", Roles.Admin);
+        var user = await fixture.NewUserAsync("reset", Roles.Viewer);
+        var userId = await fixture.UserIdAsync(user);
+        var (_, cookie) = await fixture.SignInAsync(user);
+        (await fixture.GetWithCookieAsync("", cookie)).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        var reset = await fixture.AsAdminAsync(admin, (a, _) => a.ResetPasswordAsync(userId));
+        reset.Succeeded.ShouldBeTrue();
+        (await fixture.GetWithCookieAsync("", cookie)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        fixture.Audit(user).ShouldContain(e => e.Action == "user.sessions-ended" && e.UserName == admin && e.Details == "1 session(s), password reset");
+
+        // Signed in again with the one-time password (and so flagged to change it), then deleted: the session goes with the user.
+        var (_, again) = await fixture.SignInAsync(user, reset.OneTimePassword!);
+        (await fixture.GetWithCookieAsync("account/change-password", again)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await fixture.AsAdminAsync(admin, (a, _) => a.DeleteUserAsync(userId))).Succeeded.ShouldBeTrue();
+        (await fixture.GetWithCookieAsync("account/change-password", again)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        fixture.Sessions(userId).ShouldBeEmpty();
+        fixture.Audit(user).ShouldContain(e => e.Action == "user.delete" && e.UserName == admin && e.Details == "ended 1 session(s)");
+    }
+
+    [Fact]
     public async Task A_removed_role_is_gone_from_an_open_session_within_the_revalidation_interval()
     {
         var admin = await fixture.NewUserAsync("granter", Roles.Admin);
