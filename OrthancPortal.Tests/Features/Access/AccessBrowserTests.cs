@@ -28,6 +28,10 @@ public sealed class AccessBrowserTests(BrowserPortalFixture fixture) : IClassFix
         await carol.FillAsync("#next", "Her-Own-Pass-777");
         await carol.FillAsync("#confirm", "Her-Own-Pass-777");
         await carol.ClickAsync("button[type=submit]");
+        await carol.WaitForURLAsync(u => u.Contains("/account/login"));
+        await carol.FillAsync("#username", "carol");
+        await carol.FillAsync("#password", "Carols-Own-Pass-7");
+        await carol.ClickAsync("button[type=submit]");
         await carol.WaitForURLAsync(u => !u.Contains("/account/"));
         await BrowserFixture.WaitForInteractiveAsync(carol);
         await Assertions.Expect(carol.Locator("[data-test=nav] a[href='admin/users']")).ToHaveCountAsync(0);

@@ -36,6 +36,12 @@ public sealed class FirstStartTests : IAsyncLifetime
         await page.FillAsync("#next", "Brand-New-Pass-42");
         await page.FillAsync("#confirm", "Brand-New-Pass-42");
         await page.ClickAsync("button[type=submit]");
+        // The change ends every session, this one too: sign in again with the new password.
+        await page.WaitForURLAsync(u => u.Contains("/account/login"));
+        await Assertions.Expect(page.Locator("[data-test=password-changed]")).ToBeVisibleAsync();
+        await page.FillAsync("#username", "admin");
+        await page.FillAsync("#password", "Brand-New-Pass-42");
+        await page.ClickAsync("button[type=submit]");
         await page.WaitForURLAsync(u => !u.Contains("/account/"));
         await BrowserFixture.WaitForInteractiveAsync(page);
 

@@ -16,7 +16,7 @@ public sealed record AdminResult(bool Succeeded, string? Error = null, string? O
 }
 
 /// <summary>Users and roles for the admin pages. Keeps the rules: Admin keeps Admin, and at least one active admin remains.</summary>
-public sealed class UserAdminService(UserManager<PortalUser> users, RoleManager<PortalRole> roles, AuditLog audit, TimeProvider clock)
+public sealed class UserAdminService(UserManager<PortalUser> users, RoleManager<PortalRole> roles, AuditLog audit, SessionStore sessions, TimeProvider clock)
 {
     public async Task<IReadOnlyList<UserRow>> ListUsersAsync()
     {
@@ -50,9 +50,9 @@ public sealed class UserAdminService(UserManager<PortalUser> users, RoleManager<
         if (disabled && await IsLastActiveAdminAsync(user)) return AdminResult.Fail("This is the last active administrator; it cannot be disabled.");
         user.IsDisabled = disabled;
         await users.UpdateAsync(user);
-        // A new security stamp ends the user's open sessions at the next validation.
         await users.UpdateSecurityStampAsync(user);
         await audit.WriteAsync(disabled ? "user.disable" : "user.enable", $"user:{user.UserName}");
+        if (disabled) await EndSessionsAsync(user, "disabled");
         return AdminResult.Ok();
     }
 
@@ -69,6 +69,7 @@ public sealed class UserAdminService(UserManager<PortalUser> users, RoleManager<
         await users.UpdateAsync(user);
         await users.SetLockoutEndDateAsync(user, null);
         await audit.WriteAsync("user.reset-password", $"user:{user.UserName}");
+        await EndSessionsAsync(user, "password reset");
         return AdminResult.Ok(password);
     }
 
@@ -83,7 +84,7 @@ public sealed class UserAdminService(UserManager<PortalUser> users, RoleManager<
         }
         await users.RemoveFromRolesAsync(user, current.Except(roleNames));
         await users.AddToRolesAsync(user, roleNames.Except(current));
-        await users.UpdateSecurityStampAsync(user);
+        // The stamp stays: open sessions keep going and get the new roles when their principal is re-issued (within a minute).
         await audit.WriteAsync("user.roles", $"user:{user.UserName}", $"{string.Join(", ", current.Order())} -> {string.Join(", ", roleNames.Order())}");
         return AdminResult.Ok();
     }
@@ -93,8 +94,10 @@ public sealed class UserAdminService(UserManager<PortalUser> users, RoleManager<
         var user = await users.FindByIdAsync(userId);
         if (user is null) return AdminResult.Fail("That user no longer exists.");
         if (await IsLastActiveAdminAsync(user)) return AdminResult.Fail("This is the last active administrator; it cannot be deleted.");
+        var open = await sessions.CountUserSessionsAsync(user.Id);
+        // The user's session rows go with it (foreign key, cascade).
         await users.DeleteAsync(user);
-        await audit.WriteAsync("user.delete", $"user:{user.UserName}");
+        await audit.WriteAsync("user.delete", $"user:{user.UserName}", open > 0 ? $"ended {open} session(s)" : null);
         return AdminResult.Ok();
     }
 
@@ -145,9 +148,15 @@ public sealed class UserAdminService(UserManager<PortalUser> users, RoleManager<
             ? await roles.AddClaimAsync(role, new(Permissions.ClaimType, permission))
             : await roles.RemoveClaimAsync(role, new(Permissions.ClaimType, permission));
         if (!result.Succeeded) return AdminResult.Fail(Describe(result));
-        foreach (var member in await users.GetUsersInRoleAsync(role.Name!)) await users.UpdateSecurityStampAsync(member);
         await audit.WriteAsync(granted ? "role.grant" : "role.revoke", $"role:{role.Name}", permission);
         return AdminResult.Ok();
+    }
+
+    /// <summary>Signs the user out everywhere at once, audited under the administrator who caused it.</summary>
+    private async Task EndSessionsAsync(PortalUser user, string reason)
+    {
+        var ended = await sessions.EndUserSessionsAsync(user.Id);
+        if (ended > 0) await audit.WriteAsync("user.sessions-ended", $"user:{user.UserName}", $"{ended} session(s), {reason}");
     }
 
     private async Task<bool> IsLastActiveAdminAsync(PortalUser user)

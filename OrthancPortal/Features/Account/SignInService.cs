@@ -29,6 +29,7 @@ public sealed class SignInService(
     UserManager<PortalUser> users,
     AuditLog audit,
     FailureRateLimiter limiter,
+    SessionStore sessions,
     IEnumerable<IDirectorySignIn> directories)
 {
     /// <summary>The one answer to an unknown user, a wrong password and a locked account: none of them confirms that the account exists.</summary>
@@ -119,8 +120,11 @@ public sealed class SignInService(
         if (!result.Succeeded) return result;
         user.MustChangePassword = false;
         await users.UpdateAsync(user);
-        await signIn.RefreshSignInAsync(user);
-        await audit.WriteAsync(actor, "account.change-password", $"user:{user.UserName}");
+        // Every session of the user ends, this one too: a cookie copied before the change must not outlive it.
+        // The cookie handler would keep this request's session key on a new sign-in, so the user signs in again.
+        var ended = await sessions.EndUserSessionsAsync(user.Id);
+        await signIn.SignOutAsync();
+        await audit.WriteAsync(actor, "account.change-password", $"user:{user.UserName}", $"ended {ended} session(s)");
         return result;
     }
 

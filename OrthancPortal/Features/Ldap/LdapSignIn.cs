@@ -11,7 +11,7 @@ namespace OrthancPortal.Features.Ldap;
 /// <summary>
 /// Signs directory users in with their directory password. A directory user is a PortalUser with Source "ldap"
 /// (created at the first sign-in, without a local password); its roles are recomputed from its groups at every
-/// sign-in (the union over all mapped groups). A local account of the same name always wins and is never merged.
+/// sign-in (the union over all mapped groups). Its sessions follow the local rules (SessionStore, revalidation). A local account of the same name always wins and is never merged.
 /// </summary>
 public sealed class LdapSignIn(
     SettingsStore settings,
@@ -109,7 +109,7 @@ public sealed class LdapSignIn(
         return null;
     }
 
-    /// <summary>Makes the user's roles exactly the mapped roles of its groups; a changed set renews the security stamp.</summary>
+    /// <summary>Makes the user's roles exactly the mapped roles of its groups.</summary>
     private async Task<IReadOnlyList<string>> SyncRolesAsync(PortalUser user, LdapUser entry, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -130,7 +130,7 @@ public sealed class LdapSignIn(
         }
         if (remove.Count + add.Count > 0)
         {
-            await users.UpdateSecurityStampAsync(user);
+            // No new security stamp: the user's other open sessions get the new roles when their principal is re-issued.
             await audit.WriteAsync(Actor.System with { Address = actors.Address }, "user.roles", $"user:{user.UserName}",
                 $"from directory groups: {string.Join(", ", current.Order())} -> {string.Join(", ", wanted.Order())}", ct: ct);
         }
