@@ -1,6 +1,9 @@
 namespace OrthancPortal.Infrastructure;
 
-/// <summary>Where the portal keeps its files. Bound from the "Portal" section; every path the portal writes is under DataFolder.</summary>
+/// <summary>
+/// Where the portal keeps its files. Bound from the "Portal" section with the options pattern; DataFolder is made a
+/// full path once, at binding, so every path the portal writes is under it whatever the working directory is.
+/// </summary>
 public sealed class PortalOptions
 {
     public const string Section = "Portal";
@@ -19,4 +22,7 @@ public sealed class PortalOptions
         Directory.CreateDirectory(path);
         return path;
     }
+
+    /// <summary>A folder from a setting: a relative one is taken under the data folder, never under the working directory.</summary>
+    public string Resolve(string path) => Path.GetFullPath(path, DataFolder);
 }

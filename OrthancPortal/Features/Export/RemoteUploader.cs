@@ -13,7 +13,7 @@ namespace OrthancPortal.Features.Export;
 /// (which resumes a partial upload with -C -), or a local/mounted folder (temp name + rename).
 /// Failures are <see cref="TaskFailedException"/> with a reason a person can act on.
 /// </summary>
-public sealed partial class RemoteUploader(ILogger<RemoteUploader> logger)
+public sealed partial class RemoteUploader(WorkFolders work, ILogger<RemoteUploader> logger)
 {
     public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(15);
 
@@ -68,7 +68,7 @@ public sealed partial class RemoteUploader(ILogger<RemoteUploader> logger)
     private async Task<string?> CurlProbeAsync(DestinationCredentials target, CancellationToken ct)
     {
         var probeName = $".orthanc-portal-test-{Guid.NewGuid():N}";
-        var probe = Path.Combine(Path.GetTempPath(), probeName);
+        var probe = Path.Combine(await work.GetAsync("export-temp", ct), probeName);
         await File.WriteAllTextAsync(probe, "OrthancPortal destination test", ct);
         try
         {
@@ -176,7 +176,7 @@ public sealed partial class RemoteUploader(ILogger<RemoteUploader> logger)
 
     /// <summary>
     /// Runs curl with the secrets in a config read from stdin (never on the command line, where `ps` would show them)
-    /// and the private key in a 0600 temp file deleted afterwards.
+    /// and the private key in a 0600 file under the data folder, deleted afterwards.
     /// </summary>
     private async Task<(int Code, string Error)> RunCurlAsync(DestinationCredentials target, IReadOnlyList<string> args, Func<string, Task>? onProgress, CancellationToken ct)
     {
@@ -190,7 +190,7 @@ public sealed partial class RemoteUploader(ILogger<RemoteUploader> logger)
             if (d.AllowInvalidCertificate) start.ArgumentList.Add("--insecure");
             if (d.Kind == DestinationKind.Sftp && target.PrivateKey is { Length: > 0 } key)
             {
-                keyFile = Path.Combine(Path.GetTempPath(), $"portal-key-{Guid.NewGuid():N}");
+                keyFile = Path.Combine(await work.GetAsync("export-temp", ct), $"portal-key-{Guid.NewGuid():N}");
                 // Created 0600 before the key is written: ssh refuses keys others can read, and so should we.
                 var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
                 if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
