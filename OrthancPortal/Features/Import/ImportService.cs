@@ -19,8 +19,8 @@ public sealed record ImportResult(string File, ImportStatus Status, string? Reas
 /// that stops the import. Entries are never written to disk by their names, and unsafe names are refused.
 /// Zip bombs: a zip declaring more than <see cref="ImportOptions.MaxZipTotalBytes"/> is refused whole, an entry
 /// packed tighter than <see cref="ImportOptions.MaxCompressionRatio"/> is refused, and every entry must unpack to
-/// exactly the size it declares (checked on the bytes read, before its last byte reaches Orthanc), so the declared
-/// sizes that the limits were checked on are the sizes Orthanc receives.
+/// exactly the size and checksum it declares (checked on the bytes read, before its last byte reaches Orthanc), so the
+/// declared sizes that the limits were checked on are the sizes Orthanc receives.
 /// </summary>
 public sealed class ImportService(OrthancClient orthanc, AuditLog audit, IOptions<ImportOptions> options, WorkFolders work, ILogger<ImportService> logger)
 {
@@ -135,7 +135,7 @@ public sealed class ImportService(OrthancClient orthanc, AuditLog audit, IOption
         }
         try
         {
-            await using var stream = new DeclaredLengthStream(entry.Open(), entry.Length);
+            await using var stream = new DeclaredLengthStream(entry.Open(), entry.Length, entry.Crc32);
             var head = await ReadHeadAsync(stream, ct);
             if (IsZip(head)) return new(name, ImportStatus.Skipped, "A zip inside a zip is not unpacked.", entry.Length, null);
             return await ImportOneAsync(name, head, stream, entry.Length, ct);

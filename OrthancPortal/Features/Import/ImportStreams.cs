@@ -64,14 +64,17 @@ internal sealed class LimitedStream(Stream inner, long limit, string reason) : S
 }
 
 /// <summary>
-/// A zip entry that must unpack to exactly the size its header declares. The limits were checked on that size and it
-/// goes to Orthanc as Content-Length, so a lying header must not get more (or fewer) bytes through: more stops with
-/// <see cref="LimitExceededException"/>, fewer with <see cref="InvalidDataException"/>. The last declared bytes are
-/// handed on only once the entry is known to end there, so Orthanc never receives a complete body for a lying entry.
+/// A zip entry that must unpack to exactly the bytes its header declares: that size and that CRC-32. The limits were
+/// checked on the size and it goes to Orthanc as Content-Length, so a lying header must get nothing through. .NET's
+/// reader silently stops at the declared size, so a header declaring less than the entry holds shows only as a wrong
+/// CRC; more bytes than declared stop with <see cref="LimitExceededException"/>, fewer or a wrong CRC with
+/// <see cref="InvalidDataException"/>. The last declared bytes are handed on only once all of it is checked, so
+/// Orthanc never receives a complete body for a lying entry.
 /// </summary>
-internal sealed class DeclaredLengthStream(Stream inner, long declared) : Stream
+internal sealed class DeclaredLengthStream(Stream inner, long declared, uint crc32) : Stream
 {
     private long passed;
+    private uint crc;
 
     public override bool CanRead => true;
     public override bool CanSeek => false;
@@ -83,13 +86,17 @@ internal sealed class DeclaredLengthStream(Stream inner, long declared) : Stream
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default)
     {
-        if (buffer.Length == 0) return 0;
-        if (passed == declared) return 0;
+        if (buffer.Length == 0 || passed == declared) return 0;
         var n = await inner.ReadAsync(buffer[..(int)Math.Min(buffer.Length, declared - passed)], ct);
         if (n == 0) throw new InvalidDataException($"it ends after {passed:N0} bytes, but its header declares {declared:N0}.");
-        if (passed + n == declared && await inner.ReadAsync(new byte[1], ct) != 0)
+        crc = ZipCrc32.Append(crc, buffer.Span[..n]);
+        if (passed + n == declared)
         {
-            throw new LimitExceededException($"Refused: it unpacks to more than the {declared:N0} bytes its header declares (a zip bomb?); not imported.");
+            if (await inner.ReadAsync(new byte[1], ct) != 0)
+            {
+                throw new LimitExceededException($"Refused: it unpacks to more than the {declared:N0} bytes its header declares (a zip bomb?); not imported.");
+            }
+            if (crc != crc32) throw new InvalidDataException("its content does not match the checksum in its header (damaged, or its header lies about its size).");
         }
         passed += n;
         return n;
@@ -108,4 +115,23 @@ internal sealed class DeclaredLengthStream(Stream inner, long declared) : Stream
     }
 
     public override ValueTask DisposeAsync() => inner.DisposeAsync();
+}
+
+/// <summary>The CRC-32 zip uses (reflected polynomial 0xEDB88320); System.IO.Hashing is not among the packages served here.</summary>
+internal static class ZipCrc32
+{
+    private static readonly uint[] Table = Enumerable.Range(0, 256).Select(n =>
+    {
+        var c = (uint)n;
+        for (var k = 0; k < 8; k++) c = (c & 1) != 0 ? 0xEDB88320 ^ (c >> 1) : c >> 1;
+        return c;
+    }).ToArray();
+
+    /// <summary>The CRC of what was checked so far (0 for nothing) extended by <paramref name="data"/>.</summary>
+    public static uint Append(uint crc, ReadOnlySpan<byte> data)
+    {
+        crc = ~crc;
+        foreach (var b in data) crc = Table[(crc ^ b) & 0xFF] ^ (crc >> 8);
+        return ~crc;
+    }
 }
