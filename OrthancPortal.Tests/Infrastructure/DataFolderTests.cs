@@ -24,7 +24,7 @@ namespace OrthancPortal.Tests.Infrastructure;
 public sealed class DataFolderTests : IAsyncLifetime
 {
     private const string Admin = "dfadmin";
-    private const string Password = "Datafolder-Pass-1";
+    private const string Password = PortalFixture.Password;
     private const string RuleId = "df-rule";
 
     private readonly string root = TestEnvironment.NewTempFolder("datafolder");
