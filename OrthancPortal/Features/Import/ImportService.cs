@@ -92,11 +92,12 @@ public sealed class ImportService(OrthancClient orthanc, AuditLog audit, IOption
             }
             using (zip)
             {
-                var declared = zip.Entries.Where(IsFile).Sum(e => e.Length);
+                // Summed as decimal: a hostile zip64 directory can declare sizes whose sum overflows a long.
+                var declared = zip.Entries.Where(IsFile).Sum(e => (decimal)e.Length);
                 if (declared > Limits.MaxZipTotalBytes)
                 {
                     results.Add(new(zipName, ImportStatus.Error,
-                        $"The zip unpacks to {Megabytes(declared)}, more than the limit of {Megabytes(Limits.MaxZipTotalBytes)}; nothing in it was imported.", size, null));
+                        $"The zip unpacks to {declared / (1024 * 1024):N0} MB, more than the limit of {Megabytes(Limits.MaxZipTotalBytes)}; nothing in it was imported.", size, null));
                     await AuditAsync(results, ct);
                     return results;
                 }
