@@ -166,9 +166,12 @@ public sealed class PortalHost : IAsyncDisposable
     }
 
     /// <summary>An HttpClient signed in through the real sign-in form (cookie and antiforgery included). Redirects are not followed.</summary>
-    public async Task<HttpClient> SignInAsync(string userName, string password)
+    public Task<HttpClient> SignInAsync(string userName, string password) => SignInAsync(Url, userName, password);
+
+    /// <summary>The same for a portal at any address (one running in its own process).</summary>
+    public static async Task<HttpClient> SignInAsync(Uri url, string userName, string password)
     {
-        var client = NewClient();
+        var client = NewClient(url);
         var form = await client.GetStringAsync("account/login");
         var response = await client.PostAsync("account/login", new FormUrlEncodedContent(new Dictionary<string, string>
         {
@@ -185,8 +188,10 @@ public sealed class PortalHost : IAsyncDisposable
     }
 
     /// <summary>A client with its own cookie jar that does not follow redirects.</summary>
-    public HttpClient NewClient()
-        => new(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false }) { BaseAddress = Url };
+    public HttpClient NewClient() => NewClient(Url);
+
+    public static HttpClient NewClient(Uri url)
+        => new(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false }) { BaseAddress = url };
 
     public static string AntiforgeryToken(string html)
         => Regex.Match(html, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;

@@ -1,13 +1,17 @@
 using System.Net;
 using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using OrthancPortal.Components.Ui;
 using OrthancPortal.Features.Account;
 using OrthancPortal.Features.Audit;
 using OrthancPortal.Features.Settings;
 using OrthancPortal.Infrastructure.Database;
+using OrthancPortal.Infrastructure.Files;
 using OrthancPortal.Infrastructure.Live;
 using OrthancPortal.Infrastructure.Logging;
 using OrthancPortal.Infrastructure.Scheduling;
@@ -19,14 +23,15 @@ public static class InfrastructureServiceCollectionExtensions
     public static WebApplicationBuilder AddInfrastructure(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        var portal = builder.Configuration.GetSection(PortalOptions.Section).Get<PortalOptions>() ?? new PortalOptions();
-        portal.DataFolder = Path.GetFullPath(portal.DataFolder);
-        Directory.CreateDirectory(portal.DataFolder);
-        services.AddSingleton(portal);
-        ProtectPrivateFiles(portal);
+        // The one PortalOptions everyone gets, as IOptions<PortalOptions>. A relative data folder is resolved here, once.
+        services.AddOptions<PortalOptions>().BindConfiguration(PortalOptions.Section)
+            .PostConfigure(o => o.Normalize())
+            .Validate(o => !string.IsNullOrWhiteSpace(o.DataFolder), "Portal:DataFolder must name the folder the portal keeps its files in.")
+            .ValidateOnStart();
+        var portal = PortalOptions.FromConfiguration(builder.Configuration);
 
-        services.AddDbContextFactory<PortalDbContext>(o => o
-            .UseSqlite($"Data Source={portal.DatabasePath};Pooling=true;Default Timeout=30")
+        services.AddDbContextFactory<PortalDbContext>((sp, o) => o
+            .UseSqlite($"Data Source={DataFolderOf(sp).DatabasePath};Pooling=true;Default Timeout=30")
             .AddInterceptors(new SqlitePragmas()));
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContext());
         services.AddScoped<PortalDbMigrator>();
@@ -38,7 +43,9 @@ public static class InfrastructureServiceCollectionExtensions
         // Keys live in the data folder, never in the repository: they protect stored passwords and the auth cookie.
         // On a Linux host they are protected by the owner-only folder (ProtectPrivateFiles); with a certificate from the
         // admin (Portal:KeysCertificate, a PKCS#12 file) they are encrypted at rest as well.
-        var dataProtection = services.AddDataProtection().SetApplicationName("OrthancPortal").PersistKeysToFileSystem(new DirectoryInfo(portal.KeysFolder));
+        var dataProtection = services.AddDataProtection().SetApplicationName("OrthancPortal");
+        services.AddOptions<KeyManagementOptions>().Configure<IOptions<PortalOptions>, ILoggerFactory>((o, portal, logs)
+            => o.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(portal.Value.KeysFolder), logs));
         if (!string.IsNullOrEmpty(portal.KeysCertificate))
         {
             dataProtection.ProtectKeysWithCertificate(
@@ -48,6 +55,7 @@ public static class InfrastructureServiceCollectionExtensions
         services.AddSingleton<LiveNotifier>();
         BackgroundJobs.Register(services, builder.Configuration.GetSection(SchedulingOptions.Section).Get<SchedulingOptions>() ?? new SchedulingOptions());
         services.AddSingleton<SettingsStore>();
+        services.AddSingleton<WorkFolders>();
 
         services.AddScoped<ActorContext>();
         services.AddScoped<AuditLog>();
@@ -55,8 +63,9 @@ public static class InfrastructureServiceCollectionExtensions
         services.AddScoped<ToastService>();
         services.AddHttpContextAccessor();
 
-        services.Configure<ForwardedHeadersOptions>(o =>
+        services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<PortalOptions>>((o, portalOptions) =>
         {
+            var portal = portalOptions.Value;
             // Only the configured proxies are believed. With none, the headers are not read at all: the middleware
             // trusts every sender when both lists are empty, which would let any client forge its address.
             o.ForwardedHeaders = portal.TrustedProxies.Count == 0 ? ForwardedHeaders.None : ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
@@ -71,12 +80,14 @@ public static class InfrastructureServiceCollectionExtensions
         return builder;
     }
 
+    private static PortalOptions DataFolderOf(IServiceProvider services) => services.GetRequiredService<IOptions<PortalOptions>>().Value;
+
     /// <summary>
     /// The database (password hashes, secrets) and the key ring are for the portal alone: 0600 files in 0700 folders,
     /// whatever the umask. The empty database file is made here, so SQLite's WAL and shared-memory files, which copy its
     /// mode, start owner-only too. Existing files from older versions are tightened on every start.
     /// </summary>
-    private static void ProtectPrivateFiles(PortalOptions portal)
+    internal static void ProtectPrivateFiles(PortalOptions portal)
     {
         if (OperatingSystem.IsWindows()) return;
         if (!File.Exists(portal.DatabasePath))
@@ -127,10 +138,12 @@ internal sealed class ActorCircuitHandler(ActorContext actor, IHttpContextAccess
 }
 
 /// <summary>Applies schema migrations and seeds roles and the first admin before anything else starts.</summary>
-internal sealed class DatabaseInitializer(IServiceScopeFactory scopes) : IHostedService
+internal sealed class DatabaseInitializer(IServiceScopeFactory scopes, IOptions<PortalOptions> portal) : IHostedService
 {
     public async Task StartAsync(CancellationToken ct)
     {
+        Directory.CreateDirectory(portal.Value.DataFolder);
+        InfrastructureServiceCollectionExtensions.ProtectPrivateFiles(portal.Value);
         await using var scope = scopes.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<PortalDbMigrator>().MigrateAsync(ct);
         await scope.ServiceProvider.GetRequiredService<AccessSeeder>().SeedAsync();

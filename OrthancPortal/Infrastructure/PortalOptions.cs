@@ -1,6 +1,9 @@
 namespace OrthancPortal.Infrastructure;
 
-/// <summary>Where the portal keeps its files. Bound from the "Portal" section; every path the portal writes is under DataFolder.</summary>
+/// <summary>
+/// Where the portal keeps its files. Bound from the "Portal" section with the options pattern; DataFolder is made a
+/// full path once, at binding, so every path the portal writes is under it whatever the working directory is.
+/// </summary>
 public sealed class PortalOptions
 {
     public const string Section = "Portal";
@@ -23,4 +26,21 @@ public sealed class PortalOptions
         Directory.CreateDirectory(path);
         return path;
     }
+
+    /// <summary>Makes DataFolder a full path; done once, where the options are bound.</summary>
+    public void Normalize()
+    {
+        if (!string.IsNullOrWhiteSpace(DataFolder)) DataFolder = Path.GetFullPath(DataFolder);
+    }
+
+    /// <summary>The same binding, for the few things that must be known while services are registered (log file, key certificate).</summary>
+    public static PortalOptions FromConfiguration(IConfiguration configuration)
+    {
+        var options = configuration.GetSection(Section).Get<PortalOptions>() ?? new PortalOptions();
+        options.Normalize();
+        return options;
+    }
+
+    /// <summary>A folder from a setting: a relative one is taken under the data folder, never under the working directory.</summary>
+    public string Resolve(string path) => Path.GetFullPath(path, DataFolder);
 }

@@ -53,4 +53,23 @@ public sealed class AuditLogBrowserTests(BrowserPortalFixture fixture) : IClassF
         scope2.ServiceProvider.GetRequiredService<OrthancPortal.Infrastructure.Database.PortalDbContext>().Set<AuditEntry>()
             .Any(e => e.Action == "audit.export" && e.UserName == PortalFixture.AdminUser).ShouldBeTrue();
     }
+
+    [Fact]
+    public async Task Settings_saved_on_a_page_are_audited_under_the_admin_who_saved_them()
+    {
+        var page = await fixture.Browser.SignedInPageAsync(fixture.Portal, PortalFixture.AdminUser, PortalFixture.Password);
+        await page.GotoAsync("admin/gdt");
+        await BrowserFixture.WaitForInteractiveAsync(page);
+        await page.FillAsync("#gdt-testdesc", "Audited change");
+        await page.ClickAsync("[data-test=save]");
+        await Microsoft.Playwright.Assertions.Expect(page.GetByText("Settings saved.")).ToBeVisibleAsync();
+
+        using var scope = fixture.Portal.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<OrthancPortal.Infrastructure.Database.PortalDbContext>();
+        var entry = db.Set<AuditEntry>().Where(e => e.Action == "settings.change" && e.Resource == "Gdt").OrderByDescending(e => e.Id).First();
+        entry.UserName.ShouldBe(PortalFixture.AdminUser);
+        entry.UserId.ShouldNotBeNull();
+        entry.Details!.ShouldContain("\"Audited change\"");
+        db.Set<OrthancPortal.Features.Settings.SettingsRow>().Single(r => r.Section == "Gdt").UpdatedBy.ShouldBe(PortalFixture.AdminUser);
+    }
 }

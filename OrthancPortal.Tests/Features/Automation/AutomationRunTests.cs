@@ -1,3 +1,4 @@
+using OrthancPortal.Features.Audit;
 using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
@@ -254,7 +255,7 @@ public sealed class AutomationOwnershipTests(AutomationFixture fixture) : IClass
             var s = await settings.GetAsync<AutomationSettings>();
             s.OwnerUid = 4321;
             s.OwnerGid = 4322;
-            await settings.SaveAsync(s);
+            await settings.SaveAsync(s, Actor.System);
         }
         await fixture.CreateRuleAsync(AutomationFixture.Rule("owned", "OWNED", new RuleInput.ActionInput { Kind = ActionKind.Download }, new RuleInput.ActionInput { Kind = ActionKind.Zip }));
         await TestDicom.SendAsync(TestDicom.Study(TestDicom.Patient("OWNED1", "Owner^Otto"), "CT", instances: 2), fixture.Local.DicomPort, fixture.Local.Aet);

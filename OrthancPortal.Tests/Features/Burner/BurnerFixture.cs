@@ -67,7 +67,7 @@ public class BurnerFixture : PortalFixture
         var store = Portal.GetRequiredService<SettingsStore>();
         var settings = await store.GetAsync<BurnerSettings>();
         change(settings);
-        await store.SaveAsync(settings);
+        await store.SaveAsync(settings, Actor.System);
     }
 
     public async Task<T> WithJobsAsync<T>(Func<BurnerJobService, Task<T>> action)

@@ -136,6 +136,76 @@ public sealed class ExportTests(PortalFixture fixture) : IClassFixture<PortalFix
         (await scope.ServiceProvider.GetRequiredService<ExportService>().TestDestinationAsync(bad.Id, Tester)).ShouldNotBeNull().ShouldContain("Could not connect");
     }
 
+    [Fact]
+    public async Task SFTP_sends_only_to_the_pinned_host_key_and_a_changed_key_fails_with_the_reason()
+    {
+        await using var sftp = await SftpTestServer.StartAsync();
+        await using var rekeyed = await SftpTestServer.StartAsync();
+        using var scope = fixture.Portal.Services.CreateScope();
+        var store = scope.ServiceProvider.GetRequiredService<DestinationStore>();
+        var uploader = scope.ServiceProvider.GetRequiredService<RemoteUploader>();
+        var file = Path.Combine(TestEnvironment.NewTempFolder("pinned"), "payload.zip");
+        await File.WriteAllBytesAsync(file, new byte[4096]);
+
+        // What the destinations page shows the admin to confirm: the fingerprint ssh-keygen -l prints for the server's key.
+        (await uploader.FetchHostKeyAsync(sftp.Url.ToString(), CancellationToken.None)).ShouldBe(sftp.HostKeySha256);
+
+        // The server now presents another key than the one pinned (as after a re-key, or a machine in the middle).
+        var changed = await store.GetAsync((await store.SaveAsync(null, new("sftp-changed", DestinationKind.Sftp, sftp.Url + "changed", sftp.User, null, sftp.PrivateKey, rekeyed.HostKeySha256, false), Tester)).Id);
+        var refused = await Should.ThrowAsync<TaskFailedException>(() => uploader.UploadAsync(changed, file, "payload.zip", _ => Task.CompletedTask, CancellationToken.None));
+        refused.Message.ShouldContain("host key is not the pinned one");
+        refused.Message.ShouldContain($"SHA256:{sftp.HostKeySha256}");
+        (await uploader.TestAsync(changed, CancellationToken.None)).ShouldNotBeNull().ShouldContain("host key is not the pinned one");
+        Directory.Exists(Path.Combine(sftp.UploadFolder, "changed")).ShouldBeFalse("nothing was sent, not even the folder made");
+
+        var unpinned = await store.GetAsync((await store.SaveAsync(null, new("sftp-unpinned", DestinationKind.Sftp, sftp.Url.ToString(), sftp.User, null, sftp.PrivateKey, null, false), Tester)).Id);
+        (await Should.ThrowAsync<TaskFailedException>(() => uploader.UploadAsync(unpinned, file, "payload.zip", _ => Task.CompletedTask, CancellationToken.None)))
+            .Message.ShouldContain("No host key is pinned");
+        new DestinationInputValidator().Validate(new DestinationInput("x", DestinationKind.Sftp, sftp.Url.ToString(), sftp.User, null, sftp.PrivateKey, null, false))
+            .Errors.ShouldContain(e => e.PropertyName == nameof(DestinationInput.HostKeySha256));
+        File.Exists(Path.Combine(sftp.UploadFolder, "payload.zip")).ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task A_retry_reuses_a_kept_archive_only_while_it_is_the_one_its_task_recorded()
+    {
+        var study = TestDicom.Study(TestDicom.Patient("EXP-KEEP", "Keep^Kim"), "CT", instances: 3);
+        var id = await SendAndFindAsync(study);
+        using var scope = fixture.Portal.Services.CreateScope();
+        var store = scope.ServiceProvider.GetRequiredService<DestinationStore>();
+        var queue = fixture.Portal.GetRequiredService<TaskQueue>();
+        var landing = Path.Combine(TestEnvironment.NewTempFolder("keep"), "not-mounted-yet");
+        var destination = await store.SaveAsync(null, new("folder-later", DestinationKind.Folder, landing, null, null, null, null, false), Tester);
+
+        var task = await queue.EnqueueAsync(ExportTaskHandler.TaskType, new ExportPayload([id], new ExportTarget(ExportTargetKind.Destination, DestinationId: destination.Id), "Keep Kim"), "export", Tester);
+        await TestEnvironment.WaitUntilAsync(async () => (await queue.GetAsync(task))!.IsFinished, TimeSpan.FromSeconds(60), "the first attempt fails");
+        var failed = (await queue.GetAsync(task))!;
+        failed.Error.ShouldNotBeNull().ShouldContain("does not exist");
+
+        // The built archive is kept in this database's work folder, and the task row vouches for exactly that file.
+        var instance = Path.GetFileName(Directory.GetDirectories(Path.Combine(fixture.Portal.DataFolder, "work")).ShouldHaveSingleItem());
+        var kept = Path.Combine(fixture.Portal.DataFolder, "work", instance, "export-temp", $"task-{task}.zip");
+        File.Exists(kept).ShouldBeTrue();
+        var checkpoint = JsonNode.Parse(failed.Checkpoint.ShouldNotBeNull())!;
+        checkpoint["Size"]!.GetValue<long>().ShouldBe(new FileInfo(kept).Length);
+        checkpoint["Sha256"]!.GetValue<string>().ShouldBe(ExportTestServer.Sha256(kept), StringCompareShould.IgnoreCase);
+
+        // Something else now lies under that name (another database's leftover would, in a shared folder): same size, other bytes.
+        var size = new FileInfo(kept).Length;
+        await File.WriteAllBytesAsync(kept, new byte[size]);
+        Directory.CreateDirectory(landing);
+        (await queue.RetryAsync(task)).ShouldBeTrue();
+        await TestEnvironment.WaitUntilAsync(async () => (await queue.GetAsync(task))!.IsFinished, TimeSpan.FromSeconds(60), "the retry finishes");
+
+        var done = (await queue.GetAsync(task))!;
+        done.State.ShouldBe(PortalTaskState.Succeeded, done.Error);
+        using (var zip = ZipFile.OpenRead(Path.Combine(landing, "Keep_Kim.zip")))
+        {
+            zip.Entries.Count(e => e.Length > 0).ShouldBe(3, "the archive was built again, not taken from the file it no longer matches");
+        }
+        File.Exists(kept).ShouldBeFalse("a sent archive is not kept");
+    }
+
     private async Task<string> SendAndFindAsync(SyntheticStudy study)
     {
         await TestDicom.SendAsync(study, fixture.Local.DicomPort, fixture.Local.Aet);

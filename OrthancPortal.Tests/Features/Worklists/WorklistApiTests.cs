@@ -201,11 +201,11 @@ public sealed class WorklistWebhookAndScheduleTests(WorklistFixture fixture) : I
             var settings = scope.ServiceProvider.GetRequiredService<SettingsStore>();
             var worklists = await settings.GetAsync<WorklistSettings>();
             worklists.UrlOnWorklistEntryAdded = $"http://127.0.0.1:{port}/lights?dim=1";
-            await settings.SaveAsync(worklists);
+            await settings.SaveAsync(worklists, Actor.System);
             var gdt = await settings.GetAsync<GdtSettings>();
             // Nothing listens there: the call fails, and the GDT file must stay.
             gdt.UrlOnGdtWritten = $"http://127.0.0.1:{TestEnvironment.FreePort()}/shutters";
-            await settings.SaveAsync(gdt);
+            await settings.SaveAsync(gdt, Actor.System);
         }
 
         using var ais = fixture.Portal.NewClient();
@@ -242,10 +242,10 @@ public sealed class WorklistWebhookAndScheduleTests(WorklistFixture fixture) : I
             var settings = scope.ServiceProvider.GetRequiredService<SettingsStore>();
             var worklists = await settings.GetAsync<WorklistSettings>();
             worklists.CleanupIntervalSeconds = 1;
-            await settings.SaveAsync(worklists);
+            await settings.SaveAsync(worklists, Actor.System);
             await TestEnvironment.WaitUntilAsync(() => Task.FromResult(!File.Exists(file)), TimeSpan.FromSeconds(15), "the scheduled cleanup removes yesterday's entry");
             worklists.CleanupIntervalSeconds = null;
-            await settings.SaveAsync(worklists);
+            await settings.SaveAsync(worklists, Actor.System);
         }
         (await fixture.WithServiceAsync(s => s.FindAsync(past.Entry.AccessionNumber))).ShouldBeNull();
     }

@@ -1,3 +1,5 @@
+using OrthancPortal.Features.Audit;
+using Microsoft.Extensions.Options;
 using OrthancPortal.Features.Orthanc;
 using OrthancPortal.Features.Settings;
 using OrthancPortal.Infrastructure;
@@ -15,7 +17,7 @@ public sealed record ProtectedPatient(string Id, string? PatientId, string? Pati
 public sealed record ProtectedPatients(IReadOnlyList<ProtectedPatient> Patients, int Checked, bool Truncated);
 
 /// <summary>The system and storage page: Orthanc's identity and statistics, disk space, recycling limits, protected patients.</summary>
-public sealed class SystemInfoService(OrthancClient orthanc, SettingsStore settings, PortalOptions portal)
+public sealed class SystemInfoService(OrthancClient orthanc, SettingsStore settings, IOptions<PortalOptions> portal)
 {
     /// <summary>Checking protection costs one call per patient: the page looks at this many at most.</summary>
     public const int MaxPatientsChecked = 2000;
@@ -41,10 +43,10 @@ public sealed class SystemInfoService(OrthancClient orthanc, SettingsStore setti
     public async Task<DiskUsage> GetDiskUsageAsync(CancellationToken ct = default)
     {
         var threshold = (await settings.GetAsync<AdminSettings>(ct)).DiskFreeWarningGb;
-        var drive = new DriveInfo(Path.GetFullPath(portal.DataFolder));
-        var database = new FileInfo(portal.DatabasePath);
+        var drive = new DriveInfo(Path.GetFullPath(portal.Value.DataFolder));
+        var database = new FileInfo(portal.Value.DatabasePath);
         var free = drive.AvailableFreeSpace;
-        return new(portal.DataFolder, free, drive.TotalSize, database.Exists ? database.Length : 0, free < threshold * 1024 * 1024 * 1024, threshold);
+        return new(portal.Value.DataFolder, free, drive.TotalSize, database.Exists ? database.Length : 0, free < threshold * 1024 * 1024 * 1024, threshold);
     }
 
     public async Task<ProtectedPatients> GetProtectedPatientsAsync(CancellationToken ct = default)
@@ -71,17 +73,17 @@ public sealed class SystemInfoService(OrthancClient orthanc, SettingsStore setti
     }
 
     /// <summary>Saves the recycling limits into the Orthanc settings; the managed Orthanc restarts with them.</summary>
-    public async Task SaveLimitsAsync(RecyclingLimits limits, CancellationToken ct = default)
+    public async Task SaveLimitsAsync(RecyclingLimits limits, Actor actor, CancellationToken ct = default)
     {
         var s = await settings.GetAsync<OrthancSettings>(ct);
         s.MaximumStorageSizeMb = limits.MaximumStorageSizeMb;
         s.MaximumPatientCount = limits.MaximumPatientCount;
-        await settings.SaveAsync(s, ct);
+        await settings.SaveAsync(s, actor, ct);
         var a = await settings.GetAsync<AdminSettings>(ct);
         if (Math.Abs(a.DiskFreeWarningGb - limits.DiskFreeWarningGb) > 0.0001)
         {
             a.DiskFreeWarningGb = limits.DiskFreeWarningGb;
-            await settings.SaveAsync(a, ct);
+            await settings.SaveAsync(a, actor, ct);
         }
     }
 

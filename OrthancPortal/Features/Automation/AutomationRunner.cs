@@ -228,7 +228,7 @@ public sealed class AutomationRunner(
     }
 
     public string OutputRoot(RuleAction action, AutomationSettings s)
-        => string.IsNullOrWhiteSpace(action.OutputFolder) ? s.ResolveOutputFolder(portal.Value) : Path.GetFullPath(action.OutputFolder);
+        => string.IsNullOrWhiteSpace(action.OutputFolder) ? s.ResolveOutputFolder(portal.Value) : portal.Value.Resolve(action.OutputFolder);
 
     private static string Reason(Exception ex) => ex switch
     {

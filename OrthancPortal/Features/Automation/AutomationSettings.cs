@@ -20,10 +20,10 @@ public sealed class AutomationSettings : ISettingsSection
     public int JobTimeoutMinutes { get; set; } = 30;
 
     public string ResolveRulesFolder(PortalOptions portal)
-        => string.IsNullOrWhiteSpace(RulesFolder) ? Path.GetFullPath(Path.Combine(portal.DataFolder, "automation", "rules")) : Path.GetFullPath(RulesFolder);
+        => portal.Resolve(string.IsNullOrWhiteSpace(RulesFolder) ? Path.Combine("automation", "rules") : RulesFolder);
 
     public string ResolveOutputFolder(PortalOptions portal)
-        => string.IsNullOrWhiteSpace(OutputFolder) ? Path.GetFullPath(Path.Combine(portal.DataFolder, "automation", "output")) : Path.GetFullPath(OutputFolder);
+        => portal.Resolve(string.IsNullOrWhiteSpace(OutputFolder) ? Path.Combine("automation", "output") : OutputFolder);
 
     public bool UsesDefaultOutput => string.IsNullOrWhiteSpace(OutputFolder);
 

@@ -31,7 +31,7 @@ public sealed class BurnerJobService(
             var problem = BurnerSettings.FolderProblem((await settings.GetAsync<BurnerSettings>(ct)).MonitoredFolder);
             if (problem is not null) throw new BurnerException($"The burner cannot start: monitored folder {problem} Check the burner settings.");
         }
-        await settings.SaveAsync(new BurnerServiceState { Running = running }, ct);
+        await settings.SaveAsync(new BurnerServiceState { Running = running }, actor, ct);
         await audit.WriteAsync(actor, running ? "burner.start" : "burner.stop", "burner", ct: ct);
         notifier.Publish(new BurnerServiceChanged(running));
         if (running) await jobs.WakeAsync<BurnerQueue>(ct);

@@ -20,7 +20,8 @@ public static class ContentServiceCollectionExtensions
         services.AddScoped<ImportService>();
         services.AddTaskHandler<ModifyTagsTask>();
         services.AddOptions<ImportOptions>().BindConfiguration(ImportOptions.Section)
-            .Validate(o => o.MaxFileBytes > 0 && o.MaxZipBytes > 0 && o.Parallelism is >= 1 and <= 16, "Import limits must be positive and parallelism 1..16.")
+            .Validate(o => o.MaxFileBytes > 0 && o.MaxZipBytes > 0 && o.MaxZipTotalBytes > 0 && o.MaxCompressionRatio >= 1 && o.CompressionRatioFloorBytes >= 0
+                && o.Parallelism is >= 1 and <= 16, "Import limits must be positive and parallelism 1..16.")
             .ValidateOnStart();
         services.AddNavItem(new NavItem("Studies", "content/studies", "bi-search", Permissions.ViewContent, 100));
         services.AddNavItem(new NavItem("Import", "import", "bi-upload", Permissions.Import, 110));

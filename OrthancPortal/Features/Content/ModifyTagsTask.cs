@@ -2,8 +2,7 @@ using FluentValidation;
 using OrthancPortal.Features.Audit;
 using OrthancPortal.Features.Orthanc;
 using OrthancPortal.Features.Tasks;
-using OrthancPortal.Infrastructure;
-using Microsoft.Extensions.Options;
+using OrthancPortal.Infrastructure.Files;
 
 namespace OrthancPortal.Features.Content;
 
@@ -51,7 +50,7 @@ public sealed class ModifyTagsRequestValidator : AbstractValidator<ModifyTagsReq
 /// Runs a tag change through Orthanc's asynchronous /modify job. The original is replaced: with "keep UIDs"
 /// the modified copies keep their DICOM UIDs, otherwise Orthanc gives them new ones.
 /// </summary>
-public sealed class ModifyTagsTask(OrthancClient orthanc, AuditLog audit, IOptions<PortalOptions> portal) : ITaskHandler
+public sealed class ModifyTagsTask(OrthancClient orthanc, AuditLog audit, WorkFolders work) : ITaskHandler
 {
     public const string TaskType = "content.modify";
     public string Type => TaskType;
@@ -105,7 +104,7 @@ public sealed class ModifyTagsTask(OrthancClient orthanc, AuditLog audit, IOptio
     private async Task ReplaceInPlaceAsync(ModifyTagsRequest request, ModifyRequest modify, TaskRun run, CancellationToken ct)
     {
         var instances = await orthanc.GetAsync<IReadOnlyList<OrthancInstance>>($"{request.Level.Path()}/{OrthancClient.Id(request.Id)}/instances", ct);
-        var spool = portal.Value.SubFolder("modify-spool");
+        var spool = await work.GetAsync("modify-spool", ct);
         var body = new { modify.Replace, modify.Keep, Force = true };
         for (var i = 0; i < instances.Count; i++)
         {

@@ -19,6 +19,9 @@ public sealed class DestinationInputValidator : AbstractValidator<DestinationInp
         RuleFor(x => x.Url).Must(u => !u.Contains("..")).WithMessage("The path may not contain '..'.");
         RuleFor(x => x.Username).MaximumLength(128).Must(u => u is null || !u.Contains(':')).WithMessage("A user name cannot contain ':'.");
         RuleFor(x => x.PrivateKey).Must(k => string.IsNullOrEmpty(k) || k.Contains("PRIVATE KEY")).WithMessage("Paste the private key in PEM/OpenSSH form.");
+        // Without a pinned host key anyone on the path could pose as the server and receive the patients' images.
+        RuleFor(x => x.HostKeySha256).Must(k => RemoteUploader.NormalizeHostKey(k) is not null).When(x => x.Kind == DestinationKind.Sftp)
+            .WithMessage("Fetch the server's host key and confirm it (or paste its SHA256 fingerprint as ssh-keygen -l shows it).");
     }
 
     private static bool HasScheme(string url, DestinationKind kind)

@@ -2,8 +2,8 @@ using System.Text;
 using OrthancPortal.Features.Audit;
 using OrthancPortal.Features.Orthanc;
 using OrthancPortal.Features.Tasks;
-using OrthancPortal.Infrastructure;
-using Microsoft.Extensions.Options;
+using System.Security.Cryptography;
+using OrthancPortal.Infrastructure.Files;
 
 namespace OrthancPortal.Features.Export;
 
@@ -16,21 +16,27 @@ public enum ExportTargetKind { Modality, Peer, Destination }
 /// <summary>Where an export goes: an Orthanc modality or peer (by name), or a portal destination (by id).</summary>
 public sealed record ExportTarget(ExportTargetKind Kind, string? Name = null, long? DestinationId = null, ArchiveFormat Format = ArchiveFormat.Zip, string? Transcode = null);
 
+/// <summary>What a task recorded about the archive it built: a retry reuses the file only while it is exactly this.</summary>
+public sealed record ArchiveCheckpoint(string File, long Size, string Sha256);
+
+/// <summary>How a task keeps its archive between attempts: its work key names the file, its checkpoint vouches for it.</summary>
+public sealed record ArchiveResume(string WorkKey, ArchiveCheckpoint? Saved, Func<ArchiveCheckpoint, Task> SaveAsync);
+
 /// <summary>
 /// Sends Orthanc resources anywhere the portal can send: C-STORE to a modality and peers (Orthanc jobs), or an
 /// archive (zip / DICOMDIR, optionally transcoded) to a WebDAV, SFTP, FTP(S) or folder destination.
 /// Used by the Export basket and by automation rules.
 /// </summary>
 public sealed class ExportService(OrthancClient orthanc, DestinationStore destinations, RemoteUploader uploader, AuditLog audit,
-    IOptions<PortalOptions> portal, TimeProvider clock)
+    WorkFolders work, TimeProvider clock)
 {
     /// <summary>Progress callback: fraction 0..1 and a text (bytes sent, for archives).</summary>
     public delegate Task ExportProgress(double fraction, string text);
 
     /// <summary>Sends the resources (Orthanc ids of patients, studies or series) to the target. Throws <see cref="TaskFailedException"/> with the reason.</summary>
-    /// <param name="workKey">Names the archive kept between attempts (a task passes its id): a retry then reuses the same bytes and resumes the upload.</param>
+    /// <param name="resume">Keeps the archive between attempts (a task passes its id and checkpoint): a retry then reuses the same bytes and resumes the upload.</param>
     public async Task SendAsync(IReadOnlyList<string> orthancIds, ExportTarget target, Actor actor, ExportProgress? progress = null, CancellationToken ct = default,
-        string? archiveName = null, string? workKey = null)
+        string? archiveName = null, ArchiveResume? resume = null)
     {
         foreach (var id in orthancIds) OrthancClient.Id(id);
         progress ??= (_, _) => Task.CompletedTask;
@@ -48,7 +54,7 @@ public sealed class ExportService(OrthancClient orthanc, DestinationStore destin
             default:
                 var creds = await destinations.GetAsync(target.DestinationId ?? throw new ArgumentException("No destination given.", nameof(target)), ct);
                 where = $"{creds.Destination.Kind} {creds.Destination.Name}";
-                await SendArchiveAsync(orthancIds, target, creds, archiveName, workKey, progress, ct);
+                await SendArchiveAsync(orthancIds, target, creds, archiveName, resume, progress, ct);
                 break;
         }
         await audit.WriteAsync(actor, "export", where, $"{orthancIds.Count} resources: {string.Join(", ", orthancIds)}", ct: ct);
@@ -67,24 +73,25 @@ public sealed class ExportService(OrthancClient orthanc, DestinationStore destin
     }
 
     /// <summary>
-    /// Builds the archive into a temp file (streamed), then uploads it. With a work key, a complete archive from a failed
-    /// attempt is reused and its upload resumed; a rebuilt archive may differ byte for byte, so only then is resuming safe.
+    /// Builds the archive into a work file (streamed), then uploads it. With <paramref name="resume"/>, a complete archive
+    /// from a failed attempt is reused and its upload resumed, but only when the file is exactly the one the task recorded
+    /// (name, size and SHA-256): a rebuilt archive may differ byte for byte, and a file of the same name may be anything.
     /// </summary>
-    private async Task SendArchiveAsync(IReadOnlyList<string> ids, ExportTarget target, DestinationCredentials creds, string? archiveName, string? workKey,
+    private async Task SendArchiveAsync(IReadOnlyList<string> ids, ExportTarget target, DestinationCredentials creds, string? archiveName, ArchiveResume? resume,
         ExportProgress progress, CancellationToken ct)
     {
         var name = SafeFileName(archiveName ?? $"export-{clock.GetUtcNow().UtcDateTime:yyyyMMdd-HHmmss}") + ".zip";
-        var temp = Path.Combine(portal.Value.SubFolder("export-temp"), $"{(workKey is null ? Guid.NewGuid().ToString("N") : SafeFileName(workKey))}.zip");
-        var complete = temp + ".complete";
-        var resume = workKey is not null && File.Exists(complete) && File.Exists(temp);
+        var temp = Path.Combine(await work.GetAsync("export-temp", ct), $"{(resume is null ? Guid.NewGuid().ToString("N") : SafeFileName(resume.WorkKey))}.zip");
+        var reuse = resume?.Saved is { } saved && await MatchesAsync(temp, saved, ct);
+        var keep = false;
         var succeeded = false;
         try
         {
             var lastReport = DateTime.MinValue;
-            if (!resume)
+            if (!reuse)
             {
-                File.Delete(complete);
                 long received = 0;
+                using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
                 await using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 81920, useAsync: true))
                 using (var response = await OpenArchiveAsync(ids, target.Format, target.Transcode, ct))
                 await using (var body = await response.Content.ReadAsStreamAsync(ct))
@@ -94,27 +101,37 @@ public sealed class ExportService(OrthancClient orthanc, DestinationStore destin
                     while ((read = await body.ReadAsync(buffer, ct)) > 0)
                     {
                         await file.WriteAsync(buffer.AsMemory(0, read), ct);
+                        hash.AppendData(buffer, 0, read);
                         received += read;
                         if (Throttle(ref lastReport)) await progress(0, $"building archive: {Bytes(received)}");
                     }
                 }
-                await File.WriteAllTextAsync(complete, name, ct);
+                if (resume is not null)
+                {
+                    await resume.SaveAsync(new ArchiveCheckpoint(Path.GetFileName(temp), received, Convert.ToHexString(hash.GetHashAndReset())));
+                    keep = true;
+                }
             }
+            else keep = true;
             var size = new FileInfo(temp).Length;
             lastReport = DateTime.MinValue;
             await uploader.UploadAsync(creds, temp, name, sent =>
-                Throttle(ref lastReport) || sent == size ? progress(size == 0 ? 1 : (double)sent / size, $"{Bytes(sent)} of {Bytes(size)} sent") : Task.CompletedTask, ct, resume);
+                Throttle(ref lastReport) || sent == size ? progress(size == 0 ? 1 : (double)sent / size, $"{Bytes(sent)} of {Bytes(size)} sent") : Task.CompletedTask, ct, reuse);
             succeeded = true;
         }
         finally
         {
-            // Keep a task's finished archive for its retry; everything else goes.
-            if (succeeded || workKey is null || !File.Exists(complete))
-            {
-                File.Delete(temp);
-                File.Delete(complete);
-            }
+            // Keep a task's finished, recorded archive for its retry; everything else goes.
+            if (succeeded || !keep) File.Delete(temp);
         }
+    }
+
+    private static async Task<bool> MatchesAsync(string file, ArchiveCheckpoint saved, CancellationToken ct)
+    {
+        var info = new FileInfo(file);
+        if (saved.File != info.Name || !info.Exists || info.Length != saved.Size) return false;
+        await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true);
+        return Convert.ToHexString(await SHA256.HashDataAsync(stream, ct)) == saved.Sha256;
     }
 
     /// <summary>

@@ -25,7 +25,7 @@ public sealed class ExportTaskHandler(ExportService exporter, OrthancClient orth
         }
         if (present.Count == 0) throw new TaskFailedException("Nothing to send: every resource was deleted from Orthanc after it was put in the basket.");
         await exporter.SendAsync(present, payload.Target, run.Owner, (f, text) => run.Progress.ReportAsync(f, text), ct,
-            payload.ArchiveName ?? $"export-{run.TaskId}", workKey: $"task-{run.TaskId}");
+            payload.ArchiveName ?? $"export-{run.TaskId}", new ArchiveResume($"task-{run.TaskId}", run.Checkpoint<ArchiveCheckpoint>(), run.SaveCheckpointAsync));
         return missing.Count == 0 ? $"{present.Count} sent" : $"{present.Count} sent; {missing.Count} skipped because Orthanc no longer has them: {string.Join(", ", missing)}";
     }
 

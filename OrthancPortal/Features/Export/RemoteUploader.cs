@@ -9,11 +9,12 @@ using OrthancPortal.Infrastructure.Files;
 namespace OrthancPortal.Features.Export;
 
 /// <summary>
-/// Puts one file on a destination: WebDAV over HttpClient (MKCOL + PUT), SFTP and FTP/FTPS through Debian's curl
-/// (which resumes a partial upload with -C -), or a local/mounted folder (temp name + rename).
+/// Puts one file on a destination: WebDAV over HttpClient (MKCOL + PUT), SFTP through SSH.NET with a pinned host key
+/// (RemoteUploader.Sftp.cs), FTP/FTPS through Debian's curl (which resumes a partial upload with -C -), or a
+/// local/mounted folder (temp name + rename). SFTP and FTP resume a partial upload on request.
 /// Failures are <see cref="TaskFailedException"/> with a reason a person can act on.
 /// </summary>
-public sealed partial class RemoteUploader(ILogger<RemoteUploader> logger)
+public sealed partial class RemoteUploader(WorkFolders work, ILogger<RemoteUploader> logger)
 {
     public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(15);
 
@@ -24,6 +25,7 @@ public sealed partial class RemoteUploader(ILogger<RemoteUploader> logger)
         {
             case DestinationKind.WebDav: await WebDavPutAsync(target, localFile, remoteName, bytesSent, ct); break;
             case DestinationKind.Folder: await FolderCopyAsync(target, localFile, remoteName, bytesSent, ct); break;
+            case DestinationKind.Sftp: await SftpUploadAsync(target, localFile, remoteName, bytesSent, resume, ct); break;
             default: await CurlUploadAsync(target, localFile, remoteName, bytesSent, resume, ct); break;
         }
     }
@@ -53,6 +55,8 @@ public sealed partial class RemoteUploader(ILogger<RemoteUploader> logger)
                         using var response = await http.SendAsync(request, ct);
                         return response.IsSuccessStatusCode ? null : DescribeHttp(response.StatusCode, "reading the folder");
                     }
+                case DestinationKind.Sftp:
+                    return await SftpProbeAsync(target, ct);
                 default:
                     return await CurlProbeAsync(target, ct);
             }
@@ -68,14 +72,13 @@ public sealed partial class RemoteUploader(ILogger<RemoteUploader> logger)
     private async Task<string?> CurlProbeAsync(DestinationCredentials target, CancellationToken ct)
     {
         var probeName = $".orthanc-portal-test-{Guid.NewGuid():N}";
-        var probe = Path.Combine(Path.GetTempPath(), probeName);
+        var probe = Path.Combine(await work.GetAsync("export-temp", ct), probeName);
         await File.WriteAllTextAsync(probe, "OrthancPortal destination test", ct);
         try
         {
             var folder = FolderUri(target.Destination.Url);
-            // After the upload, delete the probe: SFTP wants the absolute path, FTP a name in the current folder.
-            var delete = target.Destination.Kind == DestinationKind.Sftp ? $"rm {Uri.UnescapeDataString(folder.AbsolutePath)}{probeName}" : $"DELE {probeName}";
-            var (code, error) = await RunCurlAsync(target, ["--ftp-create-dirs", "-T", probe, "-Q", "-" + delete, new Uri(folder, probeName).ToString()], null, ct);
+            // After the upload, delete the probe (a name in the current folder).
+            var (code, error) = await RunCurlAsync(target, ["--ftp-create-dirs", "-T", probe, "-Q", $"-DELE {probeName}", new Uri(folder, probeName).ToString()], null, ct);
             return code == 0 ? null : DescribeCurl(code, error);
         }
         finally
@@ -157,13 +160,13 @@ public sealed partial class RemoteUploader(ILogger<RemoteUploader> logger)
         }, ct);
     }
 
-    // ----- SFTP / FTP / FTPS through curl -----
+    // ----- FTP / FTPS through curl -----
 
     private async Task CurlUploadAsync(DestinationCredentials target, string localFile, string remoteName, Func<long, Task> bytesSent, bool resume, CancellationToken ct)
     {
         var size = new FileInfo(localFile).Length;
         var url = new Uri(FolderUri(target.Destination.Url), Uri.EscapeDataString(remoteName)).ToString();
-        // -C - continues a partial upload of the same file from a previous attempt (SFTP and FTP both support it).
+        // -C - continues a partial upload of the same file from a previous attempt.
         string[] args = resume ? ["--ftp-create-dirs", "-C", "-", "-T", localFile, url] : ["--ftp-create-dirs", "-T", localFile, url];
         var (code, error) = await RunCurlAsync(target, args, line =>
         {
@@ -174,59 +177,29 @@ public sealed partial class RemoteUploader(ILogger<RemoteUploader> logger)
         await bytesSent(size);
     }
 
-    /// <summary>
-    /// Runs curl with the secrets in a config read from stdin (never on the command line, where `ps` would show them)
-    /// and the private key in a 0600 temp file deleted afterwards.
-    /// </summary>
+    /// <summary>Runs curl with the secrets in a config read from stdin (never on the command line, where `ps` would show them).</summary>
     private async Task<(int Code, string Error)> RunCurlAsync(DestinationCredentials target, IReadOnlyList<string> args, Func<string, Task>? onProgress, CancellationToken ct)
     {
         var d = target.Destination;
-        string? keyFile = null;
-        try
-        {
-            var start = new ProcessStartInfo("curl") { RedirectStandardError = true, RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
-            foreach (var a in new[] { "--disable", "-K", "-", "--connect-timeout", ConnectTimeout.TotalSeconds.ToString("0"), "--speed-limit", "1", "--speed-time", "120", "--show-error" }) start.ArgumentList.Add(a);
-            if (d.Kind == DestinationKind.Ftps) start.ArgumentList.Add("--ssl-reqd");
-            if (d.AllowInvalidCertificate) start.ArgumentList.Add("--insecure");
-            if (d.Kind == DestinationKind.Sftp && target.PrivateKey is { Length: > 0 } key)
-            {
-                keyFile = Path.Combine(Path.GetTempPath(), $"portal-key-{Guid.NewGuid():N}");
-                // Created 0600 before the key is written: ssh refuses keys others can read, and so should we.
-                var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-                if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-                await using (var keyStream = new FileStream(keyFile, options))
-                await using (var writer = new StreamWriter(keyStream))
-                {
-                    await writer.WriteAsync(key.ReplaceLineEndings("\n").TrimEnd() + "\n");
-                }
-                start.ArgumentList.Add("--key");
-                start.ArgumentList.Add(keyFile);
-            }
-            if (d.Kind == DestinationKind.Sftp && d.HostKeySha256 is { Length: > 0 } hostKey)
-            {
-                start.ArgumentList.Add("--hostpubsha256");
-                start.ArgumentList.Add(hostKey);
-            }
-            foreach (var a in args) start.ArgumentList.Add(a);
+        var start = new ProcessStartInfo("curl") { RedirectStandardError = true, RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var a in new[] { "--disable", "-K", "-", "--connect-timeout", ConnectTimeout.TotalSeconds.ToString("0"), "--speed-limit", "1", "--speed-time", "120", "--show-error" }) start.ArgumentList.Add(a);
+        if (d.Kind == DestinationKind.Ftps) start.ArgumentList.Add("--ssl-reqd");
+        if (d.AllowInvalidCertificate) start.ArgumentList.Add("--insecure");
+        foreach (var a in args) start.ArgumentList.Add(a);
 
-            using var process = Process.Start(start) ?? throw new TaskFailedException("curl could not be started. Is Debian's curl installed?");
-            using var kill = ct.Register(() => { try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { } });
-            var config = new StringBuilder();
-            if (d.Username is { } user) config.Append("user = \"").Append(Escape(user)).Append(':').Append(Escape(target.Password ?? "")).Append("\"\n");
-            await process.StandardInput.WriteAsync(config.ToString());
-            process.StandardInput.Close();
-            var stdout = process.StandardOutput.ReadToEndAsync(ct);
-            var error = await ReadProgressAsync(process.StandardError, onProgress);
-            await process.WaitForExitAsync(ct);
-            await stdout;
-            ct.ThrowIfCancellationRequested();
-            if (process.ExitCode != 0) logger.LogWarning("curl to {Url} exited {Code}: {Error}", d.Url, process.ExitCode, error);
-            return (process.ExitCode, error);
-        }
-        finally
-        {
-            if (keyFile is not null) File.Delete(keyFile);
-        }
+        using var process = Process.Start(start) ?? throw new TaskFailedException("curl could not be started. Is Debian's curl installed?");
+        using var kill = ct.Register(() => { try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { } });
+        var config = new StringBuilder();
+        if (d.Username is { } user) config.Append("user = \"").Append(Escape(user)).Append(':').Append(Escape(target.Password ?? "")).Append("\"\n");
+        await process.StandardInput.WriteAsync(config.ToString());
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync(ct);
+        var error = await ReadProgressAsync(process.StandardError, onProgress);
+        await process.WaitForExitAsync(ct);
+        await stdout;
+        ct.ThrowIfCancellationRequested();
+        if (process.ExitCode != 0) logger.LogWarning("curl to {Url} exited {Code}: {Error}", d.Url, process.ExitCode, error);
+        return (process.ExitCode, error);
     }
 
     /// <summary>curl's progress meter rewrites one line with carriage returns; pass each state on and keep the real error lines.</summary>
@@ -263,12 +236,11 @@ public sealed partial class RemoteUploader(ILogger<RemoteUploader> logger)
             9 => "The server refused access to the folder.",
             28 => "The server did not answer in time.",
             35 => "The TLS handshake failed.",
-            51 or 60 => "The server's certificate or host key is not the one expected.",
+            51 or 60 => "The server's certificate is not valid or not the one expected.",
             55 => "The connection broke while sending.",
             64 => "The server does not offer the required encryption (FTPS).",
             67 => "The server refused the user name or password.",
             78 => "The folder or file does not exist on the server.",
-            79 => "The SSH session failed (wrong key, or the server closed it).",
             _ => $"curl failed with exit code {code}.",
         };
         return string.IsNullOrEmpty(error) ? reason : $"{reason} ({error.Replace("curl: ", "")})";

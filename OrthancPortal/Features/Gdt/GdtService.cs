@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
@@ -19,7 +20,7 @@ public sealed record GdtFileWritten(long Id, string FileName);
 public sealed class GdtService(
     OrthancClient orthanc,
     SettingsStore settings,
-    PortalOptions portal,
+    IOptions<PortalOptions> portal,
     IDbContextFactory<PortalDbContext> dbFactory,
     Webhooks webhooks,
     AuditLog audit,
@@ -35,9 +36,10 @@ public sealed class GdtService(
 
     private string ResolveFolder(GdtSettings s)
     {
-        if (string.IsNullOrWhiteSpace(s.Folder)) return portal.SubFolder("gdt");
-        Directory.CreateDirectory(s.Folder);
-        return s.Folder;
+        if (string.IsNullOrWhiteSpace(s.Folder)) return portal.Value.SubFolder("gdt");
+        var folder = portal.Value.Resolve(s.Folder);
+        Directory.CreateDirectory(folder);
+        return folder;
     }
 
     /// <summary>The new-study record as bytes in the target's charset (also the answer of /worklist/add).</summary>

@@ -8,7 +8,7 @@ public sealed class GdtSettings : ISettingsSection
 {
     public static string SectionName => "Gdt";
 
-    /// <summary>The AIS import folder. Empty: &lt;data folder&gt;/gdt.</summary>
+    /// <summary>The AIS import folder. Empty: &lt;data folder&gt;/gdt; a relative path is taken under the data folder.</summary>
     public string? Folder { get; set; }
     public GdtVersion Version { get; set; } = GdtVersion.V210;
     public GdtCharset Charset { get; set; } = GdtCharset.Iso8859_1;

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
 using OrthancPortal.Features.Audit;
 using OrthancPortal.Features.Orthanc;
-using OrthancPortal.Infrastructure;
+using OrthancPortal.Infrastructure.Files;
 
 namespace OrthancPortal.Features.Import;
 
@@ -17,8 +17,12 @@ public sealed record ImportResult(string File, ImportStatus Status, string? Reas
 /// Imports one uploaded file: a DICOM file streams straight on to Orthanc; a zip is spooled to the data folder
 /// (size-limited), and each entry streams to Orthanc. Anything else is reported as skipped, never an error
 /// that stops the import. Entries are never written to disk by their names, and unsafe names are refused.
+/// Zip bombs: a zip declaring more than <see cref="ImportOptions.MaxZipTotalBytes"/> is refused whole, an entry
+/// packed tighter than <see cref="ImportOptions.MaxCompressionRatio"/> is refused, and every entry must unpack to
+/// exactly the size and checksum it declares (checked on the bytes read, before its last byte reaches Orthanc), so the
+/// declared sizes that the limits were checked on are the sizes Orthanc receives.
 /// </summary>
-public sealed class ImportService(OrthancClient orthanc, AuditLog audit, IOptions<ImportOptions> options, IOptions<PortalOptions> portal, ILogger<ImportService> logger)
+public sealed class ImportService(OrthancClient orthanc, AuditLog audit, IOptions<ImportOptions> options, WorkFolders work, ILogger<ImportService> logger)
 {
     private const int PreambleLength = 132;
     private ImportOptions Limits => options.Value;
@@ -43,16 +47,20 @@ public sealed class ImportService(OrthancClient orthanc, AuditLog audit, IOption
     {
         if (!IsDicom(head)) return new(name, ImportStatus.Skipped, "Not a DICOM file.", length ?? head.Length, null);
         if (length > Limits.MaxFileBytes) return new(name, ImportStatus.Error, $"Larger than the limit of {Megabytes(Limits.MaxFileBytes)}.", length.Value, null);
-        var counted = new LimitedStream(new PrefixedStream(head, rest), Limits.MaxFileBytes);
+        var counted = new LimitedStream(new PrefixedStream(head, rest), Limits.MaxFileBytes, $"Larger than the limit of {Megabytes(Limits.MaxFileBytes)}.");
         try
         {
             var stored = await orthanc.StoreInstanceAsync(counted, length, ct);
             var status = stored.Status == "AlreadyStored" ? ImportStatus.AlreadyPresent : ImportStatus.Stored;
             return new(name, status, null, counted.Position, stored.ParentStudy);
         }
-        catch (Exception ex) when (IsLimit(ex))
+        catch (Exception ex) when (Find<LimitExceededException>(ex) is { } limit)
         {
-            return new(name, ImportStatus.Error, $"Larger than the limit of {Megabytes(Limits.MaxFileBytes)}.", counted.Position, null);
+            return new(name, ImportStatus.Error, limit.Message, counted.Position, null);
+        }
+        catch (Exception ex) when (Find<InvalidDataException>(ex) is { } broken)
+        {
+            return new(name, ImportStatus.Error, $"Broken zip entry: {broken.Message}", counted.Position, null);
         }
         catch (OrthancException ex)
         {
@@ -62,17 +70,17 @@ public sealed class ImportService(OrthancClient orthanc, AuditLog audit, IOption
 
     private async Task<IReadOnlyList<ImportResult>> ImportZipAsync(string zipName, Stream body, CancellationToken ct)
     {
-        var spool = Path.Combine(portal.Value.SubFolder("import-spool"), $"{Guid.NewGuid():N}.zip");
+        var spool = Path.Combine(await work.GetAsync("import-spool", ct), $"{Guid.NewGuid():N}.zip");
         var results = new List<ImportResult>();
         try
         {
             long size;
             await using (var file = new FileStream(spool, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, FileOptions.Asynchronous))
             {
-                try { await new LimitedStream(body, Limits.MaxZipBytes).CopyToAsync(file, 81920, ct); }
-                catch (LimitExceededException)
+                try { await new LimitedStream(body, Limits.MaxZipBytes, $"Zip larger than the limit of {Megabytes(Limits.MaxZipBytes)}.").CopyToAsync(file, 81920, ct); }
+                catch (LimitExceededException ex)
                 {
-                    return [new(zipName, ImportStatus.Error, $"Zip larger than the limit of {Megabytes(Limits.MaxZipBytes)}.", file.Length, null)];
+                    return [new(zipName, ImportStatus.Error, ex.Message, file.Length, null)];
                 }
                 size = file.Length;
             }
@@ -84,9 +92,17 @@ public sealed class ImportService(OrthancClient orthanc, AuditLog audit, IOption
             }
             using (zip)
             {
-                foreach (var entry in zip.Entries)
+                // Summed as decimal: a hostile zip64 directory can declare sizes whose sum overflows a long.
+                var declared = zip.Entries.Where(IsFile).Sum(e => (decimal)e.Length);
+                if (declared > Limits.MaxZipTotalBytes)
                 {
-                    if (entry.FullName.EndsWith('/') || entry.FullName.EndsWith('\\')) continue;
+                    results.Add(new(zipName, ImportStatus.Error,
+                        $"The zip unpacks to {declared / (1024 * 1024):N0} MB, more than the limit of {Megabytes(Limits.MaxZipTotalBytes)}; nothing in it was imported.", size, null));
+                    await AuditAsync(results, ct);
+                    return results;
+                }
+                foreach (var entry in zip.Entries.Where(IsFile))
+                {
                     var name = $"{zipName}/{entry.FullName}";
                     results.Add(await ImportEntryAsync(entry, name, ct));
                 }
@@ -106,13 +122,21 @@ public sealed class ImportService(OrthancClient orthanc, AuditLog audit, IOption
         return results;
     }
 
+    private static bool IsFile(ZipArchiveEntry entry) => !entry.FullName.EndsWith('/') && !entry.FullName.EndsWith('\\');
+
     private async Task<ImportResult> ImportEntryAsync(ZipArchiveEntry entry, string name, CancellationToken ct)
     {
         if (!IsSafeEntryName(entry.FullName)) return new(name, ImportStatus.Error, "Unsafe path in the zip (absolute or with '..'); not imported.", entry.Length, null);
         if (entry.Length > Limits.MaxFileBytes) return new(name, ImportStatus.Error, $"Larger than the limit of {Megabytes(Limits.MaxFileBytes)}.", entry.Length, null);
+        if (entry.Length > Limits.CompressionRatioFloorBytes && entry.Length > (double)Math.Max(entry.CompressedLength, 1) * Limits.MaxCompressionRatio)
+        {
+            var ratio = entry.Length / (double)Math.Max(entry.CompressedLength, 1);
+            return new(name, ImportStatus.Error, $"Refused as a possible zip bomb: {Megabytes(entry.Length)} packed into {entry.CompressedLength:N0} bytes ({ratio:N0}:1), "
+                + $"more than the limit of {Limits.MaxCompressionRatio}:1; not imported.", entry.Length, null);
+        }
         try
         {
-            await using var stream = entry.Open();
+            await using var stream = new DeclaredLengthStream(entry.Open(), entry.Length, entry.Crc32);
             var head = await ReadHeadAsync(stream, ct);
             if (IsZip(head)) return new(name, ImportStatus.Skipped, "A zip inside a zip is not unpacked.", entry.Length, null);
             return await ImportOneAsync(name, head, stream, entry.Length, ct);
@@ -121,10 +145,19 @@ public sealed class ImportService(OrthancClient orthanc, AuditLog audit, IOption
         {
             return new(name, ImportStatus.Error, $"Broken zip entry: {ex.Message}", entry.Length, null);
         }
+        catch (LimitExceededException ex)
+        {
+            return new(name, ImportStatus.Error, ex.Message, entry.Length, null);
+        }
     }
 
     // HttpClient wraps a failure of the request body in its own exceptions.
-    private static bool IsLimit(Exception? ex) => ex is not null && (ex is LimitExceededException || IsLimit(ex.InnerException));
+    private static T? Find<T>(Exception? ex) where T : Exception => ex switch
+    {
+        null => null,
+        T match => match,
+        _ => Find<T>(ex.InnerException),
+    };
 
     /// <summary>Zip-slip guard: relative names only, no parent steps, no drive letters.</summary>
     public static bool IsSafeEntryName(string name)

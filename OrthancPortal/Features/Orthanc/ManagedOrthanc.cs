@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Runtime.InteropServices;
@@ -31,7 +32,7 @@ public sealed record ManagedOrthancChanged(bool Running, string? Error);
 public sealed class ManagedOrthancService(
     SettingsStore settings,
     ManagedOrthancState state,
-    PortalOptions portal,
+    IOptions<PortalOptions> portal,
     LiveNotifier notifier,
     ILogger<ManagedOrthancService> logger) : BackgroundService
 {
@@ -41,8 +42,8 @@ public sealed class ManagedOrthancService(
     private Process? process;
     private CancellationTokenSource restartRequest = new();
 
-    public string ConfigPath => Path.Combine(portal.SubFolder("orthanc"), "orthanc.json");
-    private string PidPath => Path.Combine(portal.SubFolder("orthanc"), "orthanc.pid");
+    public string ConfigPath => Path.Combine(portal.Value.SubFolder("orthanc"), "orthanc.json");
+    private string PidPath => Path.Combine(portal.Value.SubFolder("orthanc"), "orthanc.pid");
 
     protected override async Task ExecuteAsync(CancellationToken stopping)
     {
@@ -98,7 +99,7 @@ public sealed class ManagedOrthancService(
         // The config holds the generated password: readable by the portal's user only.
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(ConfigPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
 
-        var logPath = Path.Combine(portal.SubFolder(Infrastructure.Logging.FileLog.Folder), "orthanc.log");
+        var logPath = Path.Combine(portal.Value.SubFolder(Infrastructure.Logging.FileLog.Folder), "orthanc.log");
         var start = new ProcessStartInfo(s.Executable)
         {
             RedirectStandardOutput = true,
@@ -149,7 +150,7 @@ public sealed class ManagedOrthancService(
 
     internal JsonObject BuildConfig(OrthancSettings s, string password)
     {
-        var storage = portal.SubFolder(Path.Combine("orthanc", "storage"));
+        var storage = portal.Value.SubFolder(Path.Combine("orthanc", "storage"));
         var plugins = new JsonArray();
         foreach (var name in new[] { "libModalityWorklists.so", "libOrthancDicomWeb.so", "libOrthancWebViewer.so" })
         {
@@ -174,7 +175,7 @@ public sealed class ManagedOrthancService(
             ["MaximumStorageSize"] = s.MaximumStorageSizeMb,
             ["MaximumPatientCount"] = s.MaximumPatientCount,
             ["Plugins"] = plugins,
-            ["Worklists"] = new JsonObject { ["Enable"] = true, ["Database"] = Path.GetFullPath(portal.SubFolder("worklists")) },
+            ["Worklists"] = new JsonObject { ["Enable"] = true, ["Database"] = Path.GetFullPath(portal.Value.SubFolder("worklists")) },
             ["DicomWeb"] = new JsonObject
             {
                 ["Enable"] = true, ["Root"] = "/dicom-web/", ["EnableWado"] = true, ["WadoRoot"] = "/wado",

@@ -80,14 +80,15 @@ public sealed class SettingsStore(
         return value;
     }
 
-    public async Task SaveAsync<T>(T value, CancellationToken ct = default) where T : class, ISettingsSection, new()
+    /// <param name="actor">Who changes the settings (a page passes its circuit's <see cref="ActorContext"/>): the row and the audit entry name them.
+    /// This store is a singleton, so it cannot know the user itself.</param>
+    public async Task SaveAsync<T>(T value, Actor actor, CancellationToken ct = default) where T : class, ISettingsSection, new()
     {
         var old = await GetAsync<T>(ct);
         var json = Serialize(value);
 
         await using var scope = scopes.CreateAsyncScope();
         var audit = scope.ServiceProvider.GetRequiredService<AuditLog>();
-        var actor = await scope.ServiceProvider.GetRequiredService<ActorContext>().GetAsync();
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
             var section = T.SectionName;

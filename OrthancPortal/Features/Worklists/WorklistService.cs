@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using OrthancPortal.Features.Audit;
@@ -24,7 +25,7 @@ public sealed record WorklistResult(WorklistEntry? Entry, IReadOnlyList<string> 
 public sealed class WorklistService(
     IDbContextFactory<PortalDbContext> dbFactory,
     SettingsStore settings,
-    PortalOptions portal,
+    IOptions<PortalOptions> portal,
     OrthancClient orthanc,
     AuditLog audit,
     Webhooks webhooks,
@@ -35,9 +36,10 @@ public sealed class WorklistService(
     public async Task<string> FolderAsync(CancellationToken ct = default)
     {
         var s = await settings.GetAsync<WorklistSettings>(ct);
-        if (string.IsNullOrWhiteSpace(s.Folder)) return portal.SubFolder("worklists");
-        Directory.CreateDirectory(s.Folder);
-        return s.Folder;
+        if (string.IsNullOrWhiteSpace(s.Folder)) return portal.Value.SubFolder("worklists");
+        var folder = portal.Value.Resolve(s.Folder);
+        Directory.CreateDirectory(folder);
+        return folder;
     }
 
     /// <summary>Validates first; on any error nothing is written. Then the .wl file (atomically), then the row.</summary>

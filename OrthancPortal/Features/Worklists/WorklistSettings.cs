@@ -12,6 +12,7 @@ public sealed class WorklistSettings : ISettingsSection
     /// <summary>
     /// The folder Orthanc's ModalityWorklists plugin reads. Empty: &lt;data folder&gt;/worklists, which the managed
     /// Orthanc is configured with. With an external Orthanc, set it to that Orthanc's Worklists.Database folder.
+    /// A relative path is taken under the data folder.
     /// </summary>
     public string? Folder { get; set; }
     public string DefaultModality { get; set; } = "US";

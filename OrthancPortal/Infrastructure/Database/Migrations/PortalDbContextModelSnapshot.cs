@@ -1239,6 +1239,21 @@ namespace OrthancPortal.Infrastructure.Database.Migrations
                     b.ToTable("WorklistEntries", (string)null);
                 });
 
+            modelBuilder.Entity("OrthancPortal.Infrastructure.Database.PortalInstance", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("InstanceId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("PortalInstance", (string)null);
+                });
+
             modelBuilder.Entity("OrthancPortal.Infrastructure.Security.RateLimitWindow", b =>
                 {
                     b.Property<string>("Key")
