@@ -17,13 +17,15 @@ public sealed class OrthancPair : IAsyncDisposable
     public required OrthancProcess Local { get; init; }
     public required OrthancProcess Remote { get; init; }
 
-    public static async Task<OrthancPair> StartAsync(bool worklists = true)
+    /// <param name="local">The portal's Orthanc: its own 1.12 by default, or the system's 1.10.1 to test an older external Orthanc.</param>
+    public static async Task<OrthancPair> StartAsync(bool worklists = true, OrthancBuild local = OrthancBuild.Portal)
     {
-        var local = await OrthancProcess.StartAsync(LocalAet, worklists: worklists, dicomWeb: true);
-        var remote = await OrthancProcess.StartAsync(RemoteAet);
-        await local.AddModalityAsync(RemoteModalityName, RemoteAet, remote.DicomPort);
-        await remote.AddModalityAsync(LocalModalityName, LocalAet, local.DicomPort);
-        return new OrthancPair { Local = local, Remote = remote };
+        var localOrthanc = await OrthancProcess.StartAsync(LocalAet, worklists: worklists, dicomWeb: true, build: local);
+        // The remote PACS is an older Orthanc (the system's 1.10.1 on bookworm), as a real site's often is.
+        var remote = await OrthancProcess.StartAsync(RemoteAet, build: OrthancBuild.System);
+        await localOrthanc.AddModalityAsync(RemoteModalityName, RemoteAet, remote.DicomPort);
+        await remote.AddModalityAsync(LocalModalityName, LocalAet, localOrthanc.DicomPort);
+        return new OrthancPair { Local = localOrthanc, Remote = remote };
     }
 
     public async ValueTask DisposeAsync()
@@ -56,12 +58,15 @@ public class PortalFixture : IAsyncLifetime
     /// <summary>Playwright with Debian's Chromium; started only when <see cref="UsesBrowser"/>.</summary>
     public BrowserFixture Browser { get; } = new();
 
+    /// <summary>The Orthanc the portal uses (in External mode): the portal's own 1.12 unless a subclass tests an older one.</summary>
+    protected virtual OrthancBuild LocalOrthanc => OrthancBuild.Portal;
+
     /// <summary>Extra settings for the portal, as configuration keys (e.g. "Gdt:Folder").</summary>
     protected virtual IDictionary<string, string?> PortalSettings => new Dictionary<string, string?>();
 
     public virtual async Task InitializeAsync()
     {
-        Orthancs = await OrthancPair.StartAsync();
+        Orthancs = await OrthancPair.StartAsync(local: LocalOrthanc);
         Portal = await PortalHost.StartExternalAsync(Orthancs.Local, extra: PortalSettings);
         await Portal.CreateUserAsync(AdminUser, Password, Roles.Admin);
         await Portal.CreateUserAsync(StandardUser, Password, Roles.User);
@@ -83,6 +88,12 @@ public class PortalFixture : IAsyncLifetime
         if (Portal is not null) await Portal.DisposeAsync();
         if (Orthancs is not null) await Orthancs.DisposeAsync();
     }
+}
+
+/// <summary>The portal in External mode on the system's older Orthanc (1.10.1 on bookworm): no ExtendedFind, no labels.</summary>
+public class LegacyOrthancPortalFixture : PortalFixture
+{
+    protected override OrthancBuild LocalOrthanc => OrthancBuild.System;
 }
 
 /// <summary>The portal fixture plus a browser, for Playwright tests.</summary>

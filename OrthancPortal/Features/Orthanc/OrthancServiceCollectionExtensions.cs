@@ -8,6 +8,7 @@ public static class OrthancServiceCollectionExtensions
     public static WebApplicationBuilder AddOrthanc(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
+        services.AddOptions<OrthancInstallation>().BindConfiguration(OrthancInstallation.Section);
         services.AddSingleton<ManagedOrthancState>();
         services.AddSingleton<ManagedOrthancService>();
         services.AddHostedService(sp => sp.GetRequiredService<ManagedOrthancService>());
