@@ -8,7 +8,10 @@ public sealed record DiskUsage(string Folder, long FreeBytes, long TotalBytes, l
 
 public sealed record SystemOverview(
     OrthancSystem? System, OrthancStatistics? Statistics, string? OrthancError,
-    OrthancSettings Settings, DiskUsage Disk);
+    OrthancSettings Settings, DiskUsage Disk)
+{
+    public OrthancCapabilities? Capabilities => System is null ? null : OrthancCapabilities.From(System);
+}
 
 public sealed record ProtectedPatient(string Id, string? PatientId, string? PatientName);
 
@@ -85,9 +88,13 @@ public sealed class SystemInfoService(OrthancClient orthanc, SettingsStore setti
         }
     }
 
+    /// <summary>
+    /// The loaded plugins. Orthanc also lists "explorer.js" (the Orthanc Explorer extension script that plugins
+    /// register, answered as JavaScript): ids ending in ".js" are not plugins.
+    /// </summary>
     public async Task<IReadOnlyList<OrthancPlugin>> GetPluginsAsync(CancellationToken ct = default)
     {
-        var ids = await orthanc.GetPluginIdsAsync(ct);
+        var ids = (await orthanc.GetPluginIdsAsync(ct)).Where(id => !id.EndsWith(".js", StringComparison.OrdinalIgnoreCase));
         var plugins = new List<OrthancPlugin>();
         foreach (var id in ids.Order(StringComparer.OrdinalIgnoreCase)) plugins.Add(await orthanc.GetPluginAsync(id, ct));
         return plugins;

@@ -26,6 +26,7 @@ public static class OrthancServiceCollectionExtensions
         services.AddSingleton<OrthancHealthMonitor>();
         services.AddHostedService(sp => sp.GetRequiredService<OrthancHealthMonitor>());
         services.AddSingleton<OrthancConnectionTester>();
+        services.AddSingleton<OrthancCapabilitiesProvider>();
         services.AddOptions<ChangeFeedOptions>().BindConfiguration(ChangeFeedOptions.Section);
         services.AddSingleton<ChangeFeedReader>();
         services.AddHostedService(sp => sp.GetRequiredService<ChangeFeedReader>());
