@@ -1,6 +1,8 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using OrthancPortal.Features.Orthanc;
+using OrthancPortal.Infrastructure.Dicom;
 using OrthancPortal.Tests.Harness;
 
 namespace OrthancPortal.Tests.Features.Orthanc;
@@ -56,5 +58,18 @@ public sealed class OrthancInstallationTests
         plugins.ShouldContain("dicom-web");
         plugins.ShouldContain("worklists");
         plugins.ShouldContain("web-viewer");
+
+        // GDCM writes JPEG 2000, which Orthanc's own codecs cannot: the portal offers it and the check passes.
+        var capabilities = await portal.GetRequiredService<OrthancCapabilitiesProvider>().GetAsync();
+        capabilities.HasGdcm.ShouldBeTrue();
+        capabilities.TranscodeTargets.ShouldContain(t => t.Uid == "1.2.840.10008.1.2.4.90");
+        var study = TestDicom.Study(TestDicom.Patient("GDCM1", "Gdcm^Test"), "CT", instances: 1);
+        var series = study.Series[0];
+        var sopUid = DicomFileWriter.NewUid();
+        var content = new ByteArrayContent(DicomFileWriter.Write(TestDicom.Instance(study, series, 1, sopUid), series.SopClassUid, sopUid));
+        content.Headers.ContentType = new("application/dicom");
+        var stored = (await (await http.PostAsync("instances", content)).Content.ReadFromJsonAsync<JsonObject>())!;
+        using var scope = portal.Services.CreateScope();
+        await scope.ServiceProvider.GetRequiredService<OrthancClient>().EnsureTranscodableAsync([stored["ParentStudy"]!.GetValue<string>()], "1.2.840.10008.1.2.4.90");
     }
 }

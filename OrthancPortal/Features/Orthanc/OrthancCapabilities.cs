@@ -8,10 +8,22 @@ namespace OrthancPortal.Features.Orthanc;
 /// the managed Orthanc is 1.12, an external one may be 1.10.1, which ignores OrderBy and Labels in /tools/find
 /// without an error (so a feature that assumed them would silently show wrong results).
 /// </summary>
-public sealed record OrthancCapabilities(string Version, int ApiVersion, bool HasExtendedFind, bool HasLabels)
+/// <param name="HasGdcm">The GDCM plugin is loaded: it writes JPEG 2000 and RLE, which Orthanc's own DCMTK codecs do not.</param>
+public sealed record OrthancCapabilities(string Version, int ApiVersion, bool HasExtendedFind, bool HasLabels, bool HasGdcm)
 {
-    public static OrthancCapabilities From(OrthancSystem system)
-        => new(system.Version, system.ApiVersion, system.Capabilities?.HasExtendedFind ?? false, system.HasLabels ?? false);
+    /// <summary>Written only by the GDCM plugin (checked on 1.10.1 and 1.12.7: without it, Orthanc silently keeps the original).</summary>
+    private static readonly HashSet<string> GdcmOnly = ["1.2.840.10008.1.2.4.90", "1.2.840.10008.1.2.5"];
+
+    public static OrthancCapabilities From(OrthancSystem system, IEnumerable<string> plugins)
+        => new(system.Version, system.ApiVersion, system.Capabilities?.HasExtendedFind ?? false, system.HasLabels ?? false, plugins.Contains("gdcm"));
+
+    /// <summary>The transcode targets this Orthanc can write (JPEG Baseline still only from 8-bit images: the export checks each series).</summary>
+    public IReadOnlyList<(string Uid, string Name)> TranscodeTargets
+        => OrthancClient.TranscodeTargets.Where(t => HasGdcm || !GdcmOnly.Contains(t.Uid)).ToList();
+
+    /// <summary>Whether <paramref name="system"/> is still the Orthanc these capabilities describe.</summary>
+    public bool Describes(OrthancSystem system)
+        => system.Version == Version && system.ApiVersion == ApiVersion && (system.Capabilities?.HasExtendedFind ?? false) == HasExtendedFind;
 }
 
 /// <summary>
@@ -38,7 +50,7 @@ public sealed class OrthancCapabilitiesProvider : IDisposable
             notifier.Subscribe<ManagedOrthancChanged>(_ => { cached = null; return Task.CompletedTask; }),
             notifier.Subscribe<OrthancHealth>(h =>
             {
-                if (h.System is { } s && cached is { } c && OrthancCapabilities.From(s) != c.Capabilities) cached = null;
+                if (h.System is { } s && cached is { } c && !c.Capabilities.Describes(s)) cached = null;
                 return Task.CompletedTask;
             }),
         ];
@@ -50,8 +62,9 @@ public sealed class OrthancCapabilitiesProvider : IDisposable
         var endpoint = await endpoints.GetAsync(ct);
         if (cached is { } c && c.Endpoint == endpoint) return c.Capabilities;
         await using var scope = scopes.CreateAsyncScope();
-        var system = await scope.ServiceProvider.GetRequiredService<OrthancClient>().GetSystemAsync(ct);
-        var capabilities = OrthancCapabilities.From(system);
+        var client = scope.ServiceProvider.GetRequiredService<OrthancClient>();
+        var system = await client.GetSystemAsync(ct);
+        var capabilities = OrthancCapabilities.From(system, await client.GetPluginIdsAsync(ct));
         cached = new Cached(endpoint, capabilities);
         return capabilities;
     }

@@ -76,13 +76,17 @@ public sealed partial class OrthancClient
     public Task<OrthancStoreResult> StoreInstanceAsync(Stream dicom, CancellationToken ct = default)
         => StoreInstanceAsync(dicom, dicom.CanSeek ? dicom.Length - dicom.Position : null, ct);
 
-    /// <summary>Transfer syntaxes Orthanc can transcode to (offered on download and burn).</summary>
+    /// <summary>
+    /// Transfer syntaxes the portal offers for transcoding (download, export, burn). Which of them the current Orthanc
+    /// writes: <see cref="OrthancCapabilities.TranscodeTargets"/>. JPEG-LS is left out on purpose: with the GDCM plugin
+    /// loaded, a transcode to JPEG-LS crashed Orthanc (1.10.1 and 1.12.7, seen here).
+    /// </summary>
     public static IReadOnlyList<(string Uid, string Name)> TranscodeTargets { get; } =
     [
         ("1.2.840.10008.1.2.1", "Explicit VR Little Endian (uncompressed)"),
         ("1.2.840.10008.1.2", "Implicit VR Little Endian (uncompressed)"),
         ("1.2.840.10008.1.2.4.70", "JPEG Lossless"),
-        ("1.2.840.10008.1.2.4.50", "JPEG Baseline (lossy)"),
+        ("1.2.840.10008.1.2.4.50", "JPEG Baseline (lossy, 8-bit images)"),
         ("1.2.840.10008.1.2.4.90", "JPEG 2000 Lossless"),
         ("1.2.840.10008.1.2.5", "RLE Lossless"),
     ];
