@@ -94,6 +94,15 @@ public class PortalFixture : IAsyncLifetime
 public class LegacyOrthancPortalFixture : PortalFixture
 {
     protected override OrthancBuild LocalOrthanc => OrthancBuild.System;
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        if (!Local.Version.StartsWith("1.10.", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"The legacy tests need the host's Orthanc to be 1.10 (Debian bookworm's), not {Local.Version}.");
+        }
+    }
 }
 
 /// <summary>The portal fixture plus a browser, for Playwright tests.</summary>
