@@ -1,6 +1,7 @@
 # One container: the self-contained portal plus Orthanc, dcmtk and plugins from Debian, in managed mode.
 # It repeats scripts/deps.sh and scripts/run.sh (no Docker engine runs where this project is developed).
-# The .NET 10 SDK publishes the net10.0 app self-contained (the runtime image has no .NET).
+# The .NET 10 SDK publishes the net10.0 app self-contained (Debian has no .NET runtime package).
+# scripts/container-rehearsal.sh runs the published portal in a trixie tree built from the same packages.
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 RUN apt-get update && apt-get install -y --no-install-recommends nodejs npm && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
@@ -9,11 +10,14 @@ RUN bash scripts/assets.sh \
  && dotnet restore OrthancPortal/OrthancPortal.csproj \
  && dotnet publish OrthancPortal/OrthancPortal.csproj -c Release --no-restore -o /out
 
-FROM debian:bookworm-slim
+# Debian trixie: Orthanc 1.12 with the plugins, from the same package list that scripts/orthanc-tree.sh builds
+# for scripts/run.sh and the tests on older hosts (scripts/orthanc-packages.txt), so the two cannot drift.
+FROM debian:trixie-slim
+COPY scripts/orthanc-packages.txt scripts/container-packages.txt /tmp/packages/
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      orthanc orthanc-dicomweb orthanc-webviewer dcmtk curl ca-certificates libicu72 \
- && rm -rf /var/lib/apt/lists/*
+      $(cat /tmp/packages/*.txt | grep -Ev '^\s*(#|$)') \
+ && rm -rf /var/lib/apt/lists/* /tmp/packages
 COPY --from=build /out /app
 ENV Portal__DataFolder=/data \
     ASPNETCORE_URLS=http://0.0.0.0:8080 \

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Installs what the portal needs on a Debian machine: Orthanc, dcmtk, front-end assets, NuGet packages.
+# Installs what the portal needs on a Debian machine: the portal's Orthanc (1.12 from a cached Debian trixie tree,
+# scripts/orthanc-tree.sh), the system's Orthanc and dcmtk (the tests' "remote PACS"), front-end assets, NuGet packages.
 # Usage: scripts/deps.sh [--test]   (--test adds what the test suite needs: Chromium and the test servers)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(orthanc orthanc-dicomweb orthanc-webviewer dcmtk curl)
+packages=(orthanc orthanc-dicomweb orthanc-webviewer orthanc-gdcm dcmtk curl)
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(chromium slapd ldap-utils apache2 openssh-server openssh-client vsftpd)
 fi
@@ -22,5 +23,6 @@ if (( ${#missing[@]} )); then
   for svc in slapd apache2 ssh vsftpd orthanc; do $sudo_cmd service "$svc" stop >/dev/null 2>&1 || true; done
 fi
 
+scripts/orthanc-tree.sh >/dev/null
 scripts/assets.sh
 dotnet restore OrthancPortal.sln --verbosity quiet

@@ -4,6 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh --test
+# The portal's Orthanc in the tests is the same 1.12 that scripts/run.sh and the container use (the harness reads ORTHANC_TREE).
+ORTHANC_TREE=$(scripts/orthanc-tree.sh)
+export ORTHANC_TREE
 dotnet build OrthancPortal.sln -c Release --no-restore --verbosity quiet
 log=$(mktemp)
 set +e

@@ -3,11 +3,21 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
+using OrthancPortal.Features.Orthanc;
 
 namespace OrthancPortal.Tests.Harness;
 
+/// <summary>Which Orthanc a test starts.</summary>
+public enum OrthancBuild
+{
+    /// <summary>The portal's own Orthanc: Debian trixie's 1.12 from the tree that scripts/orthanc-tree.sh builds (see <see cref="TestEnvironment.OrthancTree"/>).</summary>
+    Portal,
+    /// <summary>The host's Debian package (1.10.1 on bookworm): a "remote PACS" or an older external Orthanc.</summary>
+    System,
+}
+
 /// <summary>
-/// A real Orthanc 1.10.1 (Debian's package) on free loopback ports with its own temporary storage.
+/// A real Orthanc on free loopback ports with its own temporary storage: the portal's 1.12 or the system's 1.10.1.
 /// Started by the tests, always stopped and deleted by <see cref="DisposeAsync"/>.
 /// </summary>
 public sealed class OrthancProcess : IAsyncDisposable
@@ -22,6 +32,8 @@ public sealed class OrthancProcess : IAsyncDisposable
     public string Folder { get; }
     public Uri Url => new($"http://127.0.0.1:{HttpPort}/");
     public string WorklistFolder => Path.Combine(Folder, "worklists");
+    /// <summary>Orthanc's version as its /system reports it (e.g. "1.12.7").</summary>
+    public string Version { get; private set; } = "";
 
     /// <summary>A client with the test credentials, for checking Orthanc's state from tests.</summary>
     public HttpClient Http { get; }
@@ -39,16 +51,18 @@ public sealed class OrthancProcess : IAsyncDisposable
 
     /// <param name="modalities">Other DICOM nodes this Orthanc knows, by name: (AET, port) on loopback.</param>
     public static async Task<OrthancProcess> StartAsync(string aet, IDictionary<string, (string Aet, int Port)>? modalities = null,
-        int stableAgeSeconds = 2, bool worklists = false, bool dicomWeb = false, Action<JsonObject>? configure = null)
+        int stableAgeSeconds = 2, bool worklists = false, bool dicomWeb = false, Action<JsonObject>? configure = null,
+        OrthancBuild build = OrthancBuild.Portal)
     {
+        var installation = build == OrthancBuild.Portal ? new OrthancInstallation { TreeRoot = TestEnvironment.OrthancTree } : new OrthancInstallation();
         var folder = TestEnvironment.NewTempFolder($"orthanc-{aet.ToLowerInvariant()}");
         var httpPort = TestEnvironment.FreePort();
         var dicomPort = TestEnvironment.FreePort();
         var mods = new JsonObject();
         foreach (var (name, m) in modalities ?? new Dictionary<string, (string, int)>()) mods[name] = new JsonArray(m.Aet, "127.0.0.1", m.Port);
         var plugins = new JsonArray();
-        if (worklists) plugins.Add("/usr/share/orthanc/plugins/libModalityWorklists.so");
-        if (dicomWeb) plugins.Add("/usr/share/orthanc/plugins/libOrthancDicomWeb.so");
+        if (worklists) plugins.Add(Plugin(installation, "libModalityWorklists.so"));
+        if (dicomWeb) plugins.Add(Plugin(installation, "libOrthancDicomWeb.so"));
         Directory.CreateDirectory(Path.Combine(folder, "worklists"));
         var config = new JsonObject
         {
@@ -76,9 +90,9 @@ public sealed class OrthancProcess : IAsyncDisposable
         configure?.Invoke(config);
         var configPath = Path.Combine(folder, "orthanc.json");
         await File.WriteAllTextAsync(configPath, config.ToJsonString());
-        var start = new ProcessStartInfo("Orthanc") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add($"--logfile={Path.Combine(folder, "orthanc.log")}");
-        start.ArgumentList.Add(configPath);
+        var start = installation.CreateStartInfo([$"--logfile={Path.Combine(folder, "orthanc.log")}", configPath]);
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
         var process = Process.Start(start)!;
         _ = process.StandardOutput.ReadToEndAsync();
         _ = process.StandardError.ReadToEndAsync();
@@ -95,13 +109,21 @@ public sealed class OrthancProcess : IAsyncDisposable
             if (process.HasExited) throw new InvalidOperationException($"Orthanc {Aet} exited at start: {ReadLog()}");
             try
             {
-                if ((await Http.GetAsync("system")).IsSuccessStatusCode) return;
+                var system = await Http.GetAsync("system");
+                if (system.IsSuccessStatusCode)
+                {
+                    Version = JsonNode.Parse(await system.Content.ReadAsStringAsync())!["Version"]!.GetValue<string>();
+                    return;
+                }
             }
             catch (HttpRequestException) { }
             await Task.Delay(100);
         }
         throw new TimeoutException($"Orthanc {Aet} did not start: {ReadLog()}");
     }
+
+    private static string Plugin(OrthancInstallation installation, string name)
+        => installation.FindPlugin(name) ?? throw new InvalidOperationException($"The Orthanc plugin {name} is missing ({installation.Describe()}).");
 
     public string ReadLog()
     {

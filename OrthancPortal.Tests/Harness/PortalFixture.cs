@@ -17,14 +17,17 @@ public sealed class OrthancPair : IAsyncDisposable
     public required OrthancProcess Local { get; init; }
     public required OrthancProcess Remote { get; init; }
 
+    /// <param name="local">The portal's Orthanc: its own 1.12 by default, or the system's 1.10.1 to test an older external Orthanc.</param>
     /// <param name="configureLocal">Changes to the local Orthanc's configuration (e.g. one more plugin).</param>
-    public static async Task<OrthancPair> StartAsync(bool worklists = true, Action<System.Text.Json.Nodes.JsonObject>? configureLocal = null)
+    public static async Task<OrthancPair> StartAsync(bool worklists = true, OrthancBuild local = OrthancBuild.Portal,
+        Action<System.Text.Json.Nodes.JsonObject>? configureLocal = null)
     {
-        var local = await OrthancProcess.StartAsync(LocalAet, worklists: worklists, dicomWeb: true, configure: configureLocal);
-        var remote = await OrthancProcess.StartAsync(RemoteAet);
-        await local.AddModalityAsync(RemoteModalityName, RemoteAet, remote.DicomPort);
-        await remote.AddModalityAsync(LocalModalityName, LocalAet, local.DicomPort);
-        return new OrthancPair { Local = local, Remote = remote };
+        var localOrthanc = await OrthancProcess.StartAsync(LocalAet, worklists: worklists, dicomWeb: true, build: local, configure: configureLocal);
+        // The remote PACS is an older Orthanc (the system's 1.10.1 on bookworm), as a real site's often is.
+        var remote = await OrthancProcess.StartAsync(RemoteAet, build: OrthancBuild.System);
+        await localOrthanc.AddModalityAsync(RemoteModalityName, RemoteAet, remote.DicomPort);
+        await remote.AddModalityAsync(LocalModalityName, LocalAet, localOrthanc.DicomPort);
+        return new OrthancPair { Local = localOrthanc, Remote = remote };
     }
 
     public async ValueTask DisposeAsync()
@@ -60,12 +63,15 @@ public class PortalFixture : IAsyncLifetime
     /// <summary>Changes to the local Orthanc's configuration, for fixtures that need more of it (e.g. the Web Viewer plugin).</summary>
     protected virtual Action<System.Text.Json.Nodes.JsonObject>? ConfigureLocalOrthanc => null;
 
+    /// <summary>The Orthanc the portal uses (in External mode): the portal's own 1.12 unless a subclass tests an older one.</summary>
+    protected virtual OrthancBuild LocalOrthanc => OrthancBuild.Portal;
+
     /// <summary>Extra settings for the portal, as configuration keys (e.g. "Gdt:Folder").</summary>
     protected virtual IDictionary<string, string?> PortalSettings => new Dictionary<string, string?>();
 
     public virtual async Task InitializeAsync()
     {
-        Orthancs = await OrthancPair.StartAsync(configureLocal: ConfigureLocalOrthanc);
+        Orthancs = await OrthancPair.StartAsync(local: LocalOrthanc, configureLocal: ConfigureLocalOrthanc);
         Portal = await PortalHost.StartExternalAsync(Orthancs.Local, extra: PortalSettings);
         await Portal.CreateUserAsync(AdminUser, Password, Roles.Admin);
         await Portal.CreateUserAsync(StandardUser, Password, Roles.User);
@@ -86,6 +92,21 @@ public class PortalFixture : IAsyncLifetime
         if (UsesBrowser) await Browser.DisposeAsync();
         if (Portal is not null) await Portal.DisposeAsync();
         if (Orthancs is not null) await Orthancs.DisposeAsync();
+    }
+}
+
+/// <summary>The portal in External mode on the system's older Orthanc (1.10.1 on bookworm): no ExtendedFind, no labels.</summary>
+public class LegacyOrthancPortalFixture : PortalFixture
+{
+    protected override OrthancBuild LocalOrthanc => OrthancBuild.System;
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        if (!Local.Version.StartsWith("1.10.", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"The legacy tests need the host's Orthanc to be 1.10 (Debian bookworm's), not {Local.Version}.");
+        }
     }
 }
 

@@ -63,6 +63,7 @@ public sealed class PortalHost : IAsyncDisposable
             ["Orthanc:ManagedHttpPort"] = TestEnvironment.FreePort().ToString(),
             ["Orthanc:DicomPort"] = TestEnvironment.FreePort().ToString(),
             ["Orthanc:StableAge"] = "2",
+            ["OrthancInstallation:TreeRoot"] = TestEnvironment.OrthancTree,
         };
         foreach (var (k, v) in extra ?? new Dictionary<string, string?>()) s[k] = v;
         return StartAsync(s, configure);

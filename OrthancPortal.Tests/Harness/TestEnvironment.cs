@@ -48,6 +48,34 @@ public static class TestEnvironment
 
     public static string WebRoot => Path.Combine(RepositoryRoot, "OrthancPortal", "wwwroot");
 
+    /// <summary>
+    /// The Debian trixie tree holding the portal's Orthanc 1.12 ("/" on a trixie host: the system's). scripts/test.sh
+    /// exports ORTHANC_TREE; without it, the tree scripts/orthanc-tree.sh caches for the current package list is used.
+    /// </summary>
+    public static string OrthancTree => orthancTree.Value;
+
+    private static readonly Lazy<string> orthancTree = new(FindOrthancTree);
+
+    private static string FindOrthancTree()
+    {
+        var configured = Environment.GetEnvironmentVariable("ORTHANC_TREE");
+        if (!string.IsNullOrWhiteSpace(configured))
+        {
+            if (configured == "/" || File.Exists(Path.Combine(configured, "usr", "sbin", "Orthanc"))) return configured;
+            throw new InvalidOperationException($"ORTHANC_TREE={configured} holds no usr/sbin/Orthanc. Run scripts/orthanc-tree.sh and export what it prints.");
+        }
+        // The same key as scripts/orthanc-tree.sh: the first 12 hex digits of the package list's SHA-256.
+        var list = File.ReadAllBytes(Path.Combine(RepositoryRoot, "scripts", "orthanc-packages.txt"));
+        var key = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(list))[..12];
+        var cache = Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } xdg
+            ? xdg : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
+        var tree = Path.Combine(cache, "orthanc-portal", $"trixie-{key}");
+        if (File.Exists(Path.Combine(tree, "usr", "sbin", "Orthanc"))) return tree;
+        throw new InvalidOperationException(
+            $"The tests need the portal's Orthanc 1.12 (tree {tree} is missing). Run the tests with scripts/test.sh, " +
+            "or build it with scripts/orthanc-tree.sh and export ORTHANC_TREE=<the path it prints>.");
+    }
+
     public static string NewTempFolder(string prefix)
     {
         var root = Path.Combine(Path.GetTempPath(), "orthanc-portal-tests");

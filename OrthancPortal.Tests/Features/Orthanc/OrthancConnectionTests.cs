@@ -13,7 +13,10 @@ public sealed class OrthancConnectionTests(BrowserPortalFixture fixture) : IClas
 
         var ok = await tester.TestAsync(fixture.Local.Url.ToString(), OrthancProcess.Username, OrthancProcess.Password);
         ok.Reachable.ShouldBeTrue();
-        ok.System!.Version.ShouldBe("1.10.1");
+        ok.System!.Version.ShouldBe(fixture.Local.Version);
+        fixture.Local.Version.ShouldStartWith("1.12.");
+        var older = await tester.TestAsync(fixture.Remote.Url.ToString(), OrthancProcess.Username, OrthancProcess.Password);
+        older.System!.Version.ShouldBe(fixture.Remote.Version);
 
         var wrongPassword = await tester.TestAsync(fixture.Local.Url.ToString(), OrthancProcess.Username, "nope");
         wrongPassword.Failure.ShouldBe(OrthancFailure.Unauthorized);
@@ -43,7 +46,7 @@ public sealed class OrthancConnectionTests(BrowserPortalFixture fixture) : IClas
 
         await page.FillAsync("#password", OrthancProcess.Password);
         await page.ClickAsync("[data-test=test-connection]");
-        await Assertions.Expect(page.Locator("[data-test=test-result]")).ToContainTextAsync("Connected to Orthanc 1.10.1");
+        await Assertions.Expect(page.Locator("[data-test=test-result]")).ToContainTextAsync($"Connected to Orthanc {fixture.Local.Version}");
     }
 }
 

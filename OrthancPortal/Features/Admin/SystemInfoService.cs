@@ -10,14 +10,14 @@ public sealed record DiskUsage(string Folder, long FreeBytes, long TotalBytes, l
 
 public sealed record SystemOverview(
     OrthancSystem? System, OrthancStatistics? Statistics, string? OrthancError,
-    OrthancSettings Settings, DiskUsage Disk);
+    OrthancSettings Settings, DiskUsage Disk, OrthancCapabilities? Capabilities);
 
 public sealed record ProtectedPatient(string Id, string? PatientId, string? PatientName);
 
 public sealed record ProtectedPatients(IReadOnlyList<ProtectedPatient> Patients, int Checked, bool Truncated);
 
 /// <summary>The system and storage page: Orthanc's identity and statistics, disk space, recycling limits, protected patients.</summary>
-public sealed class SystemInfoService(OrthancClient orthanc, SettingsStore settings, IOptions<PortalOptions> portal)
+public sealed class SystemInfoService(OrthancClient orthanc, OrthancCapabilitiesProvider capabilities, SettingsStore settings, IOptions<PortalOptions> portal)
 {
     /// <summary>Checking protection costs one call per patient: the page looks at this many at most.</summary>
     public const int MaxPatientsChecked = 2000;
@@ -32,11 +32,11 @@ public sealed class SystemInfoService(OrthancClient orthanc, SettingsStore setti
             timeout.CancelAfter(TimeSpan.FromSeconds(15));
             var system = await orthanc.GetSystemAsync(timeout.Token);
             var statistics = await orthanc.GetStatisticsAsync(timeout.Token);
-            return new(system, statistics, null, orthancSettings, disk);
+            return new(system, statistics, null, orthancSettings, disk, await capabilities.GetAsync(timeout.Token));
         }
         catch (Exception ex) when (!ct.IsCancellationRequested)
         {
-            return new(null, null, ex.Message, orthancSettings, disk);
+            return new(null, null, ex.Message, orthancSettings, disk, null);
         }
     }
 
@@ -87,9 +87,13 @@ public sealed class SystemInfoService(OrthancClient orthanc, SettingsStore setti
         }
     }
 
+    /// <summary>
+    /// The loaded plugins. Orthanc also lists "explorer.js" (the Orthanc Explorer extension script that plugins
+    /// register, answered as JavaScript): ids ending in ".js" are not plugins.
+    /// </summary>
     public async Task<IReadOnlyList<OrthancPlugin>> GetPluginsAsync(CancellationToken ct = default)
     {
-        var ids = await orthanc.GetPluginIdsAsync(ct);
+        var ids = (await orthanc.GetPluginIdsAsync(ct)).Where(id => !id.EndsWith(".js", StringComparison.OrdinalIgnoreCase));
         var plugins = new List<OrthancPlugin>();
         foreach (var id in ids.Order(StringComparer.OrdinalIgnoreCase)) plugins.Add(await orthanc.GetPluginAsync(id, ct));
         return plugins;

@@ -36,6 +36,11 @@ public static class ContentDownload
             return Results.Problem("This resource is no longer in Orthanc (it may have been deleted meanwhile).", statusCode: 404);
         }
 
+        if (!string.IsNullOrEmpty(transcode))
+        {
+            try { await orthanc.EnsureTranscodableAsync([id], transcode, ct); }
+            catch (OrthancException ex) when (ex.Failure == OrthancFailure.BadRequest) { return Results.Problem(ex.Message, statusCode: 400); }
+        }
         var path = $"{level}/{id}/{(media.Value ? "media" : "archive")}{(string.IsNullOrEmpty(transcode) ? "" : $"?transcode={transcode}")}";
         var response = await orthanc.GetStreamingAsync(path, ct);
         http.Response.RegisterForDispose(response);

@@ -37,7 +37,7 @@ public static class ContentServiceCollectionExtensions
 
         var api = app.MapGroup("/api/content");
         api.MapGet("/studies", async (StudySearchService search, string? patientName, string? patientId, string? accession, string? description,
-            string? modalities, DateOnly? from, DateOnly? to, int? page, int? pageSize, CancellationToken ct) =>
+            string? modalities, DateOnly? from, DateOnly? to, int? page, int? pageSize, string? sort, bool? desc, CancellationToken ct) =>
         {
             var query = new StudyQuery
             {
@@ -45,7 +45,16 @@ public static class ContentServiceCollectionExtensions
                 Modalities = modalities?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList() ?? [],
                 From = from, To = to,
             };
-            return await Answer(async () => Results.Ok(await search.SearchAsync(query, page ?? 0, pageSize ?? 25, ct)));
+            StudySort? order = null;
+            if (sort is not null)
+            {
+                if (!Enum.TryParse<StudySortField>(sort, ignoreCase: true, out var field) || !Enum.IsDefined(field))
+                {
+                    return Results.Problem($"Sort by one of: {string.Join(", ", Enum.GetNames<StudySortField>())}.", statusCode: 400);
+                }
+                order = new StudySort(field, desc ?? field == StudySortField.StudyDate);
+            }
+            return await Answer(async () => Results.Ok(await search.SearchAsync(query, page ?? 0, pageSize ?? 25, order, ct)));
         }).RequireAuthorization(Permissions.ViewContent);
 
         api.MapPost("/{level}/{id}/modify", async (ContentService content, string level, string id, ModifyBody body, CancellationToken ct) =>

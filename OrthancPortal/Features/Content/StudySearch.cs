@@ -62,29 +62,72 @@ public sealed record StudyRow(string Id, string PatientOrthancId, string Patient
         DicomText.Date(s.Tag("PatientBirthDate")), DicomText.Date(s.Tag("StudyDate")), s.Tag("StudyDescription"), s.Tag("AccessionNumber"), s.Series.Count);
 }
 
+/// <summary>The columns the study list can be sorted on (by the Orthanc server, with ExtendedFind).</summary>
+public enum StudySortField { StudyDate, PatientName, PatientId, StudyDescription, AccessionNumber }
+
+public sealed record StudySort(StudySortField Field, bool Descending)
+{
+    /// <summary>Newest first: what people look for in a list of studies.</summary>
+    public static readonly StudySort Default = new(StudySortField.StudyDate, true);
+
+    public IReadOnlyList<FindOrder> ToOrthancOrder()
+    {
+        var direction = Descending ? "DESC" : "ASC";
+        List<FindOrder> order = Field switch
+        {
+            // Same-day studies by their time; the tag names are Orthanc's (main DICOM tags of the study and patient).
+            StudySortField.StudyDate => [new("StudyDate", direction), new("StudyTime", direction)],
+            StudySortField.PatientName => [new("PatientName", direction)],
+            StudySortField.PatientId => [new("PatientID", direction)],
+            StudySortField.StudyDescription => [new("StudyDescription", direction)],
+            _ => [new("AccessionNumber", direction)],
+        };
+        // A stable order across pages for rows that tie on the chosen column.
+        if (Field != StudySortField.StudyDate) order.Add(new("StudyDate", "DESC"));
+        order.Add(new("StudyInstanceUID", "ASC"));
+        return order;
+    }
+}
+
 /// <summary>
-/// One page of results. Orthanc 1.10.1's /tools/find has neither a sort nor a total count, so pages follow
-/// Orthanc's storage order and we ask for one row more than we show to know whether a next page exists.
-/// The cost of a page stays flat however many studies match.
+/// One page of results. With ExtendedFind (Orthanc 1.12.5+) Orthanc sorts and counts, so <see cref="Total"/> and
+/// <see cref="Sort"/> are set and pages have numbers. Orthanc 1.10.1's /tools/find has neither a sort nor a count:
+/// pages follow Orthanc's storage order and we ask for one row more than we show to know whether a next page exists.
+/// Either way the cost of a page stays flat however many studies match.
 /// </summary>
-public sealed record StudyResultPage(IReadOnlyList<StudyRow> Rows, int Page, int PageSize, bool HasMore)
+public sealed record StudyResultPage(IReadOnlyList<StudyRow> Rows, int Page, int PageSize, bool HasMore, long? Total = null, StudySort? Sort = null,
+    string? OrthancVersion = null)
 {
     public int FirstRow => Page * PageSize + 1;
     public int LastRow => Page * PageSize + Rows.Count;
+    public int? PageCount => Total is { } t ? (int)Math.Max(1, (t + PageSize - 1) / PageSize) : null;
 }
 
-public sealed class StudySearchService(OrthancClient orthanc)
+public sealed class StudySearchService(OrthancClient orthanc, OrthancCapabilitiesProvider capabilities)
 {
     public const int MaxPageSize = 200;
 
-    public async Task<StudyResultPage> SearchAsync(StudyQuery query, int page, int pageSize, CancellationToken ct = default)
+    /// <param name="sort">The order (default newest first); ignored by an Orthanc without ExtendedFind, which the result says.</param>
+    public async Task<StudyResultPage> SearchAsync(StudyQuery query, int page, int pageSize, StudySort? sort = null, CancellationToken ct = default)
     {
         var validation = await new StudyQueryValidator().ValidateAsync(query, ct);
         if (!validation.IsValid) throw new ValidationException(validation.Errors);
         pageSize = Math.Clamp(pageSize, 1, MaxPageSize);
-        page = Math.Max(page, 0);
-        var found = await orthanc.FindStudiesAsync(query.ToOrthancQuery(), limit: pageSize + 1, since: page * pageSize, ct: ct);
-        return new StudyResultPage(found.Take(pageSize).Select(StudyRow.From).ToList(), page, pageSize, found.Count > pageSize);
+        page = Math.Clamp(page, 0, int.MaxValue / MaxPageSize - 1);
+        // Every filter of StudyQuery is a main DICOM tag of the study or patient, or ModalitiesInStudy, all of which
+        // Orthanc's database stores: so Orthanc accepts Limit/Since (it refuses them for filters on other tags).
+        var filter = query.ToOrthancQuery();
+        var can = await capabilities.GetAsync(ct);
+        if (!can.HasExtendedFind)
+        {
+            var found = await orthanc.FindStudiesAsync(filter, limit: pageSize + 1, since: page * pageSize, ct: ct);
+            return new StudyResultPage(found.Take(pageSize).Select(StudyRow.From).ToList(), page, pageSize, found.Count > pageSize, OrthancVersion: can.Version);
+        }
+        sort ??= StudySort.Default;
+        var count = orthanc.CountResourcesAsync("Study", filter, ct);
+        var rows = orthanc.FindStudiesAsync(filter, limit: pageSize, since: page * pageSize, orderBy: sort.ToOrthancOrder(), ct: ct);
+        await Task.WhenAll(count, rows);
+        return new StudyResultPage(rows.Result.Select(StudyRow.From).ToList(), page, pageSize, (long)(page + 1) * pageSize < count.Result, count.Result, sort, can.Version);
     }
 }
 

@@ -136,14 +136,19 @@ public sealed class ExportService(OrthancClient orthanc, DestinationStore destin
 
     /// <summary>
     /// Streams an archive of the resources from Orthanc: a hierarchical zip or DICOMDIR media, optionally transcoded.
-    /// The caller disposes the response; nothing is buffered in memory.
+    /// The caller disposes the response; nothing is buffered in memory. A transcode Orthanc would not do (it would
+    /// write the originals) throws an <see cref="OrthancException"/> (BadRequest) before anything is written.
     /// </summary>
     public async Task<HttpResponseMessage> OpenArchiveAsync(IReadOnlyList<string> ids, ArchiveFormat format, string? transcode, CancellationToken ct)
     {
         foreach (var id in ids) OrthancClient.Id(id);
         if (transcode is not null && OrthancClient.TranscodeTargets.All(t => t.Uid != transcode)) throw new ArgumentException($"'{transcode}' is not a transfer syntax the portal offers.", nameof(transcode));
         var body = new Dictionary<string, object> { ["Resources"] = ids, ["Synchronous"] = true };
-        if (transcode is not null) body["Transcode"] = transcode;
+        if (transcode is not null)
+        {
+            await orthanc.EnsureTranscodableAsync(ids, transcode, ct);
+            body["Transcode"] = transcode;
+        }
         var route = format == ArchiveFormat.Dicomdir ? "tools/create-media-extended" : "tools/create-archive";
         return await orthanc.PostStreamingAsync(route, System.Net.Http.Json.JsonContent.Create(body, options: OrthancClient.Json), ct);
     }

@@ -30,7 +30,9 @@ public static class ExportServiceCollectionExtensions
             if (present.Count == 0) return Results.BadRequest(new { Error = "The Export basket has nothing Orthanc still holds." });
             var media = string.Equals(format, "dicomdir", StringComparison.OrdinalIgnoreCase) ? ArchiveFormat.Dicomdir : ArchiveFormat.Zip;
             if (transcode is { Length: > 0 } && OrthancClient.TranscodeTargets.All(t => t.Uid != transcode)) return Results.BadRequest(new { Error = $"Unknown transfer syntax '{transcode}'." });
-            var response = await exporter.OpenArchiveAsync(present, media, transcode is { Length: > 0 } ? transcode : null, ct);
+            HttpResponseMessage response;
+            try { response = await exporter.OpenArchiveAsync(present, media, transcode is { Length: > 0 } ? transcode : null, ct); }
+            catch (OrthancException ex) when (ex.Failure == OrthancFailure.BadRequest) { return Results.BadRequest(new { Error = ex.Message }); }
             http.Response.RegisterForDispose(response);
             await audit.WriteAsync("export.download", $"{present.Count} resources", $"{media}{(transcode is { Length: > 0 } ? $" transcoded to {transcode}" : "")}: {string.Join(", ", present)}", ct: ct);
             var name = $"{(media == ArchiveFormat.Dicomdir ? "dicomdir" : "export")}-{DateTime.UtcNow:yyyyMMdd-HHmmss}.zip";

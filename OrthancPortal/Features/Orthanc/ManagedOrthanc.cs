@@ -1,10 +1,10 @@
-using Microsoft.Extensions.Options;
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
 using OrthancPortal.Features.Settings;
 using OrthancPortal.Infrastructure;
 using OrthancPortal.Infrastructure.Files;
@@ -32,6 +32,7 @@ public sealed record ManagedOrthancChanged(bool Running, string? Error);
 public sealed class ManagedOrthancService(
     SettingsStore settings,
     ManagedOrthancState state,
+    IOptions<OrthancInstallation> installationOptions,
     IOptions<PortalOptions> portal,
     LiveNotifier notifier,
     ILogger<ManagedOrthancService> logger) : BackgroundService
@@ -39,6 +40,7 @@ public sealed class ManagedOrthancService(
     private static readonly TimeSpan StartupTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan HealthyRun = TimeSpan.FromSeconds(60);
+    private readonly OrthancInstallation installation = installationOptions.Value;
     private Process? process;
     private CancellationTokenSource restartRequest = new();
 
@@ -100,21 +102,16 @@ public sealed class ManagedOrthancService(
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(ConfigPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
 
         var logPath = Path.Combine(portal.Value.SubFolder(Infrastructure.Logging.FileLog.Folder), "orthanc.log");
-        var start = new ProcessStartInfo(s.Executable)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add($"--logfile={logPath}");
-        start.ArgumentList.Add(ConfigPath);
-        process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start '{s.Executable}'.");
+        var start = installation.CreateStartInfo([$"--logfile={logPath}", ConfigPath]);
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {installation.Describe()}.");
         // Orthanc logs to the file; drain the pipes so it never blocks on a full one.
         _ = process.StandardOutput.ReadToEndAsync(ct);
         _ = process.StandardError.ReadToEndAsync(ct);
         await File.WriteAllTextAsync(PidPath, process.Id.ToString(), ct);
         state.ProcessId = process.Id;
-        logger.LogInformation("Started the managed Orthanc (pid {Pid}) on HTTP port {Port}, DICOM port {DicomPort}", process.Id, s.ManagedHttpPort, s.DicomPort);
+        logger.LogInformation("Started the managed Orthanc, {Program} (pid {Pid}), on HTTP port {Port}, DICOM port {DicomPort}", installation.Describe(), process.Id, s.ManagedHttpPort, s.DicomPort);
 
         var endpoint = new OrthancEndpoint(new Uri($"http://127.0.0.1:{s.ManagedHttpPort}/"), "portal", password);
         await WaitUntilReadyAsync(endpoint, process, ct);
@@ -152,10 +149,10 @@ public sealed class ManagedOrthancService(
     {
         var storage = portal.Value.SubFolder(Path.Combine("orthanc", "storage"));
         var plugins = new JsonArray();
-        foreach (var name in new[] { "libModalityWorklists.so", "libOrthancDicomWeb.so", "libOrthancWebViewer.so" })
+        // GDCM decodes what Orthanc's own codecs cannot (JPEG 2000 among others), for previews and transcoding.
+        foreach (var name in new[] { "libModalityWorklists.so", "libOrthancDicomWeb.so", "libOrthancWebViewer.so", "libOrthancGdcm.so" })
         {
-            var path = Path.Combine(s.PluginsFolder, name);
-            if (File.Exists(path)) plugins.Add(path);
+            if (installation.FindPlugin(name) is { } path) plugins.Add(path);
         }
         return new JsonObject
         {
@@ -230,7 +227,7 @@ public sealed class ManagedOrthancService(
         try
         {
             using var orphan = Process.GetProcessById(pid);
-            if (orphan.ProcessName.Contains("Orthanc", StringComparison.OrdinalIgnoreCase))
+            if (IsOurOrthanc(orphan))
             {
                 logger.LogWarning("Stopping an Orthanc (pid {Pid}) left over from a previous run", pid);
                 orphan.Kill(entireProcessTree: true);
@@ -239,6 +236,17 @@ public sealed class ManagedOrthancService(
         }
         catch (ArgumentException) { }
         TryDelete(PidPath);
+    }
+
+    /// <summary>
+    /// An Orthanc started from a tree runs as the tree's loader (its process name is "ld-linux-..."), so the command
+    /// line is what identifies it: it names our configuration file.
+    /// </summary>
+    private bool IsOurOrthanc(Process candidate)
+    {
+        var cmdline = $"/proc/{candidate.Id}/cmdline";
+        if (File.Exists(cmdline)) return File.ReadAllText(cmdline).Split('\0').Contains(ConfigPath);
+        return candidate.ProcessName.Contains("Orthanc", StringComparison.OrdinalIgnoreCase);
     }
 
     private static async Task WaitQuietly(TimeSpan delay, CancellationToken ct)

@@ -6,11 +6,17 @@ namespace OrthancPortal.Features.Orthanc;
 public sealed partial class OrthancClient
 {
     /// <summary>
-    /// POST /tools/find with Expand. Orthanc 1.10.1 has no server-side sort and ignores RequestedTags/OrderBy,
-    /// so callers page with Limit/Since over Orthanc's own order.
+    /// POST /tools/find with Expand. <paramref name="orderBy"/> needs ExtendedFind (1.12.5+, see
+    /// <see cref="OrthancCapabilities"/>): Orthanc 1.10.1 ignores it without an error and pages over its own order.
+    /// Orthanc refuses Limit/Since when the query filters on a tag its database does not store (not a main DICOM tag).
     /// </summary>
-    public Task<IReadOnlyList<OrthancStudy>> FindStudiesAsync(IDictionary<string, string> query, int? limit = null, int? since = null, CancellationToken ct = default)
-        => PostAsync<IReadOnlyList<OrthancStudy>>("tools/find", new FindRequest("Study", query, true, limit, since), ct);
+    public Task<IReadOnlyList<OrthancStudy>> FindStudiesAsync(IDictionary<string, string> query, int? limit = null, int? since = null,
+        IReadOnlyList<FindOrder>? orderBy = null, CancellationToken ct = default)
+        => PostAsync<IReadOnlyList<OrthancStudy>>("tools/find", new FindRequest("Study", query, true, limit, since, orderBy), ct);
+
+    /// <summary>POST /tools/count-resources (ExtendedFind only): how many resources match, without listing them.</summary>
+    public async Task<long> CountResourcesAsync(string level, IDictionary<string, string> query, CancellationToken ct = default)
+        => (await PostAsync<CountAnswer>("tools/count-resources", new CountRequest(level, query), ct)).Count;
 
     public Task<IReadOnlyList<OrthancSeries>> FindSeriesAsync(IDictionary<string, string> query, int? limit = null, int? since = null, CancellationToken ct = default)
         => PostAsync<IReadOnlyList<OrthancSeries>>("tools/find", new FindRequest("Series", query, true, limit, since), ct);
@@ -70,13 +76,17 @@ public sealed partial class OrthancClient
     public Task<OrthancStoreResult> StoreInstanceAsync(Stream dicom, CancellationToken ct = default)
         => StoreInstanceAsync(dicom, dicom.CanSeek ? dicom.Length - dicom.Position : null, ct);
 
-    /// <summary>Transfer syntaxes Orthanc can transcode to (offered on download and burn).</summary>
+    /// <summary>
+    /// Transfer syntaxes the portal offers for transcoding (download, export, burn). Which of them the current Orthanc
+    /// writes: <see cref="OrthancCapabilities.TranscodeTargets"/>. JPEG-LS is left out on purpose: with the GDCM plugin
+    /// loaded, a transcode to JPEG-LS crashed Orthanc (1.10.1 and 1.12.7, seen here).
+    /// </summary>
     public static IReadOnlyList<(string Uid, string Name)> TranscodeTargets { get; } =
     [
         ("1.2.840.10008.1.2.1", "Explicit VR Little Endian (uncompressed)"),
         ("1.2.840.10008.1.2", "Implicit VR Little Endian (uncompressed)"),
         ("1.2.840.10008.1.2.4.70", "JPEG Lossless"),
-        ("1.2.840.10008.1.2.4.50", "JPEG Baseline (lossy)"),
+        ("1.2.840.10008.1.2.4.50", "JPEG Baseline (lossy, 8-bit images)"),
         ("1.2.840.10008.1.2.4.90", "JPEG 2000 Lossless"),
         ("1.2.840.10008.1.2.5", "RLE Lossless"),
     ];
@@ -97,8 +107,13 @@ public sealed partial class OrthancClient
         return id;
     }
 
-    private sealed record FindRequest(string Level, IDictionary<string, string> Query, bool Expand, int? Limit, int? Since);
+    private sealed record FindRequest(string Level, IDictionary<string, string> Query, bool Expand, int? Limit, int? Since, IReadOnlyList<FindOrder>? OrderBy = null);
+    private sealed record CountRequest(string Level, IDictionary<string, string> Query);
+    private sealed record CountAnswer(long Count);
 }
+
+/// <summary>One key of an ExtendedFind sort: a DICOM tag by name, "ASC" or "DESC".</summary>
+public sealed record FindOrder(string Key, string Direction, string Type = "DicomTag");
 
 public enum ResourceLevel { Patient, Study, Series, Instance }
 

@@ -109,9 +109,13 @@ public sealed partial class OrthancClient(HttpClient http)
     public static MediaTypeHeaderValue DicomMediaType { get; } = new("application/dicom");
 }
 
+/// <remarks><c>Capabilities</c> and <c>HasLabels</c> are new in 1.12 (absent on 1.10.1).</remarks>
 public sealed record OrthancSystem(
     string Version, int ApiVersion, string DicomAet, int DicomPort, int HttpPort, string Name,
-    int DatabaseVersion, bool PluginsEnabled, bool? CheckRevisions, string? StorageAreaPlugin, string? DatabaseBackendPlugin);
+    int DatabaseVersion, bool PluginsEnabled, bool? CheckRevisions, string? StorageAreaPlugin, string? DatabaseBackendPlugin,
+    OrthancSystemCapabilities? Capabilities = null, bool? HasLabels = null);
+
+public sealed record OrthancSystemCapabilities(bool HasExtendedFind, bool HasExtendedChanges);
 
 public sealed record OrthancStatistics(
     long CountPatients, long CountStudies, long CountSeries, long CountInstances, string TotalDiskSize, long TotalDiskSizeMB);

@@ -8,6 +8,7 @@ public static class OrthancServiceCollectionExtensions
     public static WebApplicationBuilder AddOrthanc(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
+        services.AddOptions<OrthancInstallation>().BindConfiguration(OrthancInstallation.Section);
         services.AddSingleton<ManagedOrthancState>();
         services.AddSingleton<ManagedOrthancService>();
         services.AddHostedService(sp => sp.GetRequiredService<ManagedOrthancService>());
@@ -26,6 +27,7 @@ public static class OrthancServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<OrthancHealthMonitor>());
         services.AddSingleton<OrthancConnectionTester>();
         services.AddHealthChecks().AddCheck<OrthancHealthCheck>("orthanc");
+        services.AddSingleton<OrthancCapabilitiesProvider>();
         services.AddOptions<ChangeFeedOptions>().BindConfiguration(ChangeFeedOptions.Section);
         services.AddSingleton<ChangeFeedReader>();
         services.AddHostedService(sp => sp.GetRequiredService<ChangeFeedReader>());

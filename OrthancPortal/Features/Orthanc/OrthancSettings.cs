@@ -16,9 +16,6 @@ public sealed class OrthancSettings : ISettingsSection
     public string? ExternalUsername { get; set; }
     [Secret] public string? ExternalPassword { get; set; }
 
-    /// <summary>Command that starts Orthanc in managed mode (from PATH by default).</summary>
-    public string Executable { get; set; } = "Orthanc";
-    public string PluginsFolder { get; set; } = "/usr/share/orthanc/plugins";
     public int ManagedHttpPort { get; set; } = 8042;
     public int DicomPort { get; set; } = 4242;
     public string DicomAet { get; set; } = "ORTHANC";
