@@ -30,7 +30,7 @@ public sealed class AccessBrowserTests(BrowserPortalFixture fixture) : IClassFix
         await carol.ClickAsync("button[type=submit]");
         await carol.WaitForURLAsync(u => u.Contains("/account/login"));
         await carol.FillAsync("#username", "carol");
-        await carol.FillAsync("#password", "Carols-Own-Pass-7");
+        await carol.FillAsync("#password", "Her-Own-Pass-777");
         await carol.ClickAsync("button[type=submit]");
         await carol.WaitForURLAsync(u => !u.Contains("/account/"));
         await BrowserFixture.WaitForInteractiveAsync(carol);

@@ -62,6 +62,7 @@ public sealed class SignInService(
 
         var outcome = await AttemptAsync(userName, password, remember, address, ct);
         if (outcome.Succeeded) await lease.SucceededAsync(ct);
+        else await lease.FailedAsync(ct);
         return outcome;
     }
 

@@ -40,6 +40,7 @@ public static class WorklistEndpoints
         var client = await keys.FindActiveAsync(key, ct);
         if (client is null)
         {
+            await lease.FailedAsync(ct);
             await audit.WriteAsync(caller with { UserName = "api" }, "worklist.api.denied", "/worklist/add",
                 string.IsNullOrEmpty(key) ? "no API key" : "unknown or revoked API key", success: false, ct: ct);
             return Results.Text("A valid API key is required (key= parameter or X-Api-Key header).", "text/plain", statusCode: StatusCodes.Status401Unauthorized);

@@ -21,12 +21,17 @@ public sealed class RateLimitOptions
     public int WorklistKeyFailuresPerAddress { get; set; } = 10;
 }
 
-/// <summary>One key's current window: failures counted (including attempts still running) and attempts refused.</summary>
+/// <summary>
+/// One key's current window: failures counted (including the attempts still running, which are also in
+/// <see cref="Pending"/>) and attempts refused.
+/// </summary>
 public sealed class RateLimitWindow
 {
     public string Key { get; set; } = "";
     public DateTime WindowStart { get; set; }
     public int Count { get; set; }
+    /// <summary>Attempts that hold a reservation and have not yet said whether they failed.</summary>
+    public int Pending { get; set; }
     public int Refused { get; set; }
 
     internal sealed class Configuration : IEntityTypeConfiguration<RateLimitWindow>
@@ -48,8 +53,9 @@ public sealed record RateLimitKey(string Kind, string Partition, int Limit)
 
 /// <summary>
 /// The outcome of <see cref="FailureRateLimiter.AcquireAsync"/>. Granted: one failure is reserved on every key; call
-/// <see cref="SucceededAsync"/> when the attempt succeeds to give it back, otherwise it stays counted. Refused: the
-/// key that is full, and whether this is the first refusal of its window (the one to audit and log).
+/// <see cref="SucceededAsync"/> when the attempt succeeds to give it back, or <see cref="FailedAsync"/> to confirm it
+/// (an attempt that says neither, e.g. a crash, stays counted as a failure). Refused: the key that is full, and whether
+/// this is the first refusal of its window (the one to audit and log).
 /// </summary>
 public sealed class RateLimitLease
 {
@@ -79,58 +85,78 @@ public sealed class RateLimitLease
     /// <summary>Seconds for the Retry-After header (at least 1).</summary>
     public int RetryAfterSeconds => Math.Max(1, (int)Math.Ceiling(RetryAfter.TotalSeconds));
 
-    public Task SucceededAsync(CancellationToken ct = default) => limiter is null ? Task.CompletedTask : limiter.ReleaseAsync(reserved, ct);
+    public Task SucceededAsync(CancellationToken ct = default) => limiter is null ? Task.CompletedTask : limiter.ResolveAsync(reserved, failed: false, ct);
+
+    public Task FailedAsync(CancellationToken ct = default) => limiter is null ? Task.CompletedTask : limiter.ResolveAsync(reserved, failed: true, ct);
 }
 
 /// <summary>
 /// Counts failed attempts per key in fixed windows kept in the portal database, so several portal processes share
 /// them. ASP.NET Core's rate-limiting middleware does not fit: it counts every request (a proxy signing in twenty
 /// users would be limited) and keeps its counters in one process's memory.
-/// Each step is one conditional UPDATE, so concurrent attempts cannot overshoot a limit.
+/// Each step is one conditional UPDATE, so concurrent attempts cannot overshoot a limit. A key is refused only when its
+/// confirmed failures reach the limit; while attempts still running hold the remaining room (a burst of good sign-ins
+/// or worklist calls from one address), a new attempt waits for them instead of being refused.
 /// </summary>
 public sealed class FailureRateLimiter(IDbContextFactory<PortalDbContext> dbFactory, IOptions<RateLimitOptions> options, TimeProvider clock)
 {
     public RateLimitOptions Options => options.Value;
 
+    /// <summary>Longest wait for running attempts to give their reservations back; past it, the attempt is refused.</summary>
+    private static readonly TimeSpan MaxWaitForRunning = TimeSpan.FromSeconds(15);
+
     /// <summary>Reserves one failure on every key, or refuses when one of them is full (then nothing stays reserved).</summary>
     public async Task<RateLimitLease> AcquireAsync(IReadOnlyList<RateLimitKey> keys, CancellationToken ct = default)
     {
         var window = options.Value.Window;
-        var now = clock.GetUtcNow().UtcDateTime;
+        var waitUntil = clock.GetUtcNow().UtcDateTime + MaxWaitForRunning;
         var reserved = new List<(RateLimitKey, DateTime)>();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var windows = db.Set<RateLimitWindow>();
         foreach (var key in keys)
         {
             var id = key.Id;
-            await StartWindowIfExpiredAsync(db, id, now, window, ct);
-            var granted = await windows.Where(w => w.Key == id && w.Count < key.Limit)
-                .ExecuteUpdateAsync(s => s.SetProperty(w => w.Count, w => w.Count + 1), ct);
-            var start = await windows.Where(w => w.Key == id).Select(w => w.WindowStart).FirstAsync(ct);
-            if (granted == 1)
+            while (true)
             {
-                reserved.Add((key, start));
-                continue;
-            }
+                var now = clock.GetUtcNow().UtcDateTime;
+                await StartWindowIfExpiredAsync(db, id, now, window, ct);
+                var granted = await windows.Where(w => w.Key == id && w.Count < key.Limit)
+                    .ExecuteUpdateAsync(s => s.SetProperty(w => w.Count, w => w.Count + 1).SetProperty(w => w.Pending, w => w.Pending + 1), ct);
+                var current = await windows.Where(w => w.Key == id).Select(w => new { w.WindowStart, w.Count, w.Pending }).FirstAsync(ct);
+                if (granted == 1)
+                {
+                    reserved.Add((key, current.WindowStart));
+                    break;
+                }
+                // Full only because attempts are still running: they may give their room back, so wait for them.
+                if (current.Count - current.Pending < key.Limit && now < waitUntil)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(20), clock, ct);
+                    continue;
+                }
 
-            await ReleaseAsync(reserved, ct);
-            await windows.Where(w => w.Key == id && w.WindowStart == start).ExecuteUpdateAsync(s => s.SetProperty(w => w.Refused, w => w.Refused + 1), ct);
-            var refused = await windows.Where(w => w.Key == id && w.WindowStart == start).Select(w => w.Refused).FirstOrDefaultAsync(ct);
-            var retryAfter = start + window - now;
-            return new RateLimitLease(key, refused == 1, retryAfter > TimeSpan.Zero ? retryAfter : TimeSpan.Zero);
+                await ResolveAsync(reserved, failed: false, ct);
+                var start = current.WindowStart;
+                await windows.Where(w => w.Key == id && w.WindowStart == start).ExecuteUpdateAsync(s => s.SetProperty(w => w.Refused, w => w.Refused + 1), ct);
+                var refused = await windows.Where(w => w.Key == id && w.WindowStart == start).Select(w => w.Refused).FirstOrDefaultAsync(ct);
+                var retryAfter = start + window - now;
+                return new RateLimitLease(key, refused == 1, retryAfter > TimeSpan.Zero ? retryAfter : TimeSpan.Zero);
+            }
         }
         return new RateLimitLease(this, reserved);
     }
 
-    internal async Task ReleaseAsync(IEnumerable<(RateLimitKey Key, DateTime WindowStart)> reserved, CancellationToken ct)
+    /// <summary>Ends reservations: a success gives its failure back, a failure keeps it counted; neither is running any more.</summary>
+    internal async Task ResolveAsync(IEnumerable<(RateLimitKey Key, DateTime WindowStart)> reserved, bool failed, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         foreach (var (key, start) in reserved)
         {
             var id = key.Id;
             // Only in the window the reservation was made in: a new window starts from zero anyway.
-            await db.Set<RateLimitWindow>().Where(w => w.Key == id && w.WindowStart == start && w.Count > 0)
-                .ExecuteUpdateAsync(s => s.SetProperty(w => w.Count, w => w.Count - 1), ct);
+            var row = db.Set<RateLimitWindow>().Where(w => w.Key == id && w.WindowStart == start && w.Count > 0 && w.Pending > 0);
+            if (failed) await row.ExecuteUpdateAsync(s => s.SetProperty(w => w.Pending, w => w.Pending - 1), ct);
+            else await row.ExecuteUpdateAsync(s => s.SetProperty(w => w.Count, w => w.Count - 1).SetProperty(w => w.Pending, w => w.Pending - 1), ct);
         }
     }
 
@@ -139,7 +165,7 @@ public sealed class FailureRateLimiter(IDbContextFactory<PortalDbContext> dbFact
         var cutoff = now - window;
         var windows = db.Set<RateLimitWindow>();
         var reset = await windows.Where(w => w.Key == id && w.WindowStart <= cutoff)
-            .ExecuteUpdateAsync(s => s.SetProperty(w => w.WindowStart, now).SetProperty(w => w.Count, 0).SetProperty(w => w.Refused, 0), ct);
+            .ExecuteUpdateAsync(s => s.SetProperty(w => w.WindowStart, now).SetProperty(w => w.Count, 0).SetProperty(w => w.Pending, 0).SetProperty(w => w.Refused, 0), ct);
         if (reset == 1 || await windows.AnyAsync(w => w.Key == id, ct)) return;
 
         // A new key: drop windows that ended long ago, so addresses and names seen once do not pile up.

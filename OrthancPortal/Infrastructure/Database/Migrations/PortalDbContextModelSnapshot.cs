@@ -1263,6 +1263,9 @@ namespace OrthancPortal.Infrastructure.Database.Migrations
                     b.Property<int>("Count")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("Pending")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("Refused")
                         .HasColumnType("INTEGER");
 
