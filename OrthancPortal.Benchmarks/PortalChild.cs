@@ -12,7 +12,7 @@ namespace OrthancPortal.Benchmarks;
 public static class PortalChild
 {
     public const string User = "bench";
-    public const string Password = "Bench-Password-1";
+    public const string Password = "Load-Test-Secret-1";
 
     public static async Task RunAsync(string orthancUrl, int port, string dataFolder)
     {

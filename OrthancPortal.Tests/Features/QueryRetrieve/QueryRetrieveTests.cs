@@ -31,12 +31,14 @@ public sealed class QueryRetrieveTests(RobotsPortalFixture fixture) : IClassFixt
         capped.Answers.Count.ShouldBe(2);
         capped.Truncated.ShouldBeTrue();
 
-        var tracker = fixture.Portal.GetRequiredService<RetrieveTracker>();
+        var tracker = scope.ServiceProvider.GetRequiredService<RetrieveTracker>();
         var actor = new Actor("u-qr", "qr-test", null);
-        var started = tracker.Start(actor, OrthancPair.RemoteModalityName, "CT", ct.StudyUid, null);
-        await TestEnvironment.WaitUntilAsync(() => Task.FromResult(tracker.ForOwner("u-qr").Single(r => r.Id == started.Id).State != RetrieveState.Running),
+        var started = await tracker.StartAsync(actor, OrthancPair.RemoteModalityName, "CT", ct.StudyUid, null);
+        await TestEnvironment.WaitUntilAsync(async () => (await tracker.ForOwnerAsync("u-qr")).Single(r => r.TaskId == started).State != RetrieveState.Running,
             TimeSpan.FromSeconds(30), "retrieve finished");
-        var done = tracker.ForOwner("u-qr").Single(r => r.Id == started.Id);
+        var done = (await tracker.ForOwnerAsync("u-qr")).Single(r => r.TaskId == started);
+        // A retrieve is a portal task of its owner: it shows under "My tasks" and survives a restart.
+        (await fixture.Portal.GetRequiredService<OrthancPortal.Features.Tasks.TaskQueue>().GetAsync(started))!.OwnerName.ShouldBe("qr-test");
         done.State.ShouldBe(RetrieveState.Done, done.Error);
         (await fixture.Local.GetJsonAsync($"studies/{done.LocalStudyId}/instances")).AsArray().Count.ShouldBe(ct.InstanceCount);
     }

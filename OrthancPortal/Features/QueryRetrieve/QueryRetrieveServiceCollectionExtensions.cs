@@ -1,5 +1,6 @@
 using OrthancPortal.Components.Layout;
 using OrthancPortal.Features.Access;
+using OrthancPortal.Features.Tasks;
 
 namespace OrthancPortal.Features.QueryRetrieve;
 
@@ -10,7 +11,8 @@ public static class QueryRetrieveServiceCollectionExtensions
         builder.Services.AddOptions<QueryRetrieveOptions>().BindConfiguration(QueryRetrieveOptions.Section);
         builder.Services.AddScoped<QueryRetrieveService>();
         builder.Services.AddSingleton<OwnAetCache>();
-        builder.Services.AddSingleton<RetrieveTracker>();
+        builder.Services.AddScoped<RetrieveTracker>();
+        builder.Services.AddTaskHandler<RetrieveTaskHandler>();
         builder.Services.AddNavItem(new NavItem("Query / retrieve", "query", "bi-cloud-download", Permissions.Query, 300));
         return builder;
     }

@@ -1,65 +1,80 @@
-using System.Collections.Concurrent;
+using Microsoft.EntityFrameworkCore;
 using OrthancPortal.Features.Audit;
-using OrthancPortal.Infrastructure.Live;
+using OrthancPortal.Features.Tasks;
+using OrthancPortal.Infrastructure.Database;
 
 namespace OrthancPortal.Features.QueryRetrieve;
 
 public enum RetrieveState { Running, Done, Failed }
 
-/// <summary>One interactive retrieve as the query page shows it.</summary>
-public sealed record RetrieveStatus(Guid Id, string OwnerId, string Title, string StudyUid, string? SeriesUid, RetrieveState State, double Progress, string? LocalStudyId, string? Error);
-
-/// <summary>Published on every change of an interactive retrieve; pages filter by owner.</summary>
-public sealed record RetrieveChanged(RetrieveStatus Status);
+/// <summary>One interactive retrieve as the query page shows it (a portal task of type <see cref="RetrieveTaskHandler.TaskType"/>).</summary>
+public sealed record RetrieveStatus(long TaskId, string Title, string StudyUid, RetrieveState State, double Progress, string? LocalStudyId, string? Error);
 
 /// <summary>
-/// Runs retrieves started from the query page in the background, so they continue when the user navigates
-/// away, and pushes their progress through <see cref="LiveNotifier"/>.
+/// Retrieves started from the query page are portal tasks: persisted and run by the task queue, so they go on when the
+/// user navigates away, show under "My tasks", and after a restart follow the Orthanc job they started instead of moving
+/// the study a second time. The page lists the owner's most recent ones and follows them through <see cref="TaskChanged"/>.
 /// </summary>
-public sealed class RetrieveTracker(IServiceScopeFactory scopes, LiveNotifier notifier, IHostApplicationLifetime lifetime, ILogger<RetrieveTracker> logger)
+public sealed class RetrieveTracker(TaskQueue tasks, IDbContextFactory<PortalDbContext> dbFactory)
 {
-    private readonly ConcurrentDictionary<Guid, RetrieveStatus> retrieves = new();
+    /// <summary>How many of a user's retrieves the page lists (older ones stay under "My tasks").</summary>
+    public const int Shown = 20;
 
-    public IReadOnlyList<RetrieveStatus> ForOwner(string ownerId) => retrieves.Values.Where(r => r.OwnerId == ownerId).OrderBy(r => r.Title).ToList();
+    public Task<long> StartAsync(Actor actor, string modality, string title, string studyUid, string? seriesUid, CancellationToken ct = default)
+        => tasks.EnqueueAsync(RetrieveTaskHandler.TaskType, new RetrievePayload(modality, studyUid, seriesUid), title, actor, ct);
 
-    public RetrieveStatus Start(Actor actor, string modality, string title, string studyUid, string? seriesUid)
+    public async Task<IReadOnlyList<RetrieveStatus>> ForOwnerAsync(string ownerId, CancellationToken ct = default)
     {
-        var status = new RetrieveStatus(Guid.NewGuid(), actor.UserId ?? "", title, studyUid, seriesUid, RetrieveState.Running, 0, null, null);
-        Update(status);
-        _ = RunAsync(actor, modality, status);
-        return status;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var rows = await db.Set<PortalTask>().AsNoTracking()
+            .Where(t => t.Type == RetrieveTaskHandler.TaskType && t.OwnerId == ownerId)
+            .OrderByDescending(t => t.Id).Take(Shown).ToListAsync(ct);
+        return rows.Select(t => new RetrieveStatus(t.Id, t.Title, PayloadOf(t).StudyUid, StateOf(t.State), t.Progress,
+            t.State == PortalTaskState.Succeeded ? t.Result : null, t.Error)).ToList();
     }
 
-    private async Task RunAsync(Actor actor, string modality, RetrieveStatus status)
+    private static RetrievePayload PayloadOf(PortalTask t) => System.Text.Json.JsonSerializer.Deserialize<RetrievePayload>(t.Payload)!;
+
+    private static RetrieveState StateOf(PortalTaskState state) => state switch
     {
-        var ct = lifetime.ApplicationStopping;
-        await using var scope = scopes.CreateAsyncScope();
-        var qr = scope.ServiceProvider.GetRequiredService<QueryRetrieveService>();
-        var audit = scope.ServiceProvider.GetRequiredService<AuditLog>();
+        PortalTaskState.Succeeded => RetrieveState.Done,
+        PortalTaskState.Failed or PortalTaskState.Cancelled => RetrieveState.Failed,
+        _ => RetrieveState.Running,
+    };
+}
+
+public sealed record RetrievePayload(string Modality, string StudyUid, string? SeriesUid);
+
+/// <summary>C-MOVE of one study or series from a remote modality; the result is the local Orthanc study id.</summary>
+public sealed class RetrieveTaskHandler(QueryRetrieveService qr, AuditLog audit) : ITaskHandler
+{
+    public const string TaskType = "qr.retrieve";
+
+    public string Type => TaskType;
+
+    public bool Resumable => true;
+
+    public async Task<string?> RunAsync(TaskRun run, CancellationToken ct)
+    {
+        var p = run.Payload<RetrievePayload>();
+        var what = $"from {p.Modality}{(p.SeriesUid is null ? "" : $", series {p.SeriesUid}")}";
         try
         {
-            var job = await qr.StartRetrieveAsync(modality, status.StudyUid, status.SeriesUid, ct);
-            var local = await qr.FollowRetrieveAsync(job, status.StudyUid, p =>
+            // The Orthanc job of an earlier run (a restart cut it short) is followed, not started again.
+            var job = run.Checkpoint<string>();
+            if (job is null)
             {
-                Update(status = status with { Progress = p });
-                return Task.CompletedTask;
-            }, ct);
-            Update(status with { State = RetrieveState.Done, Progress = 1, LocalStudyId = local });
-            await audit.WriteAsync(actor, "qr.retrieve", $"study:{status.StudyUid}", $"from {modality}{(status.SeriesUid is null ? "" : $", series {status.SeriesUid}")}", ct: CancellationToken.None);
+                job = await qr.StartRetrieveAsync(p.Modality, p.StudyUid, p.SeriesUid, ct);
+                await run.SaveCheckpointAsync(job);
+            }
+            var local = await qr.FollowRetrieveAsync(job, p.StudyUid, f => run.Progress.ReportAsync(f), ct);
+            await audit.WriteAsync(run.Owner, "qr.retrieve", $"study:{p.StudyUid}", what, ct: CancellationToken.None);
+            return local;
         }
-        catch (Exception ex)
+        catch (Exception ex) when (ex is RetrieveException or Orthanc.OrthancException)
         {
-            // Background work: whatever went wrong must end as a visible failure, never as a retrieve stuck "running".
-            if (ex is not (RetrieveException or Orthanc.OrthancException or OperationCanceledException)) logger.LogError(ex, "Unexpected retrieve failure");
-            logger.LogWarning("Retrieve of {Study} from {Modality} failed: {Reason}", status.StudyUid, modality, ex.Message);
-            Update(status with { State = RetrieveState.Failed, Error = ex.Message });
-            await audit.WriteAsync(actor, "qr.retrieve", $"study:{status.StudyUid}", ex.Message, success: false, ct: CancellationToken.None);
+            await audit.WriteAsync(run.Owner, "qr.retrieve", $"study:{p.StudyUid}", $"{what}: {ex.Message}", success: false, ct: CancellationToken.None);
+            throw new TaskFailedException(ex.Message);
         }
-    }
-
-    private void Update(RetrieveStatus status)
-    {
-        retrieves[status.Id] = status;
-        notifier.Publish(new RetrieveChanged(status));
     }
 }
