@@ -12,6 +12,9 @@ public sealed class BurnerSimulator : IAsyncDisposable
     /// <param name="DataFiles">Every file under the request's DATA folders at pick-up, relative to its folder: what the disc would hold.</param>
     public sealed record Request(string Name, string Extension, string Text, string? DatText, IReadOnlyList<string> DataFiles);
 
+    // TD Bridge and PTBurn read their files as ANSI text (Windows-1252 on a western Windows).
+    private static readonly System.Text.Encoding Ansi = OrthancPortal.Infrastructure.Text.LegacyEncodings.For(OrthancPortal.Infrastructure.Text.LegacyEncodings.Windows1252);
+
     private readonly string folder;
     private readonly CancellationTokenSource stop = new();
     private readonly Task loop;
@@ -51,7 +54,7 @@ public sealed class BurnerSimulator : IAsyncDisposable
         foreach (var cancel in Directory.EnumerateFiles(folder).Where(f => f.EndsWith(".JCF") || f.EndsWith(".PTM")))
         {
             var name = Path.GetFileNameWithoutExtension(cancel);
-            CancelFiles.Enqueue((Path.GetFileName(cancel), File.ReadAllText(cancel)));
+            CancelFiles.Enqueue((Path.GetFileName(cancel), File.ReadAllText(cancel, Ansi)));
             cancelled[name] = true;
             File.Delete(cancel);
         }
@@ -60,9 +63,9 @@ public sealed class BurnerSimulator : IAsyncDisposable
             foreach (var request in Directory.EnumerateFiles(folder).Where(f => f.EndsWith(".JDF") || f.EndsWith(".JRQ")))
             {
                 var name = Path.GetFileNameWithoutExtension(request);
-                var text = File.ReadAllText(request);
+                var text = File.ReadAllText(request, Ansi);
                 var datLine = text.Split("\r\n").FirstOrDefault(l => l.StartsWith("REPLACE_FIELD="));
-                var dat = datLine is null ? null : File.ReadAllText(datLine["REPLACE_FIELD=".Length..]);
+                var dat = datLine is null ? null : File.ReadAllText(datLine["REPLACE_FIELD=".Length..], Ansi);
                 var data = text.Split("\r\n")
                     .Where(l => l.StartsWith("DATA=") || l.StartsWith("Data = "))
                     .Select(l => l[(l.IndexOf('=') + 1)..].Trim())

@@ -92,7 +92,8 @@ public sealed class BurnerIntegrationTests(BurnerFixture fx) : IClassFixture<Bur
     [InlineData(DiscProducer.Primera, "BURNCANP", ".PTM")]
     public async Task Cancel_writes_the_cancel_file_of_the_producer(DiscProducer producer, string patientId, string extension)
     {
-        await fx.ChangeSettingsAsync(s => s.Manufacturer = producer);
+        // Primera prints no .tdd template: that producer runs without a label here.
+        await fx.ChangeSettingsAsync(s => { s.Manufacturer = producer; s.LabelFile = producer == DiscProducer.Epson ? fx.LabelFile : ""; });
         Sim.Hold = true;
         try
         {
@@ -105,14 +106,14 @@ public sealed class BurnerIntegrationTests(BurnerFixture fx) : IClassFixture<Bur
 
             var cancelled = await fx.WaitForJobAsync(patientId, BurnerJobState.Cancelled);
             var file = Sim.CancelFiles.Where(f => f.FileName == job.RequestName + extension).ShouldHaveSingleItem();
-            file.Text.ShouldBe(producer == DiscProducer.Epson ? $"[CANCEL]\r\nJOB_ID={job.RequestName}\r\n" : "Message = ABORT\r\n");
+            file.Text.ShouldBe(producer == DiscProducer.Epson ? $"[CANCEL]\r\nJOB_ID={job.RequestName}\r\n" : $"Message = ABORT\r\nClientID = {DiscRequestWriter.ClientId}\r\n");
             cancelled.CancelRequested.ShouldBeTrue();
             (await fx.AuditAsync("burner.cancel")).ShouldContain(a => a.Resource == $"burner/jobs/{job.Id}" && a.UserName == PortalFixture.StandardUser);
         }
         finally
         {
             Sim.Hold = false;
-            await fx.ChangeSettingsAsync(s => s.Manufacturer = DiscProducer.Epson);
+            await fx.ChangeSettingsAsync(s => { s.Manufacturer = DiscProducer.Epson; s.LabelFile = fx.LabelFile; });
         }
     }
 

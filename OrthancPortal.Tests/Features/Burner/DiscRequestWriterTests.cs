@@ -50,11 +50,11 @@ public sealed class DiscRequestWriterTests
     [Fact]
     public void Primera_JRQ_for_a_two_study_patient_has_the_merge_fields_in_label_order()
     {
-        DiscRequestWriter.PrimeraJrq(Request(@"C:\labels\patient.std")).ShouldBe(
+        DiscRequestWriter.PrimeraJrq(Request(@"C:\labels\patient.std") with { DiscType = "DVDR" }).ShouldBe(
             "JobID = CD_20240205101500_000042\r\n" +
             "ClientID = OrthancPortal\r\n" +
             "Copies = 1\r\n" +
-            "DiscType = DVD\r\n" +
+            "DiscType = DVDR\r\n" +
             "DataImageType = UDF\r\n" +
             "Data = C:\\viewer\r\n" +
             "Data = C:\\burner\\OrthancPortal-jobs\\CD_20240205101500_000042_Muster_Anna\\DICOM\r\n" +
@@ -86,7 +86,7 @@ public sealed class DiscRequestWriterTests
     public void Cancel_requests_match_each_producer()
     {
         DiscRequestWriter.CancelRequest(DiscProducer.Epson, "CD_1").ShouldBe("[CANCEL]\r\nJOB_ID=CD_1\r\n");
-        DiscRequestWriter.CancelRequest(DiscProducer.Primera, "CD_1").ShouldBe("Message = ABORT\r\n");
+        DiscRequestWriter.CancelRequest(DiscProducer.Primera, "CD_1").ShouldBe("Message = ABORT\r\nClientID = OrthancPortal\r\n");
         DiscRequestWriter.CancelExtension(DiscProducer.Epson).ShouldBe(".JCF");
         DiscRequestWriter.CancelExtension(DiscProducer.Primera).ShouldBe(".PTM");
     }

@@ -14,6 +14,10 @@ public sealed class QueryPageBrowserTests(RobotsBrowserFixture fixture) : IClass
         var page = await fixture.Browser.SignedInPageAsync(fixture.Portal, PortalFixture.StandardUser, PortalFixture.Password);
         await page.GotoAsync("query");
         await BrowserFixture.WaitForInteractiveAsync(page);
+        // No remote is preselected: the search waits for one.
+        (await page.InputValueAsync("[data-test=q-modality]")).ShouldBe("");
+        await Assertions.Expect(page.Locator("[data-test=q-search]")).ToBeDisabledAsync();
+        await page.SelectOptionAsync("[data-test=q-modality]", OrthancPair.RemoteModalityName);
 
         // All fields empty: the portal asks before querying everything.
         await page.ClickAsync("[data-test=q-search]");

@@ -19,6 +19,7 @@ public sealed class QueryListCsvTests
             "Patient Name;Patient ID;Accession Number;Date From;Date To;Study Description;Modalities;AET;Study Instance UID;Series Instance UID\r\n" +
             "\"Weiß^Lena\";P1;;20240101;2024-12-31;\"CT; Thorax\";CT MR;;;\r\n", bom: true);
         import.Errors.ShouldBeEmpty();
+        import.EncodingName.ShouldBe("UTF-8 (with BOM)");
         var row = import.Rows.ShouldHaveSingleItem();
         row.PatientName.ShouldBe("Weiß^Lena");
         row.StudyDescription.ShouldBe("CT; Thorax");
@@ -53,5 +54,43 @@ public sealed class QueryListCsvTests
         var back = await QueryListCsv.ReadAsync(new MemoryStream(bytes));
         back.Errors.ShouldBeEmpty();
         back.Rows.ShouldHaveSingleItem().Values().ShouldBe(rows[0].Values());
+    }
+
+    [Fact]
+    public async Task A_German_Excel_CSV_in_Windows_1252_keeps_its_umlauts_and_says_so()
+    {
+        // What German Excel's "CSV (Trennzeichen-getrennt)" writes: semicolons, no BOM, Windows-1252.
+        var text = "Patient Name;Patient ID;Study Description\r\nMüller^Jürgen;P1;Schädel nativ\r\nWeiß^Anna;P2;Knie\r\n";
+        var bytes = OrthancPortal.Infrastructure.Text.LegacyEncodings.For(1252).GetBytes(text);
+        bytes.ShouldContain((byte)0xFC);
+        var import = await QueryListCsv.ReadAsync(new MemoryStream(bytes));
+        import.Errors.ShouldBeEmpty();
+        import.EncodingName.ShouldBe("Windows-1252");
+        import.Rows.Select(r => r.PatientName).ShouldBe(["Müller^Jürgen", "Weiß^Anna"]);
+        import.Rows[0].StudyDescription.ShouldBe("Schädel nativ");
+        import.Rows.ShouldAllBe(r => !r.PatientName.Contains('\uFFFD'));
+    }
+
+    [Fact]
+    public async Task UTF8_without_a_BOM_is_read_as_UTF8()
+    {
+        var import = await Read("Patient Name,Patient ID\nMüller^Jürgen,P1\n");
+        import.EncodingName.ShouldBe("UTF-8");
+        import.Rows.ShouldHaveSingleItem().PatientName.ShouldBe("Müller^Jürgen");
+    }
+
+    [Fact]
+    public async Task An_unterminated_quote_is_an_error_on_its_line_and_the_next_lines_still_count()
+    {
+        var import = await Read(
+            "Patient Name;Patient ID;Study Description\r\n" +
+            "\"Muster^Anna;P1;CT\r\n" +
+            "Muster^Bernd;P2;MR\r\n" +
+            "Muster^Carl;P3;\"US\r\n" +
+            "Muster^Dora;P4;CT\r\n", bom: true);
+        import.Rows.Select(r => r.PatientId).ShouldBe(["P2", "P4"]);
+        import.Errors.Select(e => e.Line).ShouldBe([2, 4]);
+        import.Errors.ShouldAllBe(e => e.Message.Contains("not closed"));
+        import.Errors[0].ToString().ShouldStartWith("Line 2:");
     }
 }

@@ -18,13 +18,15 @@ public sealed class RobotBrowserTests(RobotsBrowserFixture fixture) : IClassFixt
         var user = await fixture.Browser.SignedInPageAsync(fixture.Portal, PortalFixture.StandardUser, PortalFixture.Password);
         await user.GotoAsync("robots/new");
         await BrowserFixture.WaitForInteractiveAsync(user);
+        await user.SelectOptionAsync("[data-test=r-modality]", OrthancPair.RemoteModalityName);
         await user.Locator("[data-test=r-import]").SetInputFilesAsync(new FilePayload
         {
             Name = "list.csv", MimeType = "text/csv", Buffer = [.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(csv)],
         });
         await Assertions.Expect(user.Locator("[data-test=query-list] tbody tr")).ToHaveCountAsync(3);
+        await Assertions.Expect(user.Locator("[data-test=import-encoding]")).ToContainTextAsync("UTF-8 (with BOM)");
         await user.ClickAsync("[data-test=r-run]");
-        await Assertions.Expect(user.Locator("[data-test=r-results] tbody tr")).ToHaveCountAsync(3);
+        await Assertions.Expect(user.Locator("[data-test=r-results] tbody tr[data-answers='1']")).ToHaveCountAsync(3);
         await user.FillAsync("[data-test=r-project]", "Browser project");
         await user.ClickAsync("[data-test=r-create]");
         await user.WaitForURLAsync(new Regex(@"/robots/\d+$"));

@@ -135,4 +135,76 @@ public sealed class RobotTests(RobotsPortalFixture fixture) : IClassFixture<Robo
         failed.Attempts.ShouldBe(2);
         failed.FailureReason.ShouldNotBeNull().ShouldContain("after 2 attempts");
     }
+
+    [Fact]
+    public async Task After_an_abrupt_stop_every_item_ends_retrieved_or_failed_with_a_reason_and_none_stays_retrieving()
+    {
+        var studies = Enumerable.Range(1, 4).Select(n => TestDicom.Study(TestDicom.Patient($"KIL{n:D2}", $"Killed^P{n}"), "CT", instances: 1)).ToList();
+        await RobotsPortalFixture.SendAllAsync(studies, fixture.Remote);
+        var sources = studies.Select((s, i) => new RobotItemSource(i + 1, OrthancPair.RemoteModalityName, s.StudyUid, "", s.Patient.PatientId, s.Patient.Name, "")).ToList();
+        var id = await With(s => s.CreateFromResultsAsync(Owner, "Killed", sources));
+        await WaitForStatusAsync(id, RobotStatus.AwaitingApproval);
+        var now = TimeOnly.FromDateTime(DateTime.Now);
+        await With(async s => { await s.ApproveAsync(Admin, id, new ScheduleWindow(now.AddHours(2), now.AddHours(3)), 1); return 0; });
+        await fixture.Portal.StopAsync();
+
+        // The rows as a killed portal leaves them: every item in the middle of its retrieve, the window open.
+        var options = new DbContextOptionsBuilder<PortalDbContext>().UseSqlite($"Data Source={Path.Combine(fixture.Portal.DataFolder, "portal.db")};Pooling=false").Options;
+        await using (var db = new PortalDbContext(options))
+        {
+            var robot = await db.Set<Robot>().SingleAsync(r => r.Id == id);
+            (robot.WindowStart, robot.WindowStop) = (TimeOnly.MinValue, TimeOnly.MinValue);
+            var items = await db.Set<RobotItem>().Where(i => i.RobotId == id).OrderBy(i => i.Line).ToListAsync();
+            foreach (var item in items) { item.State = ItemState.Retrieving; item.Attempts = 1; }
+            items[0].JobId = "0123abcd-4567-89ef-0123-456789abcdef"; // a move Orthanc no longer knows
+            items[2].Attempts = 2;                                   // already resumed as often as it may be
+            items[3].Modality = "no-such-remote";                    // its resume fails
+            await db.SaveChangesAsync();
+        }
+        await fixture.Portal.StartAsync();
+
+        await WaitForStatusAsync(id, RobotStatus.Completed, 120);
+        var after = await ItemsAsync(id);
+        after.ShouldAllBe(i => i.State == ItemState.Retrieved || (i.State == ItemState.Failed && i.FailureReason != null));
+        after.Where(i => i.Line <= 2).ShouldAllBe(i => i.State == ItemState.Retrieved && i.LocalStudyId != null);
+        after[2].State.ShouldBe(ItemState.Failed);
+        after[2].FailureReason.ShouldNotBeNull().ShouldContain("interrupted");
+        after[3].State.ShouldBe(ItemState.Failed);
+        after[3].FailureReason.ShouldNotBeNull().ShouldContain("after 2 attempts");
+        foreach (var study in studies.Take(2)) (await fixture.MoveJobsForAsync(study.StudyUid)).ShouldBe(1);
+        fixture.Portal.GetRequiredService<RobotRunner>().Problem.ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task Every_result_row_carries_its_answer_count_and_only_rows_with_one_answer_go_into_a_robot()
+    {
+        var one = TestDicom.Study(TestDicom.Patient("ANS01", "Answers^One"), "CT", instances: 1);
+        var twoPatient = TestDicom.Patient("ANS02", "Answers^Two");
+        var twoCt = TestDicom.Study(twoPatient, "CT", instances: 1);
+        var twoMr = TestDicom.Study(twoPatient, "MR", instances: 1);
+        await RobotsPortalFixture.SendAllAsync([one, twoCt, twoMr], fixture.Remote);
+        QueryListRow Row(string pid) => new() { PatientId = pid };
+
+        QueryListService.QueryRun run;
+        await using (var scope = fixture.Scope())
+        {
+            run = await scope.ServiceProvider.GetRequiredService<QueryListService>()
+                .RunQueriesAsync([Row("ANS01"), Row("ANS02"), Row("ANS99"), Row("ANS01")], OrthancPair.RemoteModalityName);
+        }
+        run.LinesWithoutAnswer.ShouldBe([3]);
+        run.Results.Where(r => r.Line == 2).Select(r => r.Answers).ShouldBe([2, 2]);
+        run.Results.Single(r => r.Line == 1).Answers.ShouldBe(1);
+        var repeat = run.Results.Single(r => r.Line == 4);
+        (repeat.Answers, repeat.FirstLine, repeat.Study.StudyInstanceUid).ShouldBe((1, (int?)1, one.StudyUid));
+        var sources = QueryListService.RobotSources(run.Results);
+        sources.Select(s => s.Line).ShouldBe([1, 4]);
+        sources.ShouldAllBe(s => s.StudyInstanceUid == one.StudyUid);
+
+        var noRemote = await Should.ThrowAsync<RobotException>(async () =>
+        {
+            await using var scope = fixture.Scope();
+            await scope.ServiceProvider.GetRequiredService<QueryListService>().RunQueriesAsync([Row("ANS01")], null);
+        });
+        noRemote.Message.ShouldContain("choose the remote");
+    }
 }

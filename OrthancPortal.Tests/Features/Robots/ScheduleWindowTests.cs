@@ -33,4 +33,15 @@ public sealed class ScheduleWindowTests
         new ScheduleWindow(T("08:00"), T("17:00")).NextOpening(new DateTime(2026, 11, 21, 18, 0, 0)).ShouldBe(new DateTime(2026, 11, 22, 8, 0, 0));
         ScheduleWindow.Always.IsAlwaysOpen.ShouldBeTrue();
     }
+
+    [Fact]
+    public void A_closed_window_says_when_it_opens_in_words_with_the_time()
+    {
+        var night = new ScheduleWindow(T("22:00"), T("06:00"));
+        night.OpensText(new DateTime(2026, 11, 21, 12, 0, 0)).ShouldBe("opens today at 22:00");
+        night.OpensText(new DateTime(2026, 11, 21, 23, 0, 0)).ShouldBeNull();
+        new ScheduleWindow(T("08:00"), T("17:00")).OpensText(new DateTime(2026, 11, 21, 18, 0, 0)).ShouldBe("opens tomorrow at 08:00");
+        RobotService.Describe(RobotStatus.Active, night, new DateTime(2026, 11, 21, 12, 0, 0)).ShouldBe("waiting for its window, which opens today at 22:00");
+        RobotService.Describe(RobotStatus.Active, ScheduleWindow.Always, new DateTime(2026, 11, 21, 12, 0, 0)).ShouldBe("active");
+    }
 }

@@ -144,7 +144,8 @@ public sealed class BurnerJobService(
         else if (job.IsWithDiscSoftware && job.RequestName is not null && job.RequestFolder is not null)
         {
             var path = Path.Combine(job.RequestFolder, job.RequestName + DiscRequestWriter.CancelExtension(job.Manufacturer));
-            await AtomicFile.WriteAllTextAsync(path, DiscRequestWriter.CancelRequest(job.Manufacturer, job.RequestName), DiscRequestWriter.Encoding, ct);
+            var encoding = (await settings.GetAsync<BurnerSettings>(ct)).FileEncoding;
+            await AtomicFile.WriteAllBytesAsync(path, DiscRequestWriter.Encode(DiscRequestWriter.CancelRequest(job.Manufacturer, job.RequestName), encoding), ct);
             job.Detail = $"Cancel request {Path.GetFileName(path)} sent to the disc software.";
         }
         else

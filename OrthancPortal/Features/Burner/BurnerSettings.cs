@@ -10,6 +10,12 @@ public enum BurnLevel { Study, Patient }
 
 public enum DiscTypeChoice { Auto, CD, DVD }
 
+/// <summary>The kind of disc a job needs; each producer spells it its own way (<see cref="DiscRequestWriter.DiscTypeValue"/>).</summary>
+public enum DiscKind { CD, DVD }
+
+/// <summary>How request files are encoded. Both disc programs read ANSI text; Unicode builds of them may read UTF-8 with a BOM.</summary>
+public enum DiscFileEncoding { Windows1252, Utf8WithBom }
+
 /// <summary>How discs are made: where the disc software looks for requests, what goes on the disc, and when.</summary>
 public sealed class BurnerSettings : ISettingsSection
 {
@@ -33,6 +39,37 @@ public sealed class BurnerSettings : ISettingsSection
     public int StallMinutes { get; set; } = 30;
     /// <summary>How dates are printed on the label (.NET date format).</summary>
     public string LabelDateFormat { get; set; } = "dd.MM.yyyy";
+    /// <summary>The folder (usually the monitored share) as the portal sees it, e.g. /srv/burner; empty for no mapping.</summary>
+    public string PortalPathPrefix { get; set; } = "";
+    /// <summary>The same folder as the disc software's machine sees it, e.g. \\burnpc\jobs or D:\jobs.</summary>
+    public string DiscSoftwarePathPrefix { get; set; } = "";
+    public DiscFileEncoding FileEncoding { get; set; } = DiscFileEncoding.Windows1252;
+    public int Copies { get; set; } = 1;
+    /// <summary>The disc's volume label (letters, digits, '_'); empty lets the disc software choose.</summary>
+    public string VolumeLabel { get; set; } = "";
+    /// <summary>Epson: the publisher's name in Total Disc Setup, needed when TD Bridge drives several; empty for its default.</summary>
+    public string EpsonPublisher { get; set; } = "";
+    /// <summary>Epson: the output stacker (1-4); 0 for TD Bridge's default.</summary>
+    public int EpsonOutStacker { get; set; }
+
+    /// <summary>The label template kinds each producer prints (PTBurn SDK 2.1.12 PrintLabel; TD Bridge LABEL takes a .tdd).</summary>
+    public static IReadOnlyList<string> LabelExtensions(DiscProducer producer) => producer == DiscProducer.Epson
+        ? [".tdd"]
+        : [".std", ".jpg", ".bmp", ".prn"];
+
+    /// <summary>Why the label file does not suit the chosen producer, or null when it does.</summary>
+    public static string? LabelProblem(DiscProducer producer, string labelFile)
+    {
+        var extension = Path.GetExtension(labelFile).ToLowerInvariant();
+        if (LabelExtensions(producer).Contains(extension)) return null;
+        return (producer, extension) switch
+        {
+            (DiscProducer.Primera, ".tdd") => $"The label file '{Path.GetFileName(labelFile)}' is an Epson Total Disc Maker template (.tdd); Primera PTBurn prints SureThing .std templates (or .jpg, .bmp, .prn). Choose a .std label or switch the disc producer to Epson.",
+            (DiscProducer.Epson, ".std") => $"The label file '{Path.GetFileName(labelFile)}' is a Primera SureThing template (.std); Epson TD Bridge prints Total Disc Maker .tdd templates. Choose a .tdd label or switch the disc producer to Primera.",
+            (DiscProducer.Epson, _) => $"The label file '{Path.GetFileName(labelFile)}' is not a .tdd template, the only kind Epson TD Bridge prints.",
+            _ => $"The label file '{Path.GetFileName(labelFile)}' is not a kind Primera PTBurn prints (.std, .jpg, .bmp, .prn).",
+        };
+    }
 
     public sealed class Validator : AbstractValidator<BurnerSettings>
     {
@@ -49,6 +86,31 @@ public sealed class BurnerSettings : ISettingsSection
             RuleFor(x => x.CdCapacityMb).InclusiveBetween(100, 900).WithMessage("The CD capacity must be between 100 and 900 MB.");
             RuleFor(x => x.StallMinutes).InclusiveBetween(1, 24 * 60).WithMessage("The stall time must be between 1 minute and 24 hours.");
             RuleFor(x => x.LabelDateFormat).NotEmpty().Must(BeDateFormat).WithMessage("The label date format is not a valid date format (try dd.MM.yyyy).");
+            RuleFor(x => x.LabelFile).Must((x, label) => LabelProblem(x.Manufacturer, label) is null).When(x => x.LabelFile.Length > 0)
+                .WithMessage(x => LabelProblem(x.Manufacturer, x.LabelFile)!);
+            RuleFor(x => x.Copies).InclusiveBetween(1, 1000).When(x => x.Manufacturer == DiscProducer.Epson).WithMessage("Epson TD Bridge makes 1 to 1,000 copies of a disc.");
+            RuleFor(x => x.Copies).InclusiveBetween(1, 10_000).When(x => x.Manufacturer == DiscProducer.Primera).WithMessage("Primera PTBurn makes 1 to 10,000 copies of a disc.");
+            RuleFor(x => x.VolumeLabel).Matches("^[A-Za-z0-9_]{0,32}$").WithMessage("The volume label has at most 32 letters, digits or '_'.");
+            RuleFor(x => x.EpsonPublisher).MaximumLength(64).Must(p => !p.Any(char.IsControl)).WithMessage("The Epson publisher name has at most 64 characters on one line.");
+            RuleFor(x => x.EpsonOutStacker).InclusiveBetween(0, 4).WithMessage("The Epson output stacker is 1 to 4, or 0 for TD Bridge's default.");
+            RuleFor(x => x.PortalPathPrefix).Must(Path.IsPathFullyQualified).When(x => x.PortalPathPrefix.Trim().Length > 0)
+                .WithMessage(x => $"Path mapping: '{x.PortalPathPrefix}' is not an absolute path on the portal's machine.");
+            RuleFor(x => x.PortalPathPrefix).NotEmpty().When(x => x.DiscSoftwarePathPrefix.Trim().Length > 0)
+                .WithMessage("Path mapping: enter the portal folder that the disc software's path stands for.");
+            RuleFor(x => x.DiscSoftwarePathPrefix).NotEmpty().When(x => x.PortalPathPrefix.Trim().Length > 0)
+                .WithMessage("Path mapping: enter how the disc software's machine sees the portal folder (e.g. \\\\burnpc\\jobs or D:\\jobs).");
+            RuleFor(x => x.DiscSoftwarePathPrefix).Must(p => DiscPathMapper.IsWindowsPath(p.Trim()) || p.Trim().StartsWith('/')).When(x => x.DiscSoftwarePathPrefix.Trim().Length > 0)
+                .WithMessage(x => $"Path mapping: '{x.DiscSoftwarePathPrefix}' is neither a UNC path (\\\\server\\share) nor a drive path (D:\\folder).");
+            RuleFor(x => x.DiscSoftwarePathPrefix).Must(p => !p.Any(char.IsControl)).WithMessage("Path mapping: the disc software's path must be on one line.");
+            RuleFor(x => x).Custom((x, context) =>
+            {
+                var mapper = DiscPathMapper.From(x);
+                if (mapper.IsIdentity || !Path.IsPathFullyQualified(x.PortalPathPrefix.Trim())) return;
+                foreach (var (name, path) in new[] { ("Monitored folder", x.MonitoredFolder), ("Viewer folder", x.ViewerFolder), ("Label file", x.LabelFile) })
+                {
+                    if (path.Length > 0 && mapper.Problem(path) is { } problem) context.AddFailure($"{name}: {problem} The disc software could not read it.");
+                }
+            });
         }
 
         private static bool BeDateFormat(string format)

@@ -44,21 +44,32 @@ public sealed class DiscBuilder(OrthancClient orthanc, ILogger<DiscBuilder> logg
 
         var viewer = string.IsNullOrEmpty(settings.ViewerFolder) ? null : settings.ViewerFolder;
         var size = FolderSize(dicomFolder) + (viewer is null ? 0 : FolderSize(viewer));
-        var discType = settings.DiscType switch
+        var kind = settings.DiscType switch
         {
-            DiscTypeChoice.CD => "CD",
-            DiscTypeChoice.DVD => "DVD",
-            _ => size > settings.CdCapacityMb * 1024L * 1024L ? "DVD" : "CD",
+            DiscTypeChoice.CD => DiscKind.CD,
+            DiscTypeChoice.DVD => DiscKind.DVD,
+            _ => size > settings.CdCapacityMb * 1024L * 1024L ? DiscKind.DVD : DiscKind.CD,
         };
+        var discType = kind.ToString();
 
         var label = await LabelAsync(job, settings.LabelDateFormat, ct);
         var labelFile = string.IsNullOrEmpty(settings.LabelFile) ? null : settings.LabelFile;
+        if (labelFile is not null && BurnerSettings.LabelProblem(settings.Manufacturer, labelFile) is { } labelProblem) throw new BurnerException(labelProblem);
         var datFile = Path.Combine(jobFolder, "DAT" + requestName[2..] + ".DAT");
-        var request = new DiscRequest(requestName, discType, viewer, dicomFolder, labelFile, datFile, label);
+        // The request names every path as the disc software's machine sees it.
+        var paths = DiscPathMapper.From(settings);
+        var request = new DiscRequest(requestName, DiscRequestWriter.DiscTypeValue(settings.Manufacturer, kind),
+            viewer is null ? null : paths.Map(viewer), paths.Map(dicomFolder), labelFile is null ? null : paths.Map(labelFile), paths.Map(datFile), label)
+        {
+            Copies = settings.Copies,
+            Publisher = settings.EpsonPublisher,
+            OutStacker = settings.EpsonOutStacker,
+            VolumeLabel = settings.VolumeLabel,
+        };
         string text;
         if (settings.Manufacturer == DiscProducer.Epson)
         {
-            if (labelFile is not null) await AtomicFile.WriteAllTextAsync(datFile, DiscRequestWriter.EpsonDat(label), DiscRequestWriter.Encoding, ct);
+            if (labelFile is not null) await AtomicFile.WriteAllBytesAsync(datFile, DiscRequestWriter.Encode(DiscRequestWriter.EpsonDat(label), settings.FileEncoding), ct);
             text = DiscRequestWriter.EpsonJdf(request);
         }
         else
@@ -66,7 +77,8 @@ public sealed class DiscBuilder(OrthancClient orthanc, ILogger<DiscBuilder> logg
             text = DiscRequestWriter.PrimeraJrq(request);
         }
         // Temp name + rename in the monitored folder itself: the disc software only ever sees a complete request.
-        await AtomicFile.WriteAllTextAsync(Path.Combine(monitored, requestName + DiscRequestWriter.RequestExtension(settings.Manufacturer)), text, DiscRequestWriter.Encoding, ct);
+        await AtomicFile.WriteAllBytesAsync(Path.Combine(monitored, requestName + DiscRequestWriter.RequestExtension(settings.Manufacturer)),
+            DiscRequestWriter.Encode(text, settings.FileEncoding), ct);
         logger.LogInformation("Burn job {Job}: request {Request} ({DiscType}, {Size} bytes) written", job.Id, requestName, discType, size);
         return new Result(requestName, monitored, jobFolder, discType, size);
     }

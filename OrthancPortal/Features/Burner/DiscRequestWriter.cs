@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using OrthancPortal.Infrastructure.Text;
 
 namespace OrthancPortal.Features.Burner;
 
@@ -14,15 +15,33 @@ public sealed record DiscLabel(string PatientName, string PatientId, string Birt
 }
 
 /// <summary>
-/// Everything a request file names. Paths are as the disc software must read them. <see cref="DatFile"/> is where
-/// the Epson merge-field file goes (ignored for Primera).
+/// Everything a request file names. Paths are as the disc software must read them (already mapped, see
+/// <see cref="DiscPathMapper"/>). <see cref="DatFile"/> is where the Epson merge-field file goes (ignored for
+/// Primera). <see cref="DiscType"/> is the producer's own value (<see cref="DiscRequestWriter.DiscTypeValue"/>).
 /// </summary>
-public sealed record DiscRequest(string Name, string DiscType, string? ViewerFolder, string DicomFolder, string? LabelFile, string DatFile, DiscLabel Label);
+public sealed record DiscRequest(string Name, string DiscType, string? ViewerFolder, string DicomFolder, string? LabelFile, string DatFile, DiscLabel Label)
+{
+    public int Copies { get; init; } = 1;
+    /// <summary>Epson PUBLISHER: the machine's name in Total Disc Setup; empty lets TD Bridge choose.</summary>
+    public string Publisher { get; init; } = "";
+    /// <summary>Epson OUT_STACKER; 0 leaves it to TD Bridge.</summary>
+    public int OutStacker { get; init; }
+    /// <summary>Epson VOLUME_LABEL / Primera VolumeName; empty lets the disc software choose.</summary>
+    public string VolumeLabel { get; init; } = "";
+    /// <summary>Epson FORMAT (file system of the disc).</summary>
+    public string Format { get; init; } = "UDF102";
+    /// <summary>Primera DataImageType (file system of the disc).</summary>
+    public string DataImageType { get; init; } = "UDF";
+    /// <summary>Primera ClientID; an abort (.PTM) must name the same one.</summary>
+    public string ClientId { get; init; } = DiscRequestWriter.ClientId;
+}
 
 /// <summary>
-/// The request formats of the two disc producers. Epson TDBridge reads a .JDF that points at a .DAT of replace
-/// fields; Primera PTPublisher reads a .JRQ whose MergeField lines fill the label by position. Both are line based
-/// "key=value" files read by Windows software, hence CRLF; every value from DICOM passes <see cref="Value"/> so it
+/// The request formats of the two disc producers, as their documents give them (TD Bridge Technical Reference
+/// Guide, "JDF File Contents Example" and "JCF File"; PTBurn SDK, "JRQ File Command Structure" and "Client
+/// Commands"). Epson TD Bridge reads a .JDF that points at a .DAT of replace fields; Primera PTBurn reads a .JRQ
+/// whose MergeField lines fill the label by position. Both are line based "key=value" files read as ANSI text by
+/// Windows services, hence CRLF and a Windows code page; every value from DICOM passes <see cref="Value"/> so it
 /// can never start a new line (a new key) in the request.
 /// </summary>
 public static class DiscRequestWriter
@@ -30,24 +49,41 @@ public static class DiscRequestWriter
     public const string ClientId = "OrthancPortal";
     private const string NewLine = "\r\n";
 
-    /// <summary>UTF-8 without BOM: both programs read plain ASCII keys, and names keep their accents.</summary>
-    public static readonly Encoding Encoding = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
+    /// <summary>
+    /// The bytes of a request file: Windows-1252 (what "ANSI text" means on a western Windows; characters it lacks
+    /// become their base letter or '?'), or UTF-8 with a BOM for disc software set up to read Unicode.
+    /// </summary>
+    public static byte[] Encode(string text, DiscFileEncoding encoding) => encoding switch
+    {
+        DiscFileEncoding.Utf8WithBom => [.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(text)],
+        _ => LegacyEncodings.For(LegacyEncodings.Windows1252).GetBytes(text),
+    };
+
+    /// <summary>The disc type as each producer spells it: TD Bridge DISC_TYPE=CD/DVD, PTBurn DiscType = CDR/DVDR.</summary>
+    public static string DiscTypeValue(DiscProducer producer, DiscKind kind) => (producer, kind) switch
+    {
+        (DiscProducer.Epson, DiscKind.CD) => "CD",
+        (DiscProducer.Epson, _) => "DVD",
+        (_, DiscKind.CD) => "CDR",
+        _ => "DVDR",
+    };
 
     public static string RequestExtension(DiscProducer producer) => producer == DiscProducer.Epson ? ".JDF" : ".JRQ";
 
     public static string CancelExtension(DiscProducer producer) => producer == DiscProducer.Epson ? ".JCF" : ".PTM";
 
+    /// <summary>The keys in the order of the guide's example; optional ones only when set.</summary>
     public static string EpsonJdf(DiscRequest r)
     {
-        var lines = new List<string>
-        {
-            $"JOB_ID={r.Name}",
-            "COPIES=1",
-            $"DISC_TYPE={r.DiscType}",
-            "FORMAT=UDF102",
-        };
+        var lines = new List<string> { $"JOB_ID={r.Name}" };
+        if (r.Publisher.Length > 0) lines.Add($"PUBLISHER={Value(r.Publisher)}");
+        lines.Add($"COPIES={r.Copies.ToString(CultureInfo.InvariantCulture)}");
+        if (r.OutStacker > 0) lines.Add($"OUT_STACKER={r.OutStacker.ToString(CultureInfo.InvariantCulture)}");
+        lines.Add($"DISC_TYPE={r.DiscType}");
+        lines.Add($"FORMAT={r.Format}");
         if (!string.IsNullOrEmpty(r.ViewerFolder)) lines.Add($"DATA={Path(r.ViewerFolder)}");
         lines.Add($"DATA={Path(r.DicomFolder)}");
+        if (r.VolumeLabel.Length > 0) lines.Add($"VOLUME_LABEL={Value(r.VolumeLabel)}");
         if (!string.IsNullOrEmpty(r.LabelFile))
         {
             lines.Add($"LABEL={Path(r.LabelFile)}");
@@ -87,11 +123,12 @@ public static class DiscRequestWriter
         var lines = new List<string>
         {
             $"JobID = {r.Name}",
-            $"ClientID = {ClientId}",
-            "Copies = 1",
+            $"ClientID = {r.ClientId}",
+            $"Copies = {r.Copies.ToString(CultureInfo.InvariantCulture)}",
             $"DiscType = {r.DiscType}",
-            "DataImageType = UDF",
+            $"DataImageType = {r.DataImageType}",
         };
+        if (r.VolumeLabel.Length > 0) lines.Add($"VolumeName = {Value(r.VolumeLabel)}");
         if (!string.IsNullOrEmpty(r.ViewerFolder)) lines.Add($"Data = {Path(r.ViewerFolder)}");
         lines.Add($"Data = {Path(r.DicomFolder)}");
         lines.Add("RejectIfNotBlank = YES");
@@ -114,10 +151,13 @@ public static class DiscRequestWriter
         return Join(lines);
     }
 
-    /// <summary>Epson: a .JCF naming the job. Primera: a .PTM with an abort message.</summary>
-    public static string CancelRequest(DiscProducer producer, string name) => producer == DiscProducer.Epson
+    /// <summary>
+    /// Epson: a .JCF naming the job. Primera: a .PTM with the abort message and the job's ClientID (PTBurn rejects
+    /// an abort whose ClientID does not match the request's).
+    /// </summary>
+    public static string CancelRequest(DiscProducer producer, string name, string clientId = ClientId) => producer == DiscProducer.Epson
         ? Join(["[CANCEL]", $"JOB_ID={name}"])
-        : Join(["Message = ABORT"]);
+        : Join(["Message = ABORT", $"ClientID = {clientId}"]);
 
     /// <summary>
     /// A label value made safe for a line-based request: no control characters (a CR/LF would start a new key),

@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.Text;
+using OrthancPortal.Infrastructure.Text;
 
 namespace OrthancPortal.Features.Gdt;
 
@@ -15,10 +15,8 @@ public enum GdtCharset
 
 public static class GdtEncoding
 {
-    static GdtEncoding() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
-
     /// <summary>An encoder that never throws: a character the charset lacks becomes its base letter (é -> e) or '?'.</summary>
-    public static Encoding For(GdtCharset charset) => Encoding.GetEncoding(CodePage(charset), new SubstitutingEncoderFallback(CodePage(charset)), DecoderFallback.ReplacementFallback);
+    public static Encoding For(GdtCharset charset) => LegacyEncodings.For(CodePage(charset));
 
     public static int CodePage(GdtCharset charset) => charset switch
     {
@@ -40,50 +38,4 @@ public static class GdtEncoding
         GdtCharset.Iso8859_1 => "windows-1252",
         _ => "iso-8859-15",
     };
-
-    private sealed class SubstitutingEncoderFallback(int codePage) : EncoderFallback
-    {
-        public override int MaxCharCount => 1;
-        public override EncoderFallbackBuffer CreateFallbackBuffer() => new Buffer(codePage);
-
-        private sealed class Buffer(int codePage) : EncoderFallbackBuffer
-        {
-            private char replacement;
-            private bool pending;
-
-            public override bool Fallback(char charUnknown, int index)
-            {
-                replacement = Substitute(charUnknown, codePage);
-                pending = true;
-                return true;
-            }
-
-            // A surrogate pair (emoji and the like) cannot be in any of these charsets.
-            public override bool Fallback(char charUnknownHigh, char charUnknownLow, int index)
-            {
-                replacement = '?';
-                pending = true;
-                return true;
-            }
-
-            public override char GetNextChar()
-            {
-                if (!pending) return '\0';
-                pending = false;
-                return replacement;
-            }
-
-            public override bool MovePrevious() => false;
-            public override int Remaining => pending ? 1 : 0;
-        }
-
-        /// <summary>The letter without its accent when the charset has that (Ł has none: '?').</summary>
-        private static char Substitute(char c, int codePage)
-        {
-            var decomposed = c.ToString().Normalize(NormalizationForm.FormD);
-            var baseChar = decomposed.FirstOrDefault(ch => CharUnicodeInfo.GetUnicodeCategory(ch) != UnicodeCategory.NonSpacingMark);
-            if (baseChar != default && baseChar != c && baseChar < 128) return baseChar;
-            return '?';
-        }
-    }
 }

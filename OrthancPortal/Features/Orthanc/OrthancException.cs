@@ -11,6 +11,8 @@ public sealed class OrthancException(OrthancFailure failure, string message, Htt
 {
     public OrthancFailure Failure { get; } = failure;
     public HttpStatusCode? StatusCode { get; } = status;
+    /// <summary>What Orthanc itself gave as the reason (<see cref="Explain"/>), or empty.</summary>
+    public string Reason { get; private set; } = "";
 
     public static OrthancException FromTransport(Uri target, Exception ex) => ex switch
     {
@@ -25,8 +27,9 @@ public sealed class OrthancException(OrthancFailure failure, string message, Htt
 
     public static OrthancException FromStatus(HttpStatusCode status, string method, string path, string? body)
     {
-        var detail = string.IsNullOrWhiteSpace(body) ? "" : $" Orthanc said: {Shorten(body)}";
-        return status switch
+        var reason = Explain(body);
+        var detail = reason.Length == 0 ? "" : $" Orthanc said: {reason}";
+        OrthancException exception = status switch
         {
             HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden =>
                 new(OrthancFailure.Unauthorized, "Orthanc rejected the portal's credentials (wrong user name or password).", status),
@@ -36,7 +39,34 @@ public sealed class OrthancException(OrthancFailure failure, string message, Htt
                 new(OrthancFailure.BadRequest, $"Orthanc refused {method} {path}.{detail}", status),
             _ => new(OrthancFailure.ServerError, $"Orthanc answered {(int)status} to {method} {path}.{detail}", status),
         };
+        exception.Reason = reason;
+        return exception;
     }
+
+    /// <summary>
+    /// Orthanc's error answer as a sentence: its JSON (Message, Details, OrthancError) read, never shown raw or cut;
+    /// any other body shortened to one line.
+    /// </summary>
+    public static string Explain(string? body)
+    {
+        if (string.IsNullOrWhiteSpace(body)) return "";
+        try
+        {
+            if (System.Text.Json.Nodes.JsonNode.Parse(body) is System.Text.Json.Nodes.JsonObject error)
+            {
+                var message = Text(error, "Message") ?? Text(error, "OrthancError") ?? Text(error, "HttpError");
+                var details = Text(error, "Details");
+                if (message is null && details is null) return "";
+                var sentence = message is null ? details! : details is null || details == message ? message : $"{message}: {details}";
+                return sentence.EndsWith('.') ? sentence : sentence + ".";
+            }
+        }
+        catch (System.Text.Json.JsonException) { }
+        return Shorten(body);
+    }
+
+    private static string? Text(System.Text.Json.Nodes.JsonObject error, string key)
+        => error[key] is System.Text.Json.Nodes.JsonValue v && v.TryGetValue<string>(out var text) && text.Trim().Length > 0 ? text.Trim().ReplaceLineEndings(" ") : null;
 
     private static string Shorten(string body)
     {

@@ -129,7 +129,8 @@ public sealed class QueryRetrieveService(OrthancClient orthanc, OwnAetCache ownA
         }
         catch (OrthancException ex) when (ex.Failure is OrthancFailure.ServerError or OrthancFailure.BadRequest)
         {
-            throw new RetrieveException($"The query on {modality} failed: {ex.Message}");
+            // Orthanc's own reason (e.g. "Error in the network protocol: association rejected") reads better than the HTTP call.
+            throw new RetrieveException($"The query on {modality} failed: {(ex.Reason.Length > 0 ? ex.Reason : ex.Message)}");
         }
     }
 

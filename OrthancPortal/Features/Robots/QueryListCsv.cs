@@ -1,5 +1,6 @@
 using System.Text;
 using CsvHelper;
+using OrthancPortal.Infrastructure.Text;
 
 namespace OrthancPortal.Features.Robots;
 
@@ -9,11 +10,15 @@ public sealed record CsvLineError(int Line, string Message)
     public override string ToString() => $"Line {Line}: {Message}";
 }
 
-public sealed record CsvImport(IReadOnlyList<QueryListRow> Rows, IReadOnlyList<CsvLineError> Errors);
+/// <summary>The rows read, the lines that could not be, and the character set the file was read in (for the page to say).</summary>
+public sealed record CsvImport(IReadOnlyList<QueryListRow> Rows, IReadOnlyList<CsvLineError> Errors, string EncodingName = "UTF-8");
 
 /// <summary>
 /// Reads and writes the robot's query list as CSV: a header with the ten column names, comma or semicolon as
-/// separator (spreadsheets in German locales write semicolons), an optional UTF-8 BOM, quoted fields.
+/// separator (spreadsheets in German locales write semicolons), quoted fields on one line. The character set is
+/// detected: a BOM names it; otherwise the file is UTF-8 when it decodes as UTF-8, else Windows-1252 (what German
+/// Excel's "CSV (Trennzeichen-getrennt)" writes). A line with broken quoting is an error with its line number,
+/// never a row.
 /// </summary>
 public static class QueryListCsv
 {
@@ -21,9 +26,12 @@ public static class QueryListCsv
 
     public static async Task<CsvImport> ReadAsync(Stream stream, CancellationToken ct = default)
     {
-        using var text = new StreamReader(stream, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: true);
-        var content = await text.ReadToEndAsync(ct);
+        using var buffer = new MemoryStream();
+        await stream.CopyToAsync(buffer, ct);
+        var (content, encodingName) = Decode(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
         var firstLine = content.Split('\n', 2)[0];
+        var rows = new List<QueryListRow>();
+        var errors = new List<CsvLineError>();
         var options = new CsvReaderOptions
         {
             Separator = Count(firstLine, ';') > Count(firstLine, ',') ? ';' : ',',
@@ -33,20 +41,21 @@ public static class QueryListCsv
             TrackLineNumbers = true,
             FieldCountMismatch = CsvFieldCountHandling.Allow,
             MissingField = CsvMissingFieldHandling.ReturnEmpty,
-            MalformedData = CsvMalformedDataHandling.Recover,
+            // Query lists hold no multi-line values: every line break ends a record, so one bad quote costs one line.
+            AllowLineBreaksInQuotes = false,
+            MalformedData = CsvMalformedDataHandling.Skip,
+            OnMalformedRecord = bad => errors.Add(new CsvLineError((int)bad.LineNumber, Describe(bad.Reason))),
         };
-        var rows = new List<QueryListRow>();
-        var errors = new List<CsvLineError>();
         try
         {
             using var csv = CsvReader.FromText(content, options);
             await csv.ReadHeaderAsync(ct);
             var header = csv.Headers;
-            if (header.Count == 0) return new CsvImport(rows, [new CsvLineError(1, "the file is empty; it needs a header line with the column names")]);
+            if (header.Count == 0) return new CsvImport(rows, [new CsvLineError(1, "the file is empty; it needs a header line with the column names")], encodingName);
             var index = QueryListRow.Columns.Select(c => header.ToList().FindIndex(h => Normalize(h) == Normalize(c))).ToArray();
             if (index.All(i => i < 0))
             {
-                return new CsvImport(rows, [new CsvLineError(1, $"no known column in the header; expected: {string.Join(", ", QueryListRow.Columns)}")]);
+                return new CsvImport(rows, [new CsvLineError(1, $"no known column in the header; expected: {string.Join(", ", QueryListRow.Columns)}")], encodingName);
             }
             while (await csv.ReadAsync(ct))
             {
@@ -73,8 +82,32 @@ public static class QueryListCsv
         {
             errors.Add(new CsvLineError(0, $"the file is not valid CSV: {ex.Message}"));
         }
-        return new CsvImport(rows, errors);
+        return new CsvImport(rows, errors.OrderBy(e => e.Line).ToList(), encodingName);
     }
+
+    /// <summary>The text of the file and the name of the character set it was read in.</summary>
+    public static (string Text, string EncodingName) Decode(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.StartsWith(Encoding.UTF8.Preamble)) return (Encoding.UTF8.GetString(bytes[3..]), "UTF-8 (with BOM)");
+        if (bytes.StartsWith(Encoding.Unicode.Preamble)) return (Encoding.Unicode.GetString(bytes[2..]), "UTF-16");
+        if (bytes.StartsWith(Encoding.BigEndianUnicode.Preamble)) return (Encoding.BigEndianUnicode.GetString(bytes[2..]), "UTF-16");
+        try
+        {
+            return (new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true).GetString(bytes), "UTF-8");
+        }
+        catch (DecoderFallbackException)
+        {
+            return (LegacyEncodings.For(LegacyEncodings.Windows1252).GetString(bytes), "Windows-1252");
+        }
+    }
+
+    private static string Describe(CsvMalformedReason reason) => reason switch
+    {
+        CsvMalformedReason.UnterminatedQuote or CsvMalformedReason.LineBreakInQuotes => "a quoted field is not closed on this line (a \" is missing); the line was not imported",
+        CsvMalformedReason.StrayQuote => "a quote inside an unquoted field; quote the whole field (\"...\") and double the quotes in it",
+        CsvMalformedReason.TextAfterClosingQuote => "text after the closing quote of a field; the line was not imported",
+        _ => "the line is not valid CSV and was not imported",
+    };
 
     /// <summary>Writes the list with a UTF-8 BOM so spreadsheet programs detect the encoding of names like "Weiß".</summary>
     public static byte[] Write(IEnumerable<QueryListRow> rows)

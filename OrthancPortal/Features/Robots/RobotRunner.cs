@@ -10,12 +10,18 @@ using Quartz;
 
 namespace OrthancPortal.Features.Robots;
 
+/// <summary>Why the runner could not do its work, and since when; shown on the robots page until a pass succeeds.</summary>
+public sealed record RobotRunnerProblem(string Message, DateTime SinceUtc);
+
 /// <summary>
 /// Runs approved robots. Quartz wakes it every few seconds (and every finished item wakes it at once); it then
-/// starts due items of active robots inside their window, up to each robot's concurrency. Item state lives in
-/// the database and is written before each step: an item is marked retrieving before its move starts, the
-/// Orthanc job id is stored as soon as Orthanc returns it, and after a restart a retrieving item follows that
-/// job (or the one Orthanc holds for its UID) instead of moving the study a second time.
+/// starts due items of active robots inside their window, up to each robot's concurrency, each as a Quartz job
+/// of its own (<see cref="RobotItemJob"/>, in the <see cref="BackgroundJobs.RobotGroup"/> execution group). Item state lives in the
+/// database and is written before each step: an item is marked retrieving (its attempt counted) before its move
+/// starts, the Orthanc job id is stored as soon as Orthanc returns it, and after a restart a retrieving item
+/// follows that job (or the one Orthanc holds for its UID) instead of moving the study a second time. Whatever
+/// goes wrong in an item, expected or not, counts as a failed attempt: the item is retried with backoff up to
+/// <see cref="RobotOptions.MaxAttempts"/>, then fails with the reason; the runner goes on.
 /// </summary>
 public sealed class RobotRunner(
     IDbContextFactory<PortalDbContext> dbFactory,
@@ -26,38 +32,41 @@ public sealed class RobotRunner(
     IOptions<RobotOptions> options,
     ILogger<RobotRunner> logger) : IHostedService
 {
-    private sealed record Worker(long RobotId, CancellationTokenSource Stop, Task Run);
+    /// <summary>A retrieve that is scheduled or running; its slot counts against the robot's concurrency until it ends.</summary>
+    private sealed class Worker(long robotId)
+    {
+        private const int Scheduled = 0, Running = 1, Withdrawn = 2;
+        private int state;
+        public long RobotId { get; } = robotId;
+        public CancellationTokenSource Stop { get; } = new();
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        /// <summary>The job takes its slot; false when the slot was withdrawn before the job got a thread.</summary>
+        public bool TryRun() => Interlocked.CompareExchange(ref state, Running, Scheduled) == Scheduled;
+        /// <summary>Takes back a slot whose job has not started; false when it runs already.</summary>
+        public bool TryWithdraw() => Interlocked.CompareExchange(ref state, Withdrawn, Scheduled) == Scheduled;
+    }
 
     private readonly ConcurrentDictionary<long, Worker> workers = new();
     private readonly SemaphoreSlim dispatching = new(1, 1);
     private readonly CancellationTokenSource shutdown = new();
+    private volatile bool recovered;
     private RobotOptions Options => options.Value;
 
-    public Task StartAsync(CancellationToken ct)
+    /// <summary>The last failure of a dispatch pass (start-up included), or null while passes succeed.</summary>
+    public RobotRunnerProblem? Problem { get; private set; }
+
+    public async Task StartAsync(CancellationToken ct)
     {
-        _ = Task.Run(async () =>
-        {
-            try
-            {
-                await jobs.ScheduleRecurringAsync<RobotDispatchJob>("robot-dispatch", TimeSpan.FromSeconds(Options.TickSeconds), shutdown.Token);
-                await using var db = await dbFactory.CreateDbContextAsync(shutdown.Token);
-                // Validation that a stop interrupted starts again; it only re-asks the remote.
-                foreach (var id in await db.Set<Robot>().Where(r => r.Status == RobotStatus.Validating).Select(r => r.Id).ToListAsync(shutdown.Token))
-                {
-                    await ValidateLaterAsync(id);
-                }
-                Kick();
-            }
-            catch (OperationCanceledException) { }
-        }, CancellationToken.None);
-        return Task.CompletedTask;
+        // The recurring dispatch is the runner's heartbeat; its first pass also recovers interrupted validations.
+        // Failing to schedule it means no robot would ever run: that must stop the start, loudly.
+        await jobs.ScheduleRecurringAsync<RobotDispatchJob>("robot-dispatch", TimeSpan.FromSeconds(Options.TickSeconds), ct, startNow: true);
     }
 
     public async Task StopAsync(CancellationToken ct)
     {
         // Workers see the shutdown token and leave their items as they are (retrieving, with the job id) for the next start.
         await shutdown.CancelAsync();
-        await Task.WhenAny(Task.WhenAll(workers.Values.Select(w => w.Run)), Task.Delay(TimeSpan.FromSeconds(5), ct));
+        await Task.WhenAny(Task.WhenAll(workers.Values.Select(w => w.Done.Task)), Task.Delay(TimeSpan.FromSeconds(5), ct));
     }
 
     public Task ValidateLaterAsync(long robotId)
@@ -71,8 +80,22 @@ public sealed class RobotRunner(
         {
             try { await DispatchAsync(shutdown.Token); }
             catch (OperationCanceledException) { }
-            catch (Exception ex) { logger.LogError(ex, "Robot dispatch failed"); }
+            catch (Exception ex) { ReportProblem(ex); }
         });
+    }
+
+    /// <summary>One pass of the dispatch job: errors are logged and shown, and the next tick tries again.</summary>
+    public async Task TickAsync(CancellationToken ct)
+    {
+        try { await DispatchAsync(ct); }
+        catch (OperationCanceledException) { }
+        catch (Exception ex) { ReportProblem(ex); }
+    }
+
+    private void ReportProblem(Exception ex)
+    {
+        logger.LogError(ex, "Robot dispatch failed; it is tried again at the next tick");
+        Problem = new RobotRunnerProblem($"{ex.GetType().Name}: {ex.Message}", Problem?.SinceUtc ?? clock.GetUtcNow().UtcDateTime);
     }
 
     /// <summary>Starts due items of active robots whose window is open.</summary>
@@ -85,6 +108,11 @@ public sealed class RobotRunner(
         if (!await dispatching.WaitAsync(0, ct)) { _ = RedispatchSoonAsync(); return; }
         try
         {
+            if (!recovered)
+            {
+                await RecoverAsync(ct);
+                recovered = true;
+            }
             await using var db = await dbFactory.CreateDbContextAsync(ct);
             var now = clock.GetUtcNow().UtcDateTime;
             var localTime = TimeOnly.FromDateTime(clock.GetLocalNow().DateTime);
@@ -101,10 +129,20 @@ public sealed class RobotRunner(
                     notifier.Publish(new RobotChanged(robot.Id, robot.OwnerId));
                     continue;
                 }
-                // Items left retrieving by a previous run: follow their move before anything new starts.
-                foreach (var orphan in open.Where(i => i.State == ItemState.Retrieving && !workers.ContainsKey(i.Id)))
+                // Items left retrieving by a previous run: follow their move before anything new starts. Each such
+                // pick-up counts as an attempt, so an item that keeps interrupting its run cannot loop for ever.
+                var orphans = open.Where(i => i.State == ItemState.Retrieving && !workers.ContainsKey(i.Id)).ToList();
+                foreach (var orphan in orphans)
                 {
-                    StartWorker(robot, orphan.Id, resume: true);
+                    // Conditional on the row still retrieving: a worker that finished meanwhile keeps its outcome.
+                    var tooOften = orphan.Attempts >= Options.MaxAttempts;
+                    var reason = $"its retrieve was interrupted and resumed too often (after {orphan.Attempts} attempts)";
+                    var still = db.Set<RobotItem>().Where(i => i.Id == orphan.Id && i.State == ItemState.Retrieving);
+                    var changed = tooOften
+                        ? await still.ExecuteUpdateAsync(u => u.SetProperty(i => i.Attempts, i => i.Attempts + 1).SetProperty(i => i.State, ItemState.Failed)
+                            .SetProperty(i => i.FailureReason, reason).SetProperty(i => i.JobId, (string?)null).SetProperty(i => i.UpdatedAt, now), ct)
+                        : await still.ExecuteUpdateAsync(u => u.SetProperty(i => i.Attempts, i => i.Attempts + 1).SetProperty(i => i.UpdatedAt, now), ct);
+                    if (changed == 1 && !tooOften) await StartWorkerAsync(robot, orphan.Id, resume: true);
                 }
                 if (!robot.Window.IsOpen(localTime)) continue;
                 var running = workers.Values.Count(w => w.RobotId == robot.Id);
@@ -118,13 +156,24 @@ public sealed class RobotRunner(
                     item.UpdatedAt = now;
                 }
                 await db.SaveChangesAsync(ct);
-                foreach (var item in due) StartWorker(robot, item.Id, resume: false);
-                if (due.Count > 0) notifier.Publish(new RobotChanged(robot.Id, robot.OwnerId));
+                foreach (var item in due) await StartWorkerAsync(robot, item.Id, resume: false);
+                if (due.Count > 0 || orphans.Count > 0) notifier.Publish(new RobotChanged(robot.Id, robot.OwnerId));
             }
+            Problem = null;
         }
         finally
         {
             dispatching.Release();
+        }
+    }
+
+    /// <summary>Validation that a stop interrupted starts again; it only re-asks the remote.</summary>
+    private async Task RecoverAsync(CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        foreach (var id in await db.Set<Robot>().Where(r => r.Status == RobotStatus.Validating).Select(r => r.Id).ToListAsync(ct))
+        {
+            await ValidateLaterAsync(id);
         }
     }
 
@@ -135,24 +184,53 @@ public sealed class RobotRunner(
         Kick();
     }
 
-    private void StartWorker(Robot robot, long itemId, bool resume)
+    /// <summary>Reserves the item's slot and hands the retrieve to Quartz; the slot is freed when the job ends.</summary>
+    private async Task StartWorkerAsync(Robot robot, long itemId, bool resume)
     {
-        var stop = CancellationTokenSource.CreateLinkedTokenSource(shutdown.Token);
-        var run = new TaskCompletionSource();
-        if (!workers.TryAdd(itemId, new Worker(robot.Id, stop, run.Task))) { stop.Dispose(); return; }
-        _ = Task.Run(async () =>
+        var worker = new Worker(robot.Id);
+        if (!workers.TryAdd(itemId, worker)) return;
+        try
         {
-            try { await RetrieveItemAsync(robot.Id, robot.OwnerId, itemId, resume, stop.Token); }
-            catch (Exception ex) when (ex is not OperationCanceledException) { logger.LogError(ex, "Robot item {Item} crashed", itemId); }
-            catch (OperationCanceledException) { }
-            finally
+            await jobs.RunOnceAsync<RobotItemJob>($"robot-item-{itemId}", new Dictionary<string, object?>
             {
-                workers.TryRemove(itemId, out _);
-                stop.Dispose();
-                run.SetResult();
-                Kick();
-            }
-        });
+                ["robotId"] = robot.Id, ["ownerId"] = robot.OwnerId, ["itemId"] = itemId, ["resume"] = resume,
+            }, BackgroundJobs.RobotGroup);
+        }
+        catch
+        {
+            Release(itemId, worker);
+            throw;
+        }
+    }
+
+    private void Release(long itemId, Worker worker)
+    {
+        workers.TryRemove(new KeyValuePair<long, Worker>(itemId, worker));
+        worker.Done.TrySetResult();
+    }
+
+    /// <summary>The body of <see cref="RobotItemJob"/>: one retrieve, its outcome recorded on the item whatever happens.</summary>
+    public async Task RunItemAsync(long robotId, string? ownerId, long itemId, bool resume, CancellationToken ct)
+    {
+        // A job whose slot is gone (the robot was stopped before the job got a thread) has nothing to do.
+        if (!workers.TryGetValue(itemId, out var worker) || !worker.TryRun()) return;
+        try
+        {
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, shutdown.Token, worker.Stop.Token);
+            await RetrieveItemAsync(robotId, ownerId, itemId, resume, linked.Token);
+        }
+        catch (OperationCanceledException) { }
+        catch (Exception ex)
+        {
+            // Recording the failure failed too (the database is away): the item stays retrieving and the next
+            // pass picks it up again as an orphan, which counts the attempt.
+            logger.LogError(ex, "Robot {Robot} item {Item}: the outcome could not be recorded", robotId, itemId);
+        }
+        finally
+        {
+            Release(itemId, worker);
+            Kick();
+        }
     }
 
     private async Task RetrieveItemAsync(long robotId, string? ownerId, long itemId, bool resume, CancellationToken ct)
@@ -185,15 +263,18 @@ public sealed class RobotRunner(
         {
             throw;
         }
-        catch (Exception ex) when (ex is RetrieveException or OrthancException or TimeoutException)
+        catch (Exception ex)
         {
-            var attempts = item.Attempts;
+            var expected = ex is RetrieveException or OrthancException or TimeoutException;
+            var reason = expected ? ex.Message : $"unexpected error ({ex.GetType().Name}): {ex.Message}";
+            var attempts = (await LoadItemAsync(itemId, CancellationToken.None))?.Attempts ?? item.Attempts;
             var final = attempts >= Options.MaxAttempts;
-            logger.LogWarning("Robot {Robot} item {Item} attempt {Attempt} failed: {Reason}", robotId, itemId, attempts, ex.Message);
+            if (expected) logger.LogWarning("Robot {Robot} item {Item} attempt {Attempt} failed: {Reason}", robotId, itemId, attempts, reason);
+            else logger.LogError(ex, "Robot {Robot} item {Item} attempt {Attempt} failed unexpectedly", robotId, itemId, attempts);
             await UpdateItemAsync(itemId, i =>
             {
                 i.State = final ? ItemState.Failed : ItemState.Pending;
-                i.FailureReason = final ? $"{ex.Message} (after {attempts} attempts)" : $"attempt {attempts} failed, retrying: {ex.Message}";
+                i.FailureReason = final ? $"{reason} (after {attempts} attempts)" : $"attempt {attempts} failed, retrying: {reason}";
                 i.NextAttemptAt = final ? null : clock.GetUtcNow().UtcDateTime.AddSeconds(Options.RetryBackoffSeconds * Math.Pow(2, attempts - 1));
                 i.JobId = null;
             }, CancellationToken.None);
@@ -220,8 +301,12 @@ public sealed class RobotRunner(
     public async Task StopRobotAsync(long robotId)
     {
         var mine = workers.Where(w => w.Value.RobotId == robotId).ToList();
-        foreach (var (_, w) in mine) await w.Stop.CancelAsync();
-        await Task.WhenAll(mine.Select(w => w.Value.Run));
+        foreach (var (itemId, w) in mine)
+        {
+            if (w.TryWithdraw()) Release(itemId, w);
+            else await w.Stop.CancelAsync();
+        }
+        await Task.WhenAll(mine.Select(w => w.Value.Done.Task));
         await using var scope = scopes.CreateAsyncScope();
         var qr = scope.ServiceProvider.GetRequiredService<QueryRetrieveService>();
         await using var db = await dbFactory.CreateDbContextAsync();
@@ -336,10 +421,16 @@ public sealed class RobotRunner(
 [DisallowConcurrentExecution]
 public sealed class RobotDispatchJob(RobotRunner runner) : IJob
 {
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken ct) => await runner.TickAsync(ct);
+}
+
+/// <summary>One robot item's retrieve, run by Quartz in the runner's execution group.</summary>
+public sealed class RobotItemJob(RobotRunner runner) : IJob
+{
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken ct)
     {
-        try { await runner.DispatchAsync(ct); }
-        catch (OperationCanceledException) { }
+        var data = context.MergedJobDataMap;
+        await runner.RunItemAsync(data.GetLong("robotId"), data.GetString("ownerId"), data.GetLong("itemId"), data.GetBoolean("resume"), ct);
     }
 }
 

@@ -47,7 +47,7 @@ public sealed class RobotService(IDbContextFactory<PortalDbContext> dbFactory, A
     }
 
     /// <summary>One item per query list row: validation then decides whether the row names exactly one study.</summary>
-    public async Task<long> CreateFromQueryListAsync(RobotUser user, string projectName, string defaultModality, IReadOnlyList<QueryListRow> rows,
+    public async Task<long> CreateFromQueryListAsync(RobotUser user, string projectName, string? defaultModality, IReadOnlyList<QueryListRow> rows,
         Func<string, Task<string?>> modalityByAet, CancellationToken ct = default)
     {
         var items = new List<RobotItem>();
@@ -55,8 +55,7 @@ public sealed class RobotService(IDbContextFactory<PortalDbContext> dbFactory, A
         {
             var (criteria, error) = rows[i].ToCriteria();
             if (criteria is null) throw new RobotException($"Row {i + 1}: {error}");
-            var modality = rows[i].Aet.Trim() == "" ? defaultModality
-                : await modalityByAet(rows[i].Aet) ?? throw new RobotException($"Row {i + 1}: no modality has the AET '{rows[i].Aet}'.");
+            var modality = await QueryListService.ModalityOfRowAsync(rows[i], i + 1, defaultModality, modalityByAet);
             items.Add(new RobotItem
             {
                 Line = i + 1, Modality = modality, PatientName = criteria.PatientName, PatientId = criteria.PatientId,
@@ -208,6 +207,10 @@ public sealed class RobotService(IDbContextFactory<PortalDbContext> dbFactory, A
         RobotStatus.Completed => "completed",
         _ => "cancelled",
     };
+
+    /// <summary>An active robot outside its window is waiting, and says when it goes on.</summary>
+    public static string Describe(RobotStatus status, ScheduleWindow window, DateTime localNow)
+        => status == RobotStatus.Active && window.OpensText(localNow) is { } opens ? $"waiting for its window, which {opens}" : Describe(status);
 
     private async Task TransitionAsync(RobotUser user, long robotId, string action, Func<Robot, bool> allowed, RobotStatus to, CancellationToken ct)
     {

@@ -25,5 +25,17 @@ public readonly record struct ScheduleWindow(TimeOnly Start, TimeOnly Stop)
         return today > now ? today : today.AddDays(1);
     }
 
+    /// <summary>
+    /// When a closed window opens, in words for people ("opens today at 22:00", "opens tomorrow at 08:00"), or
+    /// null while it is open.
+    /// </summary>
+    public string? OpensText(DateTime now)
+    {
+        var next = NextOpening(now);
+        if (next == now) return null;
+        var day = next.Date == now.Date ? "today" : "tomorrow";
+        return $"opens {day} at {next:HH\\:mm}";
+    }
+
     public override string ToString() => IsAlwaysOpen ? "any time" : $"{Start:HH\\:mm}–{Stop:HH\\:mm}";
 }

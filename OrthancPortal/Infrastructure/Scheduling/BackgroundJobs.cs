@@ -15,6 +15,9 @@ public sealed class SchedulingOptions
     /// of long exports can never take every thread from them.
     /// </summary>
     public int ReservedThreads { get; set; } = 4;
+
+    /// <summary>How many robot retrieves run at once over all robots (each robot also has its own concurrency).</summary>
+    public int MaxRobotRetrieves { get; set; } = 8;
 }
 
 /// <summary>
@@ -27,12 +30,19 @@ public sealed class BackgroundJobs(ISchedulerFactory schedulers)
     /// <summary>Execution group of long, persisted portal tasks.</summary>
     public const string TaskGroup = "tasks";
 
+    /// <summary>Execution group of robot retrieves: they wait on remote PACS for minutes, so they get threads of their own.</summary>
+    public const string RobotGroup = "robots";
+
     public static void Register(IServiceCollection services, SchedulingOptions options)
     {
         services.AddQuartz(q =>
         {
-            q.UseDefaultThreadPool(options.MaxConcurrency + Math.Max(1, options.ReservedThreads));
-            q.UseExecutionLimits(limits => limits.ForGroup(TaskGroup, options.MaxConcurrency));
+            q.UseDefaultThreadPool(options.MaxConcurrency + options.MaxRobotRetrieves + Math.Max(1, options.ReservedThreads));
+            q.UseExecutionLimits(limits =>
+            {
+                limits.ForGroup(TaskGroup, options.MaxConcurrency);
+                limits.ForGroup(RobotGroup, options.MaxRobotRetrieves);
+            });
         });
         // Jobs watch their cancellation token; the portal's own state (tasks, robot items) survives a stop and is resumed at the next start.
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = false);
