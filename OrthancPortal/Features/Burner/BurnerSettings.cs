@@ -33,6 +33,10 @@ public sealed class BurnerSettings : ISettingsSection
     public int StallMinutes { get; set; } = 30;
     /// <summary>How dates are printed on the label (.NET date format).</summary>
     public string LabelDateFormat { get; set; } = "dd.MM.yyyy";
+    /// <summary>Which new studies are burned automatically (default: those sent by DICOM from a modality).</summary>
+    public TriggerSources Sources { get; set; } = new();
+    /// <summary>Studies whose StudyDate is more than this many days ago are not burned automatically; 0 burns any age.</summary>
+    public int MaxStudyAgeDays { get; set; }
 
     public sealed class Validator : AbstractValidator<BurnerSettings>
     {
@@ -48,6 +52,8 @@ public sealed class BurnerSettings : ISettingsSection
                 .WithMessage("Pick a transfer syntax Orthanc can write, or keep the stored one.");
             RuleFor(x => x.CdCapacityMb).InclusiveBetween(100, 900).WithMessage("The CD capacity must be between 100 and 900 MB.");
             RuleFor(x => x.StallMinutes).InclusiveBetween(1, 24 * 60).WithMessage("The stall time must be between 1 minute and 24 hours.");
+            RuleFor(x => x.Sources).Must(v => v.Problem() is null).WithMessage(x => $"Sources: {x.Sources.Problem()}");
+            RuleFor(x => x.MaxStudyAgeDays).InclusiveBetween(0, 365 * 200).WithMessage("The maximum study age must be 0 (any age) or a number of days.");
             RuleFor(x => x.LabelDateFormat).NotEmpty().Must(BeDateFormat).WithMessage("The label date format is not a valid date format (try dd.MM.yyyy).");
         }
 
