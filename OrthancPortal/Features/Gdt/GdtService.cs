@@ -44,6 +44,8 @@ public sealed class GdtService(
     {
         if (string.IsNullOrWhiteSpace(s.Folder)) throw new GdtException("No AIS import folder is set; set it on the GDT settings page.");
         var folder = portal.Value.Resolve(s.Folder);
+        // A folder under the data folder is the portal's own to create; a share's folder is not.
+        if (!Path.IsPathRooted(s.Folder)) Directory.CreateDirectory(folder);
         if (!Directory.Exists(folder)) throw new GdtException($"The AIS import folder '{folder}' does not exist (is the share offline?).");
         return folder;
     }
