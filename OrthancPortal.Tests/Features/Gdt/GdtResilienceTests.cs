@@ -15,6 +15,7 @@ public sealed class GdtResilienceFixture : PortalFixture
     public const int MaxAttempts = 8;
     public string GdtFolder { get; } = Path.Combine(TestEnvironment.NewTempFolder("gdt-share"), "ais");
     public string Offline => GdtFolder + ".offline";
+    protected override bool UsesBrowser => true;
 
     protected override IDictionary<string, string?> PortalSettings => new Dictionary<string, string?>
     {
@@ -75,21 +76,23 @@ public sealed class GdtResilienceTests(GdtResilienceFixture fx) : IClassFixture<
         }
         await fx.Portal.WaitForChangeFeedAsync();
         Directory.GetFiles(fx.GdtFolder, "GDTOFF*.gdt").Length.ShouldBe(5);
-        (await fx.DbAsync(db => db.Set<GdtFile>().CountAsync(f => f.Accession.StartsWith("GDTOFF") && f.WriteCount == 1))).ShouldBe(5);
-        (await fx.HeldAsync()).ShouldBeEmpty();
+        var written = await fx.DbAsync(db => db.Set<GdtFile>().Where(f => f.Accession.StartsWith("GDTOFF")).ToListAsync());
+        written.Count.ShouldBe(5);
+        written.ShouldAllBe(f => f.WriteCount == 1);
+        (await fx.HeldAsync()).ShouldNotContain(h => written.Select(f => f.OrthancStudyId).Contains(h.ResourceId), "nothing was held: the share came back in time");
     }
 
     [Fact]
     public async Task Changes_held_after_the_attempt_limit_show_on_the_dashboard_and_retry_writes_them_and_discard_drops_them_both_audited()
     {
-        var studies = Studies("GDTHELD", 2);
+        var studies = Studies("GDTHELD", 3);
         fx.TakeOffline();
         List<HeldChange> held;
         try
         {
             await RobotsPortalFixture.SendAllAsync(studies, fx.Local);
             held = [];
-            await TestEnvironment.WaitUntilAsync(async () => (held = await fx.HeldAsync()).Count == 2, TimeSpan.FromSeconds(90), "two held GDT changes");
+            await TestEnvironment.WaitUntilAsync(async () => (held = await fx.HeldAsync()).Count == 3, TimeSpan.FromSeconds(120), "three held GDT changes");
         }
         finally { fx.BringBack(); }
 
@@ -97,26 +100,35 @@ public sealed class GdtResilienceTests(GdtResilienceFixture fx) : IClassFixture<
         using var admin = await fx.SignInAsync(PortalFixture.AdminUser);
         var dashboard = await admin.GetStringAsync("");
         dashboard.ShouldContain("data-test=\"held-count\"");
-        dashboard.ShouldContain("<b>2</b>");
-        var page = await admin.GetStringAsync("admin/held-changes");
-        foreach (var h in held) page.ShouldContain(h.ResourceId);
+        dashboard.ShouldContain("<b>3</b>");
+        var listed = await admin.GetStringAsync("admin/held-changes");
+        foreach (var h in held) listed.ShouldContain(h.ResourceId);
         using var viewer = await fx.SignInAsync(PortalFixture.ViewerUser);
         (await viewer.PostAsync($"api/admin/held-changes/{held[0].Id}/retry", null)).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
 
-        // The share is back: retry writes the first file, discard drops the second.
+        // The share is back: "Retry" on the page writes the first file, the API's retry the second, discard drops the third.
         var accessions = new List<string>();
         foreach (var h in held) accessions.Add((await fx.Local.GetJsonAsync($"studies/{h.ResourceId}"))["MainDicomTags"]!["AccessionNumber"]!.GetValue<string>());
-        (await admin.PostAsync($"api/admin/held-changes/{held[0].Id}/retry", null)).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        var page = await fx.Browser.SignedInPageAsync(fx.Portal, PortalFixture.AdminUser, PortalFixture.Password);
+        await page.GotoAsync("admin/held-changes");
+        await BrowserFixture.WaitForInteractiveAsync(page);
+        await page.Locator($"[data-test=held-change][data-id='{held[0].Id}'] [data-test=held-retry]").ClickAsync();
+        await Microsoft.Playwright.Assertions.Expect(page.Locator("[data-test=held-change]")).ToHaveCountAsync(2);
         File.Exists(Path.Combine(fx.GdtFolder, $"{accessions[0]}.gdt")).ShouldBeTrue();
-        (await admin.PostAsync($"api/admin/held-changes/{held[1].Id}/discard", null)).StatusCode.ShouldBe(HttpStatusCode.NoContent);
-        (await admin.PostAsync($"api/admin/held-changes/{held[1].Id}/retry", null)).StatusCode.ShouldBe(HttpStatusCode.NotFound);
-        File.Exists(Path.Combine(fx.GdtFolder, $"{accessions[1]}.gdt")).ShouldBeFalse();
+
+        (await admin.PostAsync($"api/admin/held-changes/{held[1].Id}/retry", null)).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        File.Exists(Path.Combine(fx.GdtFolder, $"{accessions[1]}.gdt")).ShouldBeTrue();
+        (await admin.PostAsync($"api/admin/held-changes/{held[2].Id}/discard", null)).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        (await admin.PostAsync($"api/admin/held-changes/{held[2].Id}/retry", null)).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        File.Exists(Path.Combine(fx.GdtFolder, $"{accessions[2]}.gdt")).ShouldBeFalse();
+        // The page follows without a reload.
+        await Microsoft.Playwright.Assertions.Expect(page.Locator("[data-test=held-empty]")).ToBeVisibleAsync();
         (await fx.HeldAsync()).ShouldBeEmpty();
         (await admin.GetStringAsync("")).ShouldNotContain("data-test=\"held-count\"");
 
         var audit = await fx.DbAsync(db => db.Set<AuditEntry>().AsNoTracking().Where(a => a.Action.StartsWith("changefeed.")).ToListAsync());
-        audit.ShouldContain(a => a.Action == "changefeed.retry" && a.Resource == $"held-changes/{held[0].Id}" && a.UserName == PortalFixture.AdminUser && a.Success);
-        audit.ShouldContain(a => a.Action == "changefeed.discard" && a.Resource == $"held-changes/{held[1].Id}" && a.UserName == PortalFixture.AdminUser);
+        foreach (var h in held.Take(2)) audit.ShouldContain(a => a.Action == "changefeed.retry" && a.Resource == $"held-changes/{h.Id}" && a.UserName == PortalFixture.AdminUser && a.Success);
+        audit.ShouldContain(a => a.Action == "changefeed.discard" && a.Resource == $"held-changes/{held[2].Id}" && a.UserName == PortalFixture.AdminUser);
         var list = await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<JsonArray>(admin, "api/admin/held-changes");
         list!.Count.ShouldBe(0);
     }
