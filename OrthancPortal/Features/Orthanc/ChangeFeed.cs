@@ -207,8 +207,10 @@ public sealed class ChangeFeedReader(
                 if (wanted) await db.SaveChangesAsync(ct);
             }
         }
-        // Changes no subscriber wanted still move every cursor to the end of the batch.
-        foreach (var cursor in active.Select(s => cursors[s.Name]).Where(c => !blocked.Contains(c.Subscriber) && c.LastSeq < batch.Last))
+        // Changes no subscriber wanted still move every cursor to the end of the batch, except those of subscribers
+        // that failed or wait out a backoff (a cursor of a subscriber no longer registered moves along too).
+        var waiting = subscribers.Except(active).Select(s => s.Name).ToHashSet();
+        foreach (var cursor in cursors.Values.Where(c => !blocked.Contains(c.Subscriber) && !waiting.Contains(c.Subscriber) && c.LastSeq < batch.Last))
         {
             cursor.LastSeq = batch.Last;
             cursor.UpdatedAt = Now;
