@@ -83,6 +83,7 @@ public static class PortalApp
         app.MapRobotEndpoints();
         app.MapBurnerEndpoints();
         app.MapAdminEndpoints();
+        app.MapHeldChangesEndpoints();
         app.MapWorklistEndpoints();
         app.MapContentEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

@@ -31,6 +31,9 @@ public sealed class WorklistApiTests(WorklistFixture fixture) : IClassFixture<Wo
         var gdt = Encoding.Latin1.GetString(await response.Content.ReadAsByteArrayAsync());
         gdt.ShouldStartWith("01380006310\r\n");
         gdt.ShouldContain("3000WLAPI1\r\n");
+        gdt.ShouldContain("3101Weiß\r\n");
+        gdt.ShouldContain("3102Zoë\r\n");
+        gdt.ShouldContain("310301021970\r\n");
         var accession = AccessionOf(gdt);
         accession.ShouldMatch(@"^R\d{10}$");
         gdt.ShouldContain($"6228{accession} / US: Abdomen\r\n");

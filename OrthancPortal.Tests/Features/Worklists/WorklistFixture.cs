@@ -16,6 +16,8 @@ public class WorklistFixture : PortalFixture
     protected override IDictionary<string, string?> PortalSettings => new Dictionary<string, string?>
     {
         ["Worklists:Folder"] = Local.WorklistFolder,
+        // GDT writes nothing until an AIS folder is set; a relative one is taken under the data folder.
+        ["Gdt:Folder"] = "gdt",
         // Cleanup is called by the tests themselves.
         ["Worklists:CleanupIntervalSeconds"] = "",
     };

@@ -18,6 +18,8 @@ public sealed class AutomationSettings : ISettingsSection
     public int? OwnerGid { get; set; }
     /// <summary>Longest a forward or anonymize job may take before the run fails.</summary>
     public int JobTimeoutMinutes { get; set; } = 30;
+    /// <summary>Which stable studies and series the rules look at (default: those sent by DICOM from a modality). "Run again" ignores it.</summary>
+    public Orthanc.TriggerSources Sources { get; set; } = new();
 
     public string ResolveRulesFolder(PortalOptions portal)
         => portal.Resolve(string.IsNullOrWhiteSpace(RulesFolder) ? Path.Combine("automation", "rules") : RulesFolder);
@@ -35,6 +37,7 @@ public sealed class AutomationSettings : ISettingsSection
             RuleFor(x => x.OutputFolder).Must(p => string.IsNullOrWhiteSpace(p) || Path.IsPathRooted(p)).WithMessage("The output folder must be an absolute path (or empty for the default).");
             RuleFor(x => x.OwnerUid).GreaterThanOrEqualTo(0);
             RuleFor(x => x.OwnerGid).GreaterThanOrEqualTo(0);
+            RuleFor(x => x.Sources).Must(v => v.Problem() is null).WithMessage(x => $"Sources: {x.Sources.Problem()}");
             RuleFor(x => x.JobTimeoutMinutes).InclusiveBetween(1, 24 * 60);
         }
     }

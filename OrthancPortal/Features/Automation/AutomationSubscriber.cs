@@ -13,7 +13,8 @@ namespace OrthancPortal.Features.Automation;
 /// after a run and becomes stable again is run again, while a change delivered twice (a crash before the feed's
 /// cursor moved) is not.
 /// </summary>
-public sealed class AutomationSubscriber(RuleStore rules, AutomationDispatcher dispatcher, AutomationRunner runner, BackgroundJobs jobs) : IChangeSubscriber
+public sealed class AutomationSubscriber(RuleStore rules, AutomationDispatcher dispatcher, AutomationRunner runner, BackgroundJobs jobs,
+    Settings.SettingsStore settings, StudyOriginClassifier origins) : IChangeSubscriber
 {
     public string Name => "automation";
 
@@ -27,6 +28,15 @@ public sealed class AutomationSubscriber(RuleStore rules, AutomationDispatcher d
         var catalog = await rules.AllAsync(rereadFiles: true, ct);
         var candidates = catalog.Rules.Where(r => r.IsActive && r.CheckOn == checkOn).ToList();
         if (candidates.Count == 0) return;
+        // Only studies from the sources the automation settings take (by default: sent by a modality), so a prior
+        // retrieved from the PACS or the portal's own anonymized copy is not downloaded or forwarded again.
+        var sources = (await settings.GetAsync<AutomationSettings>(ct)).Sources;
+        try
+        {
+            var origin = checkOn == CheckOn.Study ? await origins.ClassifyStudyAsync(change.ID, ct) : await origins.ClassifySeriesAsync(change.ID, ct);
+            if (!sources.Accepts(origin)) return;
+        }
+        catch (OrthancException ex) when (ex.Failure == OrthancFailure.NotFound) { return; }
         if (await dispatcher.MatchAsync(candidates, level, change.ID, ct) is not { } match) return;
         foreach (var rule in match.Rules) await runner.QueueAsync(rule, match.Target, $"seq:{change.Seq}", ct);
         if (match.Rules.Count > 0) await jobs.WakeAsync<AutomationQueue>(ct);

@@ -70,6 +70,10 @@ public sealed class BurnerSettings : ISettingsSection
             _ => $"The label file '{Path.GetFileName(labelFile)}' is not a kind Primera PTBurn prints (.std, .jpg, .bmp, .prn).",
         };
     }
+    /// <summary>Which new studies are burned automatically (default: those sent by DICOM from a modality).</summary>
+    public TriggerSources Sources { get; set; } = new();
+    /// <summary>Studies whose StudyDate is more than this many days ago are not burned automatically; 0 burns any age.</summary>
+    public int MaxStudyAgeDays { get; set; }
 
     public sealed class Validator : AbstractValidator<BurnerSettings>
     {
@@ -85,6 +89,8 @@ public sealed class BurnerSettings : ISettingsSection
                 .WithMessage("Pick a transfer syntax Orthanc can write, or keep the stored one.");
             RuleFor(x => x.CdCapacityMb).InclusiveBetween(100, 900).WithMessage("The CD capacity must be between 100 and 900 MB.");
             RuleFor(x => x.StallMinutes).InclusiveBetween(1, 24 * 60).WithMessage("The stall time must be between 1 minute and 24 hours.");
+            RuleFor(x => x.Sources).Must(v => v.Problem() is null).WithMessage(x => $"Sources: {x.Sources.Problem()}");
+            RuleFor(x => x.MaxStudyAgeDays).InclusiveBetween(0, 365 * 200).WithMessage("The maximum study age must be 0 (any age) or a number of days.");
             RuleFor(x => x.LabelDateFormat).NotEmpty().Must(BeDateFormat).WithMessage("The label date format is not a valid date format (try dd.MM.yyyy).");
             RuleFor(x => x.LabelFile).Must((x, label) => LabelProblem(x.Manufacturer, label) is null).When(x => x.LabelFile.Length > 0)
                 .WithMessage(x => LabelProblem(x.Manufacturer, x.LabelFile)!);

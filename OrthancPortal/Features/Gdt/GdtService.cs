@@ -23,22 +23,30 @@ public sealed class GdtService(
     IOptions<PortalOptions> portal,
     IDbContextFactory<PortalDbContext> dbFactory,
     Webhooks webhooks,
+    StudyOriginClassifier origins,
     AuditLog audit,
     LiveNotifier notifier,
     TimeProvider clock,
     ILogger<GdtService> logger)
 {
-    public async Task<string> FolderAsync(CancellationToken ct = default)
+    /// <summary>The AIS import folder, or null while none is set (then nothing is written).</summary>
+    public async Task<string?> FolderAsync(CancellationToken ct = default)
     {
         var s = await settings.GetAsync<GdtSettings>(ct);
-        return ResolveFolder(s);
+        return string.IsNullOrWhiteSpace(s.Folder) ? null : portal.Value.Resolve(s.Folder);
     }
 
+    /// <summary>
+    /// The folder must be there: an AIS share that is offline fails the write (the change feed then retries it
+    /// with backoff) instead of the portal creating a local folder the AIS never reads.
+    /// </summary>
     private string ResolveFolder(GdtSettings s)
     {
-        if (string.IsNullOrWhiteSpace(s.Folder)) return portal.Value.SubFolder("gdt");
+        if (string.IsNullOrWhiteSpace(s.Folder)) throw new GdtException("No AIS import folder is set; set it on the GDT settings page.");
         var folder = portal.Value.Resolve(s.Folder);
-        Directory.CreateDirectory(folder);
+        // A folder under the data folder is the portal's own to create; a share's folder is not.
+        if (!Path.IsPathRooted(s.Folder)) Directory.CreateDirectory(folder);
+        if (!Directory.Exists(folder)) throw new GdtException($"The AIS import folder '{folder}' does not exist (is the share offline?).");
         return folder;
     }
 
@@ -50,11 +58,17 @@ public sealed class GdtService(
     }
 
     /// <summary>Handles a stable study: its new-study file (once) and one file per supported SR (once each).</summary>
+    /// <remarks>
+    /// Nothing is written while no AIS folder is set, and only for studies from the sources each kind of file is
+    /// set to take. A file that cannot be written throws, so the change feed retries the change.
+    /// </remarks>
     public async Task HandleStableStudyAsync(string orthancStudyId, CancellationToken ct)
     {
         var s = await settings.GetAsync<GdtSettings>(ct);
-        if (s.NewStudyFiles) await WriteNewStudyAsync(orthancStudyId, force: false, Actor.System, ct);
-        if (s.SrFiles) await WriteSrFilesAsync(orthancStudyId, s, ct);
+        if (string.IsNullOrWhiteSpace(s.Folder) || (!s.NewStudyFiles && !s.SrFiles)) return;
+        var origin = await origins.ClassifyStudyAsync(orthancStudyId, ct);
+        if (s.NewStudyFiles && s.NewStudySources.Accepts(origin)) await WriteNewStudyAsync(orthancStudyId, force: false, Actor.System, ct);
+        if (s.SrFiles && s.SrSources.Accepts(origin)) await WriteSrFilesAsync(orthancStudyId, s, ct);
     }
 
     /// <summary>Writes &lt;Accession&gt;.gdt; when <paramref name="force"/> is false, a study that has its file is skipped.</summary>
@@ -69,7 +83,8 @@ public sealed class GdtService(
         var series = await orthanc.GetStudySeriesAsync(orthancStudyId, ct);
         var modalities = string.Join("/", series.Select(x => x.Tag("Modality")).Where(m => m.Length > 0).Distinct());
         var accession = study.Tag("AccessionNumber") is { Length: > 0 } a ? a : FallbackId(studyUid);
-        var gdtStudy = new GdtStudy(study.Tag("PatientID"), accession, study.Tag("StudyDate"), study.Tag("StudyTime"), modalities, study.Tag("StudyDescription"));
+        var gdtStudy = new GdtStudy(study.Tag("PatientID"), accession, study.Tag("StudyDate"), study.Tag("StudyTime"), modalities, study.Tag("StudyDescription"))
+            .WithPatient(study.Tag("PatientName"), study.Tag("PatientBirthDate"));
         var bytes = GdtWriter.Write(NewStudyGdt.Build(gdtStudy, s.TestId, s.TestDescription), s.Format);
         var fileName = SafeFileName(accession) + ".gdt";
         var row = await WriteAndRecordAsync(s, key, GdtFile.KindStudy, orthancStudyId, studyUid, gdtStudy.PatientId, accession, fileName, bytes, actor, ct);
@@ -177,6 +192,9 @@ public sealed class GdtService(
         return name.Length == 0 ? "unnamed" : name;
     }
 }
+
+/// <summary>A GDT file that cannot be written, with the reason for the admin.</summary>
+public sealed class GdtException(string message) : Exception(message);
 
 /// <summary>Writes GDT files when studies become stable (change feed: delivered once, also after downtime).</summary>
 public sealed class GdtStudySubscriber(GdtService gdt) : IChangeSubscriber

@@ -8,7 +8,7 @@ public sealed class GdtSettings : ISettingsSection
 {
     public static string SectionName => "Gdt";
 
-    /// <summary>The AIS import folder. Empty: &lt;data folder&gt;/gdt; a relative path is taken under the data folder.</summary>
+    /// <summary>The AIS import folder. Empty: no GDT files are written; a relative path is taken under the data folder.</summary>
     public string? Folder { get; set; }
     public GdtVersion Version { get; set; } = GdtVersion.V210;
     public GdtCharset Charset { get; set; } = GdtCharset.Iso8859_1;
@@ -20,6 +20,10 @@ public sealed class GdtSettings : ISettingsSection
     public bool NewStudyFiles { get; set; } = true;
     /// <summary>Write a GDT file with the measurements of echo (TID 5200) and Sonoscape SRs.</summary>
     public bool SrFiles { get; set; } = true;
+    /// <summary>Which studies get a new-study file (default: those sent by DICOM from a modality).</summary>
+    public OrthancPortal.Features.Orthanc.TriggerSources NewStudySources { get; set; } = new();
+    /// <summary>Which studies' SRs get a measurement file.</summary>
+    public OrthancPortal.Features.Orthanc.TriggerSources SrSources { get; set; } = new();
     /// <summary>Called (GET) after each new-study GDT file.</summary>
     public string? UrlOnGdtWritten { get; set; }
 
@@ -33,6 +37,8 @@ public sealed class GdtSettings : ISettingsSection
             RuleFor(x => x.SenderId).NotEmpty().MaximumLength(8).Matches("^[A-Za-z0-9_]+$").WithMessage("Sender id: 1 to 8 letters, digits or '_'.");
             RuleFor(x => x.TestId).NotEmpty().MaximumLength(20);
             RuleFor(x => x.TestDescription).NotEmpty().MaximumLength(60);
+            RuleFor(x => x.NewStudySources).Must(v => v.Problem() is null).WithMessage(x => $"New-study sources: {x.NewStudySources.Problem()}");
+            RuleFor(x => x.SrSources).Must(v => v.Problem() is null).WithMessage(x => $"SR sources: {x.SrSources.Problem()}");
             RuleFor(x => x.UrlOnGdtWritten).Must(Webhooks.IsHttpUrl!).When(x => !string.IsNullOrWhiteSpace(x.UrlOnGdtWritten))
                 .WithMessage("The webhook must be an http(s) URL.");
         }

@@ -41,6 +41,8 @@ public sealed class ChangeFeedCursor
     public long? FailingSeq { get; set; }
     public int FailCount { get; set; }
     public string? LastError { get; set; }
+    /// <summary>While set and in the future, the subscriber waits (backoff) before its failing change is tried again.</summary>
+    public DateTime? RetryAt { get; set; }
 
     internal sealed class Configuration : IEntityTypeConfiguration<ChangeFeedCursor>
     {
@@ -57,15 +59,66 @@ public sealed class ChangeFeedOptions
     public const string Section = "ChangeFeed";
     public double PollSeconds { get; set; } = 2;
     public int BatchSize { get; set; } = 200;
-    /// <summary>A change a subscriber keeps failing on is skipped (and logged) after this many tries, so it cannot block the feed forever.</summary>
-    public int MaxAttempts { get; set; } = 5;
+    /// <summary>
+    /// A change a subscriber keeps failing on is moved to the held list after this many tries (an admin retries or
+    /// discards it there), so it cannot block that subscriber forever. With the backoff below, 10 tries span about
+    /// 17 minutes: an AIS share or a disc folder that is offline for a while loses nothing.
+    /// </summary>
+    public int MaxAttempts { get; set; } = 10;
+    /// <summary>The wait after the first failure; it doubles with each further failure, up to <see cref="RetryMaxSeconds"/>.</summary>
+    public double RetryBaseSeconds { get; set; } = 2;
+    public double RetryMaxSeconds { get; set; } = 600;
+
+    public TimeSpan Backoff(int failures)
+        => TimeSpan.FromSeconds(Math.Min(RetryMaxSeconds, RetryBaseSeconds * Math.Pow(2, Math.Max(0, failures - 1))));
 }
+
+/// <summary>
+/// A change a subscriber failed on <see cref="ChangeFeedOptions.MaxAttempts"/> times. It waits here, with the last
+/// reason, until an admin retries it (delivered again to that subscriber) or discards it (both audited).
+/// </summary>
+public sealed class HeldChange
+{
+    public long Id { get; set; }
+    public string Subscriber { get; set; } = "";
+    public long Seq { get; set; }
+    public string ChangeType { get; set; } = "";
+    public string ResourceType { get; set; } = "";
+    public string ResourceId { get; set; } = "";
+    /// <summary>Orthanc's own time stamp of the change.</summary>
+    public string ChangeDate { get; set; } = "";
+    public int Attempts { get; set; }
+    public string LastError { get; set; } = "";
+    public DateTime HeldAt { get; set; }
+
+    public OrthancChange ToChange() => new(ChangeType, ResourceId, $"/{ResourceType.ToLowerInvariant()}/{ResourceId}", ResourceType, Seq, ChangeDate);
+
+    internal sealed class Configuration : IEntityTypeConfiguration<HeldChange>
+    {
+        public void Configure(EntityTypeBuilder<HeldChange> e)
+        {
+            e.ToTable("HeldChanges");
+            e.HasKey(x => x.Id);
+            e.HasIndex(x => new { x.Subscriber, x.Seq }).IsUnique();
+            e.Property(x => x.Subscriber).HasMaxLength(100);
+            e.Property(x => x.ChangeType).HasMaxLength(64);
+            e.Property(x => x.ResourceType).HasMaxLength(32);
+            e.Property(x => x.ResourceId).HasMaxLength(64);
+            e.Property(x => x.ChangeDate).HasMaxLength(32);
+            e.Property(x => x.LastError).HasMaxLength(2000);
+        }
+    }
+}
+
+/// <summary>Published when the held list changes, so the dashboard and the held page refresh.</summary>
+public sealed record HeldChangesChanged(int Count);
 
 /// <summary>Reads Orthanc's /changes and hands each change to every subscriber that has not had it yet.</summary>
 public sealed class ChangeFeedReader(
     IServiceScopeFactory scopes,
     IDbContextFactory<PortalDbContext> dbFactory,
     Microsoft.Extensions.Options.IOptions<ChangeFeedOptions> options,
+    OrthancPortal.Infrastructure.Live.LiveNotifier notifier,
     TimeProvider clock,
     ILogger<ChangeFeedReader> logger) : BackgroundService
 {
@@ -117,63 +170,95 @@ public sealed class ChangeFeedReader(
         }
         await db.SaveChangesAsync(ct);
 
-        var since = subscribers.Min(s => cursors[s.Name].LastSeq);
+        // A subscriber waiting out its backoff sits this poll out; the others go on (and read from their own cursors).
+        var now = Now;
+        var active = subscribers.Where(s => cursors[s.Name].RetryAt is not { } at || at <= now).ToList();
+        if (active.Count == 0) return false;
+        var since = active.Min(s => cursors[s.Name].LastSeq);
         var batch = await orthanc.GetChangesAsync(since, options.Value.BatchSize, ct);
         var blocked = new HashSet<string>();
+        var held = 0;
         foreach (var change in batch.Changes)
         {
-            foreach (var subscriber in subscribers)
+            foreach (var subscriber in active)
             {
                 var cursor = cursors[subscriber.Name];
                 if (cursor.LastSeq >= change.Seq || blocked.Contains(subscriber.Name)) continue;
                 var wanted = subscriber.Wants(change);
-                if (wanted && !await DeliverAsync(subscriber, cursor, change, ct))
+                if (wanted)
                 {
-                    blocked.Add(subscriber.Name);
-                    await db.SaveChangesAsync(ct);
-                    continue;
+                    var outcome = await DeliverAsync(subscriber, cursor, change, db, ct);
+                    if (outcome == Delivery.Retry)
+                    {
+                        // In order per subscriber: nothing after the failing change goes to it before the change itself.
+                        blocked.Add(subscriber.Name);
+                        await db.SaveChangesAsync(ct);
+                        continue;
+                    }
+                    if (outcome == Delivery.Held) held++;
                 }
                 cursor.LastSeq = change.Seq;
                 cursor.UpdatedAt = Now;
                 cursor.FailingSeq = null;
                 cursor.FailCount = 0;
-                // A handled change is recorded at once (delivered once); skipping unwanted ones is saved with the batch,
-                // since repeating that skip after a crash is harmless.
+                cursor.RetryAt = null;
+                // A handled (or held) change is recorded at once, together with its held row: delivered once, never lost.
+                // Skipping unwanted ones is saved with the batch, since repeating that skip after a crash is harmless.
                 if (wanted) await db.SaveChangesAsync(ct);
             }
         }
-        // Changes no subscriber wanted still move every cursor to the end of the batch.
-        foreach (var cursor in cursors.Values.Where(c => !blocked.Contains(c.Subscriber) && c.LastSeq < batch.Last))
+        // Changes no subscriber wanted still move every cursor to the end of the batch, except those of subscribers
+        // that failed or wait out a backoff (a cursor of a subscriber no longer registered moves along too).
+        var waiting = subscribers.Except(active).Select(s => s.Name).ToHashSet();
+        foreach (var cursor in cursors.Values.Where(c => !blocked.Contains(c.Subscriber) && !waiting.Contains(c.Subscriber) && c.LastSeq < batch.Last))
         {
             cursor.LastSeq = batch.Last;
             cursor.UpdatedAt = Now;
         }
         await db.SaveChangesAsync(ct);
-        return !batch.Done && blocked.Count < subscribers.Count;
+        if (held > 0) notifier.Publish(new HeldChangesChanged(await db.Set<HeldChange>().CountAsync(ct)));
+        return !batch.Done && blocked.Count < active.Count;
     }
 
-    private async Task<bool> DeliverAsync(IChangeSubscriber subscriber, ChangeFeedCursor cursor, OrthancChange change, CancellationToken ct)
+    private enum Delivery { Done, Retry, Held }
+
+    private async Task<Delivery> DeliverAsync(IChangeSubscriber subscriber, ChangeFeedCursor cursor, OrthancChange change, PortalDbContext db, CancellationToken ct)
     {
         try
         {
             await subscriber.HandleAsync(change, ct);
-            return true;
+            return Delivery.Done;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {
+            var o = options.Value;
             cursor.FailCount = cursor.FailingSeq == change.Seq ? cursor.FailCount + 1 : 1;
             cursor.FailingSeq = change.Seq;
-            cursor.LastError = ex.Message;
-            if (cursor.FailCount >= options.Value.MaxAttempts)
+            cursor.LastError = Truncate(ex.Message);
+            if (cursor.FailCount >= o.MaxAttempts)
             {
-                logger.LogError(ex, "{Subscriber} failed {Count} times on change {Seq} ({Type} {Id}); skipping it",
+                logger.LogError(ex, "{Subscriber} failed {Count} times on change {Seq} ({Type} {Id}); it is held for an admin",
                     subscriber.Name, cursor.FailCount, change.Seq, change.ChangeType, change.ID);
-                return true;
+                var existing = await db.Set<HeldChange>().FirstOrDefaultAsync(h => h.Subscriber == subscriber.Name && h.Seq == change.Seq, ct);
+                if (existing is null) db.Add(existing = new HeldChange { Subscriber = subscriber.Name, Seq = change.Seq });
+                existing.ChangeType = change.ChangeType;
+                existing.ResourceType = change.ResourceType;
+                existing.ResourceId = change.ID;
+                existing.ChangeDate = change.Date;
+                existing.Attempts = cursor.FailCount;
+                existing.LastError = cursor.LastError;
+                existing.HeldAt = Now;
+                return Delivery.Held;
             }
-            logger.LogWarning(ex, "{Subscriber} failed on change {Seq}; will retry", subscriber.Name, change.Seq);
-            return false;
+            var wait = o.Backoff(cursor.FailCount);
+            cursor.RetryAt = Now + wait;
+            logger.LogWarning(ex, "{Subscriber} failed on change {Seq} (attempt {Count} of {Max}); retrying in {Wait}",
+                subscriber.Name, change.Seq, cursor.FailCount, o.MaxAttempts, wait);
+            return Delivery.Retry;
         }
     }
+
+    internal static string Truncate(string message) => message.Length <= 2000 ? message : message[..2000];
 
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
 }

@@ -167,6 +167,8 @@ public sealed class ManagedOrthancService(
             ["DicomAet"] = s.DicomAet,
             ["DicomPort"] = s.DicomPort,
             ["DicomModalitiesInDatabase"] = true,
+            // Without it Orthanc aborts a worklist query from an AET it does not know (the modality sees "Peer aborted").
+            ["DicomAlwaysAllowFindWorklist"] = s.WorklistFromAnyAet,
             ["OrthancPeersInDatabase"] = true,
             ["StableAge"] = s.StableAge,
             ["MaximumStorageSize"] = s.MaximumStorageSizeMb,

@@ -31,6 +31,9 @@ public static class OrthancServiceCollectionExtensions
         services.AddOptions<ChangeFeedOptions>().BindConfiguration(ChangeFeedOptions.Section);
         services.AddSingleton<ChangeFeedReader>();
         services.AddHostedService(sp => sp.GetRequiredService<ChangeFeedReader>());
+        services.AddScoped<HeldChangesService>();
+        services.AddScoped<StudyOriginClassifier>();
+        services.AddNavItem(new NavItem("Held changes", "admin/held-changes", "bi-pause-circle", Permissions.Admin, 935, "Administration"));
         services.AddNavItem(new NavItem("Orthanc connection", "admin/orthanc", "bi-plug", Permissions.Admin, 920, "Administration"));
         return builder;
     }

@@ -24,6 +24,11 @@ public sealed class OrthancSettings : ISettingsSection
     /// <summary>Recycling limits in MB and patients; 0 means unlimited.</summary>
     public int MaximumStorageSizeMb { get; set; }
     public int MaximumPatientCount { get; set; }
+    /// <summary>
+    /// The managed Orthanc answers worklist queries (C-FIND) from any AE title, so a new modality needs no entry
+    /// under DICOM nodes before it can fetch its worklist. An external Orthanc needs DicomAlwaysAllowFindWorklist itself.
+    /// </summary>
+    public bool WorklistFromAnyAet { get; set; } = true;
 
     public sealed class Validator : AbstractValidator<OrthancSettings>
     {

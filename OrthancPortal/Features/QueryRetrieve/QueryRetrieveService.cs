@@ -8,7 +8,7 @@ namespace OrthancPortal.Features.QueryRetrieve;
 /// C-FIND and C-MOVE through the portal's Orthanc. Every query carries a DICOM timeout; every retrieve is an
 /// asynchronous Orthanc job (1.10.1 has no C-GET client) that is followed with its own overall deadline.
 /// </summary>
-public sealed class QueryRetrieveService(OrthancClient orthanc, OwnAetCache ownAet, IOptions<QueryRetrieveOptions> options)
+public sealed class QueryRetrieveService(OrthancClient orthanc, OwnAetCache ownAet, StudyOriginClassifier origins, IOptions<QueryRetrieveOptions> options)
 {
     private QueryRetrieveOptions Options => options.Value;
 
@@ -73,6 +73,8 @@ public sealed class QueryRetrieveService(OrthancClient orthanc, OwnAetCache ownA
                 ? $"The {level.ToLowerInvariant()} is no longer on {modality}."
                 : $"{answers.Count} answers on {modality} for one UID; refusing an ambiguous retrieve.");
         }
+        // Recorded before the move: automatic work (burner, GDT, automation) then knows the study as retrieved, not as new.
+        await origins.RecordRetrieveAsync(Uid(studyUid), modality, ct);
         var job = await orthanc.RetrieveAnswerAsync(started.ID, 0, await ownAet.GetAsync(orthanc, ct), Options.MoveTimeoutSeconds, ct);
         return job.ID;
     }

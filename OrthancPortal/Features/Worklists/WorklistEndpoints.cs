@@ -58,7 +58,8 @@ public static class WorklistEndpoints
 
         var entry = result.Entry!;
         var (bytes, charset) = await gdt.RenderNewStudyAsync(
-            new GdtStudy(entry.PatientId, entry.AccessionNumber, entry.ScheduledAt.ToString("yyyyMMdd"), entry.ScheduledAt.ToString("HHmmss"), entry.Modality, entry.Procedure), ct);
+            new GdtStudy(entry.PatientId, entry.AccessionNumber, entry.ScheduledAt.ToString("yyyyMMdd"), entry.ScheduledAt.ToString("HHmmss"), entry.Modality, entry.Procedure,
+                entry.LastName, entry.FirstName, entry.BirthDate), ct);
         return Results.Bytes(bytes, $"text/plain; charset={GdtEncoding.WebName(charset)}");
     }
 }
