@@ -80,7 +80,7 @@ public sealed class ExportService(OrthancClient orthanc, DestinationStore destin
     private async Task SendArchiveAsync(IReadOnlyList<string> ids, ExportTarget target, DestinationCredentials creds, string? archiveName, ArchiveResume? resume,
         ExportProgress progress, CancellationToken ct)
     {
-        var name = SafeFileName(archiveName ?? $"export-{clock.GetUtcNow().UtcDateTime:yyyyMMdd-HHmmss}") + ".zip";
+        var name = SafeFileName(archiveName ?? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"export-{clock.GetUtcNow().UtcDateTime:yyyyMMdd-HHmmss}")) + ".zip";
         var temp = Path.Combine(await work.GetAsync("export-temp", ct), $"{(resume is null ? Guid.NewGuid().ToString("N") : SafeFileName(resume.WorkKey))}.zip");
         var reuse = resume?.Saved is { } saved && await MatchesAsync(temp, saved, ct);
         var keep = false;

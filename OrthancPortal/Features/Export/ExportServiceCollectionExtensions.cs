@@ -35,7 +35,7 @@ public static class ExportServiceCollectionExtensions
             catch (OrthancException ex) when (ex.Failure == OrthancFailure.BadRequest) { return Results.BadRequest(new { Error = ex.Message }); }
             http.Response.RegisterForDispose(response);
             await audit.WriteAsync("export.download", $"{present.Count} resources", $"{media}{(transcode is { Length: > 0 } ? $" transcoded to {transcode}" : "")}: {string.Join(", ", present)}", ct: ct);
-            var name = $"{(media == ArchiveFormat.Dicomdir ? "dicomdir" : "export")}-{DateTime.UtcNow:yyyyMMdd-HHmmss}.zip";
+            var name = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{(media == ArchiveFormat.Dicomdir ? "dicomdir" : "export")}-{DateTime.UtcNow:yyyyMMdd-HHmmss}.zip");
             return Results.Stream(await response.Content.ReadAsStreamAsync(ct), "application/zip", name);
         }).RequireAuthorization(Permissions.ExportLocal);
 
