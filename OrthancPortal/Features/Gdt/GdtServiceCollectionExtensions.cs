@@ -15,7 +15,6 @@ public static class GdtServiceCollectionExtensions
         services.AddScoped<GdtService>();
         services.AddScoped<IChangeSubscriber, GdtStudySubscriber>();
         services.AddNavItem(new NavItem("GDT outbox", "gdt", "bi-send", Permissions.Worklists, 510));
-        services.AddNavItem(new NavItem("GDT and worklists", "admin/gdt", "bi-sliders", Permissions.Admin, 940, "Administration"));
         return builder;
     }
 }

@@ -13,6 +13,8 @@ public static class WorklistsServiceCollectionExtensions
         services.AddScoped<WorklistApiKeyService>();
         services.AddHostedService<WorklistCleanupScheduler>();
         services.AddNavItem(new NavItem("Worklist", "worklist", "bi-calendar-check", Permissions.Worklists, 500));
+        // The GDT and worklist settings share one page (Pages/GdtSettingsPage): it edits both, so it lives here, where Gdt is already known.
+        services.AddNavItem(new NavItem("GDT and worklists", "admin/gdt", "bi-sliders", Permissions.Admin, 940, "Administration"));
         return builder;
     }
 }
