@@ -11,10 +11,13 @@ using OrthancPortal.Features.Burner;
 using OrthancPortal.Features.Admin;
 using OrthancPortal.Features.Ldap;
 using OrthancPortal.Features.Content;
+using OrthancPortal.Features.Gdt;
+using OrthancPortal.Features.Import;
 using OrthancPortal.Features.Orthanc;
 using OrthancPortal.Features.QueryRetrieve;
 using OrthancPortal.Features.Robots;
 using OrthancPortal.Features.Tasks;
+using OrthancPortal.Features.Viewers;
 using OrthancPortal.Features.Worklists;
 using OrthancPortal.Infrastructure;
 using OrthancPortal.Infrastructure.Health;
@@ -40,6 +43,14 @@ public static class PortalApp
         });
         builder.WebHost.UseStaticWebAssets();
 
+        // Hosted services start in the order they are registered here, and stop in reverse:
+        // - AddInfrastructure first: its DatabaseInitializer migrates the database before any other hosted service
+        //   reads it, and Quartz (BackgroundJobs) starts after it, so no job runs against an old schema.
+        // - AddOrthanc before every feature that calls Orthanc at start: ManagedOrthancService starts the managed
+        //   Orthanc before the health monitor and the change feed (registered after it, in the same method).
+        // - AddTasks after AddOrthanc: resumed tasks call Orthanc.
+        // The later hosted services (sessions, robots, burner, automation, worklist cleanup) need only the database,
+        // Quartz and a reachable Orthanc, so their order among themselves does not matter; the menu orders by NavItem.Order.
         builder.AddInfrastructure();
         builder.AddAccess();
         builder.AddAccount();
@@ -56,8 +67,11 @@ public static class PortalApp
         builder.AddSecurityHardening();
         builder.AddLdap();
         builder.AddAdmin();
+        builder.AddGdt();
         builder.AddWorklists();
         builder.AddContent();
+        builder.AddImport();
+        builder.AddViewers();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -85,7 +99,9 @@ public static class PortalApp
         app.MapAdminEndpoints();
         app.MapHeldChangesEndpoints();
         app.MapWorklistEndpoints();
+        app.MapViewerProxy();
         app.MapContentEndpoints();
+        app.MapImportEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

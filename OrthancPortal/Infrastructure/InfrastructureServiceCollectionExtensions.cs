@@ -15,6 +15,7 @@ using OrthancPortal.Infrastructure.Files;
 using OrthancPortal.Infrastructure.Live;
 using OrthancPortal.Infrastructure.Logging;
 using OrthancPortal.Infrastructure.Scheduling;
+using OrthancPortal.Infrastructure.Time;
 
 namespace OrthancPortal.Infrastructure;
 
@@ -51,7 +52,7 @@ public static class InfrastructureServiceCollectionExtensions
             dataProtection.ProtectKeysWithCertificate(
                 System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12FromFile(portal.KeysCertificate, portal.KeysCertificatePassword));
         }
-        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<TimeProvider>(new PortalTimeProvider(PortalTimeProvider.ZoneFromSetting(portal.TimeZone)));
         services.AddSingleton<LiveNotifier>();
         BackgroundJobs.Register(services, builder.Configuration.GetSection(SchedulingOptions.Section).Get<SchedulingOptions>() ?? new SchedulingOptions());
         services.AddSingleton<SettingsStore>();

@@ -17,6 +17,9 @@ public sealed class PortalOptions
     public string KeysCertificate { get; set; } = "";
     public string? KeysCertificatePassword { get; set; }
 
+    /// <summary>The portal's time zone (IANA id, e.g. Europe/Berlin) for robot windows, "today" and times on pages; empty: the host's (TZ).</summary>
+    public string TimeZone { get; set; } = "";
+
     public string DatabasePath => Path.Combine(DataFolder, "portal.db");
     public string KeysFolder => Path.Combine(DataFolder, "keys");
 

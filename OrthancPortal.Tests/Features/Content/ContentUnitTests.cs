@@ -95,11 +95,4 @@ public sealed class ContentUnitTests
         (s.Count(ImportStatus.Stored), s.Count(ImportStatus.Skipped), s.Count(ImportStatus.AlreadyPresent), s.Count(ImportStatus.Error)).ShouldBe((1, 1, 1, 1));
         s.StudyIds.ShouldBe(["s1"]);
     }
-
-    [Fact]
-    public void Download_file_names_made_from_DICOM_values_are_plain()
-    {
-        ContentDownload.SafeFileName("../P 1/ü:x", "study").ShouldBe("P_1___x");
-        ContentDownload.SafeFileName("...", "study").ShouldBe("study");
-    }
 }

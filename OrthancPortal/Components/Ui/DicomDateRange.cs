@@ -1,4 +1,4 @@
-using System.Globalization;
+using OrthancPortal.Infrastructure.Dicom;
 
 namespace OrthancPortal.Components.Ui;
 
@@ -8,8 +8,6 @@ namespace OrthancPortal.Components.Ui;
 /// </summary>
 public static class DicomDateRange
 {
-    private const string DicomDate = "yyyyMMdd";
-
     /// <summary>The matching value for a range, or null when both ends are open (no constraint at all).</summary>
     public static string? Format(DateOnly? from, DateOnly? to)
     {
@@ -21,7 +19,7 @@ public static class DicomDateRange
     public static string? Format(DateInterval range) => Format(range.From, range.To);
 
     /// <summary>A single DICOM date (DA), e.g. 20240131.</summary>
-    public static string Format(DateOnly date) => date.ToString(DicomDate, CultureInfo.InvariantCulture);
+    public static string Format(DateOnly date) => DicomDates.Date(date);
 
     /// <summary>Reads a range or a single date (a single date is a one-day range). Blank reads as an open range.</summary>
     public static bool TryParse(string? value, out DateInterval range)
@@ -45,6 +43,5 @@ public static class DicomDateRange
 
     private static string Date(DateOnly? date) => date is { } d ? Format(d) : "";
 
-    private static bool TryDate(string text, out DateOnly date) =>
-        DateOnly.TryParseExact(text, DicomDate, CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
+    private static bool TryDate(string text, out DateOnly date) => DicomDates.TryParseDate(text, out date);
 }

@@ -200,14 +200,6 @@ public sealed partial class DropZone
         StateHasChanged();
     }
 
-    internal static string FormatBytes(long bytes) => bytes switch
-    {
-        < 1024 => $"{bytes} B",
-        < 1024 * 1024 => $"{bytes / 1024.0:0.#} KB",
-        < 1024L * 1024 * 1024 => $"{bytes / (1024.0 * 1024):0.#} MB",
-        _ => $"{bytes / (1024.0 * 1024 * 1024):0.##} GB",
-    };
-
     public async ValueTask DisposeAsync()
     {
         disposed.Cancel();

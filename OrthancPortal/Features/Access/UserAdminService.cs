@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
-using OrthancPortal.Features.Account;
 using OrthancPortal.Features.Audit;
 
 namespace OrthancPortal.Features.Access;
@@ -16,7 +15,7 @@ public sealed record AdminResult(bool Succeeded, string? Error = null, string? O
 }
 
 /// <summary>Users and roles for the admin pages. Keeps the rules: Admin keeps Admin, and at least one active admin remains.</summary>
-public sealed class UserAdminService(UserManager<PortalUser> users, RoleManager<PortalRole> roles, AuditLog audit, SessionStore sessions, TimeProvider clock)
+public sealed class UserAdminService(UserManager<PortalUser> users, RoleManager<PortalRole> roles, AuditLog audit, IUserSessions sessions, TimeProvider clock)
 {
     public async Task<IReadOnlyList<UserRow>> ListUsersAsync()
     {
@@ -34,7 +33,7 @@ public sealed class UserAdminService(UserManager<PortalUser> users, RoleManager<
     {
         if (string.IsNullOrWhiteSpace(userName)) return AdminResult.Fail("Enter a user name.");
         if (await users.FindByNameAsync(userName) is not null) return AdminResult.Fail($"A user '{userName}' already exists.");
-        var password = AccessSeeder.GeneratePassword(userName.Trim(), users.Options.Password.RequiredLength);
+        var password = PasswordGenerator.Generate(userName.Trim(), users.Options.Password.RequiredLength);
         var user = new PortalUser { UserName = userName.Trim(), DisplayName = displayName, MustChangePassword = true, CreatedAt = clock.GetUtcNow().UtcDateTime, LockoutEnabled = true };
         var result = await users.CreateAsync(user, password);
         if (!result.Succeeded) return AdminResult.Fail(Describe(result));
@@ -61,7 +60,7 @@ public sealed class UserAdminService(UserManager<PortalUser> users, RoleManager<
         var user = await users.FindByIdAsync(userId);
         if (user is null) return AdminResult.Fail("That user no longer exists.");
         if (user.Source != AccountSources.Local) return AdminResult.Fail("Directory users change their password in the directory.");
-        var password = AccessSeeder.GeneratePassword(user.UserName, users.Options.Password.RequiredLength);
+        var password = PasswordGenerator.Generate(user.UserName, users.Options.Password.RequiredLength);
         var token = await users.GeneratePasswordResetTokenAsync(user);
         var result = await users.ResetPasswordAsync(user, token, password);
         if (!result.Succeeded) return AdminResult.Fail(Describe(result));

@@ -54,6 +54,7 @@ public static class AccountServiceCollectionExtensions
         // stamp changed. Ending a session (sign-out, disable, password change) does not wait: its row is deleted.
         builder.Services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromSeconds(Math.Max(1, account.SessionRevalidationSeconds)));
         builder.Services.AddSingleton<SessionStore>();
+        builder.Services.AddSingleton<IUserSessions>(sp => sp.GetRequiredService<SessionStore>());
         builder.Services.AddOptions<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme)
             .Configure<SessionStore>((o, store) => o.SessionStore = store);
         builder.Services.ConfigureApplicationCookie(o =>

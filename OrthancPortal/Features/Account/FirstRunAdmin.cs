@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Microsoft.AspNetCore.Identity;
 using OrthancPortal.Features.Access;
 
@@ -44,37 +43,12 @@ public sealed class AccessSeeder(UserManager<PortalUser> users, RoleManager<Port
         }
 
         if (users.Users.Any()) return;
-        var password = GeneratePassword(AdminUserName, users.Options.Password.RequiredLength);
+        var password = PasswordGenerator.Generate(AdminUserName, users.Options.Password.RequiredLength);
         var admin = new PortalUser { UserName = AdminUserName, DisplayName = "Administrator", MustChangePassword = true, CreatedAt = clock.GetUtcNow().UtcDateTime, LockoutEnabled = true };
         Check(await users.CreateAsync(admin, password));
         Check(await users.AddToRoleAsync(admin, Roles.Admin));
         logger.LogWarning("Created the first administrator '{User}'. Its one-time password was printed to the console.", AdminUserName);
         sink.Show(AdminUserName, password);
-    }
-
-    /// <summary>
-    /// At least 20 characters (more if the policy asks for more) from an unambiguous alphabet, with each class the
-    /// password policy may demand, never containing <paramref name="userName"/>: the result always passes the policy.
-    /// </summary>
-    public static string GeneratePassword(string? userName = null, int minLength = 20)
-    {
-        string password;
-        do password = RandomPassword(Math.Max(20, minLength));
-        while (UserNamePasswordValidator.Contains(password, userName));
-        return password;
-    }
-
-    private static string RandomPassword(int length)
-    {
-        const string lower = "abcdefghijkmnpqrstuvwxyz", upper = "ABCDEFGHJKLMNPQRSTUVWXYZ", digits = "23456789", symbols = "-_.!+";
-        var all = lower + upper + digits + symbols;
-        var chars = new List<char>
-        {
-            lower[RandomNumberGenerator.GetInt32(lower.Length)], upper[RandomNumberGenerator.GetInt32(upper.Length)],
-            digits[RandomNumberGenerator.GetInt32(digits.Length)], symbols[RandomNumberGenerator.GetInt32(symbols.Length)],
-        };
-        while (chars.Count < length) chars.Add(all[RandomNumberGenerator.GetInt32(all.Length)]);
-        return new string(chars.OrderBy(_ => RandomNumberGenerator.GetInt32(int.MaxValue)).ToArray());
     }
 
     private static void Check(IdentityResult result)

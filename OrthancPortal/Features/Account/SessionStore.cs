@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using OrthancPortal.Features.Access;
 using OrthancPortal.Infrastructure.Database;
 
 namespace OrthancPortal.Features.Account;
@@ -15,7 +16,7 @@ namespace OrthancPortal.Features.Account;
 /// There is deliberately no cache: ending a session (sign-out, disable, password change) must hold on the very
 /// next request, on every portal process.
 /// </summary>
-public sealed class SessionStore(IDbContextFactory<PortalDbContext> dbFactory, IOptions<AccountOptions> options, TimeProvider clock) : ITicketStore
+public sealed class SessionStore(IDbContextFactory<PortalDbContext> dbFactory, IOptions<AccountOptions> options, TimeProvider clock) : ITicketStore, IUserSessions
 {
     /// <summary>Claim carrying the session's id (the hashed key), so an open circuit can check its own session.</summary>
     public const string SessionClaim = "portal:session";

@@ -34,7 +34,7 @@ public static class AdminServiceCollectionExtensions
                 if (!validation.IsValid) return Results.ValidationProblem(validation.ToDictionary());
                 await log.WriteAsync("audit.export", "audit-log", $"user={user} action={action} resource={resource} from={from} to={to}", ct: http.RequestAborted);
                 http.Response.ContentType = "text/csv; charset=utf-8";
-                http.Response.Headers.ContentDisposition = $"attachment; filename=\"audit-{DateTime.UtcNow:yyyyMMdd-HHmmss}.csv\"";
+                http.Response.Headers.ContentDisposition = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"attachment; filename=\"audit-{DateTime.UtcNow:yyyyMMdd-HHmmss}.csv\"");
                 await audit.WriteCsvAsync(filter, http.Response.Body, http.RequestAborted);
                 return Results.Empty;
             })

@@ -4,6 +4,7 @@ using FluentValidation;
 using Microsoft.EntityFrameworkCore;
 using OrthancPortal.Features.Audit;
 using OrthancPortal.Infrastructure.Database;
+using OrthancPortal.Infrastructure.Text;
 
 namespace OrthancPortal.Features.Admin;
 
@@ -71,9 +72,8 @@ public sealed class AuditQueryService(IDbContextFactory<PortalDbContext> dbFacto
         await csv.FlushAsync(ct);
     }
 
-    /// <summary>A value a spreadsheet would run as a formula (user names and resources come from users) is made text.</summary>
-    internal static string? Defuse(string? value)
-        => value is { Length: > 0 } && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r' ? "'" + value : value;
+    // User names, resources and details come from users and DICOM: a spreadsheet must show them, not run them.
+    private static string? Defuse(string? value) => CsvCells.NeutralizeOrNull(value);
 
     private IQueryable<AuditEntry> Apply(IQueryable<AuditEntry> query, AuditFilter f)
     {

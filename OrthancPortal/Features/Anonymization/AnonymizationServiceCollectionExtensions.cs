@@ -2,6 +2,7 @@ using OrthancPortal.Components.Layout;
 using OrthancPortal.Features.Access;
 using OrthancPortal.Features.Audit;
 using OrthancPortal.Features.Tasks;
+using OrthancPortal.Infrastructure.Files;
 
 namespace OrthancPortal.Features.Anonymization;
 
@@ -26,7 +27,7 @@ public static class AnonymizationServiceCollectionExtensions
             try
             {
                 var csv = await pseudonyms.ExportCsvAsync(project, await actors.GetAsync(), ct);
-                return Results.File(System.Text.Encoding.UTF8.GetBytes(csv), "text/csv", $"pseudonyms-{Export.ExportService.SafeFileName(project)}.csv");
+                return Results.File(System.Text.Encoding.UTF8.GetBytes(csv), "text/csv", $"pseudonyms-{FileNames.Safe(project, "project")}.csv");
             }
             catch (InvalidOperationException ex) { return Results.NotFound(new { Error = ex.Message }); }
         }).RequireAuthorization(Permissions.ViewPseudonymMap);

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using OrthancPortal.Features.Audit;
 using OrthancPortal.Infrastructure.Database;
+using OrthancPortal.Infrastructure.Text;
 
 namespace OrthancPortal.Features.Anonymization;
 
@@ -142,5 +143,5 @@ public sealed class PseudonymService(IDbContextFactory<PortalDbContext> dbFactor
     }
 
     // Quote every value and neutralize spreadsheet formulas: the ids come from DICOM.
-    private static string Csv(string value) => "\"" + (value.Length > 0 && "=+-@".Contains(value[0]) ? "'" + value : value).Replace("\"", "\"\"") + "\"";
+    private static string Csv(string value) => "\"" + CsvCells.Neutralize(value).Replace("\"", "\"\"") + "\"";
 }

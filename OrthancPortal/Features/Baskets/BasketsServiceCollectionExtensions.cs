@@ -3,6 +3,7 @@ using FluentValidation;
 using OrthancPortal.Components.Layout;
 using OrthancPortal.Features.Access;
 using OrthancPortal.Features.Audit;
+using OrthancPortal.Features.Export;
 using OrthancPortal.Features.Baskets.Pages;
 using OrthancPortal.Features.Orthanc;
 using OrthancPortal.Features.Tasks;
@@ -30,6 +31,7 @@ public static class BasketsServiceCollectionExtensions
 
     public static WebApplication MapBasketEndpoints(this WebApplication app)
     {
+        MapExportBasketDownload(app);
         var api = app.MapGroup("/api/baskets").RequireAuthorization();
         api.MapGet("/", async (HttpContext http, BasketService baskets, CancellationToken ct)
             => Results.Ok(await baskets.CountsAsync(BasketService.UserIdOf(http.User)!, ct)));
@@ -62,5 +64,26 @@ public static class BasketsServiceCollectionExtensions
         catch (ValidationException ex) { return Results.BadRequest(new { Error = string.Join(" ", ex.Errors.Select(e => e.ErrorMessage).DefaultIfEmpty(ex.Message)) }); }
         catch (InvalidOperationException ex) { return Results.BadRequest(new { Error = ex.Message }); }
         catch (OrthancException ex) { return Results.BadRequest(new { Error = ex.Message }); }
+    }
+
+    // The Export basket's download lives with the baskets (it reads them and calls Export), so Export needs no Baskets.
+    private static void MapExportBasketDownload(WebApplication app)
+    {
+        // Download of the user's Export basket, streamed straight from Orthanc to the browser.
+        app.MapGet("/api/export/basket.zip", async (HttpContext http, BasketService baskets, ExportService exporter, AuditLog audit, string? format, string? transcode, CancellationToken ct) =>
+        {
+            var present = new List<string>();
+            foreach (var e in await baskets.ListAsync(BasketService.UserIdOf(http.User)!, BasketKind.Export, ct)) if (!e.Missing) present.Add(e.OrthancId);
+            if (present.Count == 0) return Results.BadRequest(new { Error = "The Export basket has nothing Orthanc still holds." });
+            var media = string.Equals(format, "dicomdir", StringComparison.OrdinalIgnoreCase) ? ArchiveFormat.Dicomdir : ArchiveFormat.Zip;
+            if (transcode is { Length: > 0 } && OrthancClient.TranscodeTargets.All(t => t.Uid != transcode)) return Results.BadRequest(new { Error = $"Unknown transfer syntax '{transcode}'." });
+            HttpResponseMessage response;
+            try { response = await exporter.OpenArchiveAsync(present, media, transcode is { Length: > 0 } ? transcode : null, ct); }
+            catch (OrthancException ex) when (ex.Failure == OrthancFailure.BadRequest) { return Results.BadRequest(new { Error = ex.Message }); }
+            http.Response.RegisterForDispose(response);
+            await audit.WriteAsync("export.download", $"{present.Count} resources", $"{media}{(transcode is { Length: > 0 } ? $" transcoded to {transcode}" : "")}: {string.Join(", ", present)}", ct: ct);
+            var name = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{(media == ArchiveFormat.Dicomdir ? "dicomdir" : "export")}-{DateTime.UtcNow:yyyyMMdd-HHmmss}.zip");
+            return Results.Stream(await response.Content.ReadAsStreamAsync(ct), "application/zip", name);
+        }).RequireAuthorization(Permissions.ExportLocal);
     }
 }

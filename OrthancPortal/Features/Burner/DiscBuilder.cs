@@ -21,7 +21,7 @@ public sealed class DiscBuilder(OrthancClient orthanc, ILogger<DiscBuilder> logg
         var problem = BurnerSettings.FolderProblem(monitored);
         if (problem is not null) throw new BurnerException($"Monitored folder {problem}");
 
-        var requestName = job.RequestName ?? $"CD_{job.CreatedAt:yyyyMMddHHmmss}_{job.Id:D6}";
+        var requestName = job.RequestName ?? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"CD_{job.CreatedAt:yyyyMMddHHmmss}_{job.Id:D6}");
         var jobFolder = Path.Combine(monitored, JobsSubfolder, $"{requestName}_{DiscRequestWriter.FileNamePart(job.PatientName, 24)}");
         if (Directory.Exists(jobFolder)) Directory.Delete(jobFolder, recursive: true);
         var dicomFolder = Path.Combine(jobFolder, "DICOM");

@@ -1,6 +1,7 @@
 using System.Text;
 using OrthancPortal.Features.Audit;
 using OrthancPortal.Features.Orthanc;
+using OrthancPortal.Infrastructure.Files;
 
 namespace OrthancPortal.Features.Content;
 
@@ -62,22 +63,13 @@ public static class ContentDownload
             ResourceLevel.Study => await StudyNameAsync(orthanc, id, ct),
             _ => $"series-{(await orthanc.GetSeriesAsync(id, ct)).Tag("SeriesNumber")}",
         };
-        return SafeFileName(raw, level.ToString().ToLowerInvariant());
+        return FileNames.Safe(raw, level.ToString().ToLowerInvariant());
     }
 
     private static async Task<string> StudyNameAsync(OrthancClient orthanc, string id, CancellationToken ct)
     {
         var s = await orthanc.GetStudyAsync(id, ct);
         return $"{s.Tag("PatientID")}-{s.Tag("StudyDate")}-{s.Tag("AccessionNumber")}".Trim('-');
-    }
-
-    /// <summary>DICOM values go into a Content-Disposition file name: keep only plain characters.</summary>
-    public static string SafeFileName(string value, string fallback)
-    {
-        var sb = new StringBuilder();
-        foreach (var c in value) sb.Append(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_');
-        var name = sb.ToString().Trim('.', '_');
-        return name.Length == 0 ? fallback : name.Length > 80 ? name[..80] : name;
     }
 
     /// <summary>Copies Orthanc's answer to the browser as it comes, keeping the length when Orthanc gave one.</summary>

@@ -1,14 +1,12 @@
 using FluentValidation;
 using OrthancPortal.Components.Layout;
 using OrthancPortal.Features.Access;
-using OrthancPortal.Features.Import;
 using OrthancPortal.Features.Orthanc;
 using OrthancPortal.Features.Tasks;
-using OrthancPortal.Features.Viewers;
 
 namespace OrthancPortal.Features.Content;
 
-/// <summary>Content (search, browse, change, download), viewers and import.</summary>
+/// <summary>Content: search, browse, change, download.</summary>
 public static class ContentServiceCollectionExtensions
 {
     public static WebApplicationBuilder AddContent(this WebApplicationBuilder builder)
@@ -17,22 +15,13 @@ public static class ContentServiceCollectionExtensions
         services.AddScoped<PermissionGuard>();
         services.AddScoped<StudySearchService>();
         services.AddScoped<ContentService>();
-        services.AddScoped<ImportService>();
         services.AddTaskHandler<ModifyTagsTask>();
-        services.AddOptions<ImportOptions>().BindConfiguration(ImportOptions.Section)
-            .Validate(o => o.MaxFileBytes > 0 && o.MaxZipBytes > 0 && o.MaxZipTotalBytes > 0 && o.MaxCompressionRatio >= 1 && o.CompressionRatioFloorBytes >= 0
-                && o.Parallelism is >= 1 and <= 16, "Import limits must be positive and parallelism 1..16.")
-            .ValidateOnStart();
         services.AddNavItem(new NavItem("Studies", "content/studies", "bi-search", Permissions.ViewContent, 100));
-        services.AddNavItem(new NavItem("Import", "import", "bi-upload", Permissions.Import, 110));
-        services.AddNavItem(new NavItem("Viewers", "admin/viewers", "bi-eye", Permissions.Admin, 930, "Administration"));
         return builder;
     }
 
     public static WebApplication MapContentEndpoints(this WebApplication app)
     {
-        app.MapViewerProxy();
-
         app.MapGet("/content/download/{level}/{id}", ContentDownload.HandleAsync).RequireAuthorization(Permissions.ExportLocal);
 
         var api = app.MapGroup("/api/content");
@@ -69,7 +58,6 @@ public static class ContentServiceCollectionExtensions
             await Answer(async () => { await content.SetProtectedAsync(id, body.Protected, ct); return Results.NoContent(); }))
             .RequireAuthorization(Permissions.Modify);
 
-        app.MapImportEndpoints();
         return app;
     }
 

@@ -3,6 +3,7 @@ using OrthancPortal.Features.Audit;
 using OrthancPortal.Features.Orthanc;
 using OrthancPortal.Features.Tasks;
 using OrthancPortal.Infrastructure.Files;
+using OrthancPortal.Infrastructure.Dicom;
 
 namespace OrthancPortal.Features.Content;
 
@@ -34,7 +35,7 @@ public sealed class ModifyTagsRequestValidator : AbstractValidator<ModifyTagsReq
             var v = kv.Value ?? "";
             if (v.Any(char.IsControl) || v.Contains('\\')) context.AddFailure(kv.Key, $"{kv.Key}: no control characters or backslashes.");
             else if (v.Length > 64) context.AddFailure(kv.Key, $"{kv.Key}: at most 64 characters.");
-            else if (kv.Key is "PatientBirthDate" or "StudyDate" && v.Length > 0 && !DateOnly.TryParseExact(v, "yyyyMMdd", out _))
+            else if (kv.Key is "PatientBirthDate" or "StudyDate" && v.Length > 0 && !DicomDates.TryParseDate(v, out _))
                 context.AddFailure(kv.Key, $"{kv.Key}: a date as YYYYMMDD.");
             else if (kv.Key == "StudyTime" && v.Length > 0 && !System.Text.RegularExpressions.Regex.IsMatch(v, @"^\d{2}(\d{2}(\d{2}(\.\d{1,6})?)?)?$"))
                 context.AddFailure(kv.Key, "StudyTime: a time as HHMMSS.");

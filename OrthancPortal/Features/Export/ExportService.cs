@@ -4,6 +4,7 @@ using OrthancPortal.Features.Orthanc;
 using OrthancPortal.Features.Tasks;
 using System.Security.Cryptography;
 using OrthancPortal.Infrastructure.Files;
+using OrthancPortal.Infrastructure.Text;
 
 namespace OrthancPortal.Features.Export;
 
@@ -80,8 +81,8 @@ public sealed class ExportService(OrthancClient orthanc, DestinationStore destin
     private async Task SendArchiveAsync(IReadOnlyList<string> ids, ExportTarget target, DestinationCredentials creds, string? archiveName, ArchiveResume? resume,
         ExportProgress progress, CancellationToken ct)
     {
-        var name = SafeFileName(archiveName ?? $"export-{clock.GetUtcNow().UtcDateTime:yyyyMMdd-HHmmss}") + ".zip";
-        var temp = Path.Combine(await work.GetAsync("export-temp", ct), $"{(resume is null ? Guid.NewGuid().ToString("N") : SafeFileName(resume.WorkKey))}.zip");
+        var name = FileNames.Safe(archiveName ?? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"export-{clock.GetUtcNow().UtcDateTime:yyyyMMdd-HHmmss}"), "export") + ".zip";
+        var temp = Path.Combine(await work.GetAsync("export-temp", ct), $"{(resume is null ? Guid.NewGuid().ToString("N") : FileNames.Safe(resume.WorkKey, "export"))}.zip");
         var reuse = resume?.Saved is { } saved && await MatchesAsync(temp, saved, ct);
         var keep = false;
         var succeeded = false;
@@ -103,7 +104,7 @@ public sealed class ExportService(OrthancClient orthanc, DestinationStore destin
                         await file.WriteAsync(buffer.AsMemory(0, read), ct);
                         hash.AppendData(buffer, 0, read);
                         received += read;
-                        if (Throttle(ref lastReport)) await progress(0, $"building archive: {Bytes(received)}");
+                        if (Throttle(ref lastReport)) await progress(0, $"building archive: {ByteSize.Format(received)}");
                     }
                 }
                 if (resume is not null)
@@ -116,7 +117,7 @@ public sealed class ExportService(OrthancClient orthanc, DestinationStore destin
             var size = new FileInfo(temp).Length;
             lastReport = DateTime.MinValue;
             await uploader.UploadAsync(creds, temp, name, sent =>
-                Throttle(ref lastReport) || sent == size ? progress(size == 0 ? 1 : (double)sent / size, $"{Bytes(sent)} of {Bytes(size)} sent") : Task.CompletedTask, ct, reuse);
+                Throttle(ref lastReport) || sent == size ? progress(size == 0 ? 1 : (double)sent / size, $"{ByteSize.Format(sent)} of {ByteSize.Format(size)} sent") : Task.CompletedTask, ct, reuse);
             succeeded = true;
         }
         finally
@@ -169,25 +170,4 @@ public sealed class ExportService(OrthancClient orthanc, DestinationStore destin
         return true;
     }
 
-    public static string Bytes(long n) => n switch
-    {
-        < 1024 => $"{n} B",
-        < 1024 * 1024 => $"{n / 1024.0:0.#} KB",
-        < 1024L * 1024 * 1024 => $"{n / 1024.0 / 1024:0.#} MB",
-        _ => $"{n / 1024.0 / 1024 / 1024:0.##} GB",
-    };
-
-    /// <summary>Values from DICOM end up in file names: keep letters, digits, '-', '_' and '.', never a path.</summary>
-    public static string SafeFileName(string value)
-    {
-        var sb = new StringBuilder();
-        foreach (var c in value.Normalize(NormalizationForm.FormKD))
-        {
-            if (char.IsAsciiLetterOrDigit(c) || c is '-' or '_') sb.Append(c);
-            else if (c is ' ' or '^' or '.' or '/' or '\\') sb.Append('_');
-        }
-        var name = sb.ToString().Trim('_');
-        if (name.Length > 80) name = name[..80];
-        return name.Length == 0 ? "export" : name;
-    }
 }

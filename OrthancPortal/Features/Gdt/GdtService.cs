@@ -86,7 +86,7 @@ public sealed class GdtService(
         var gdtStudy = new GdtStudy(study.Tag("PatientID"), accession, study.Tag("StudyDate"), study.Tag("StudyTime"), modalities, study.Tag("StudyDescription"))
             .WithPatient(study.Tag("PatientName"), study.Tag("PatientBirthDate"));
         var bytes = GdtWriter.Write(NewStudyGdt.Build(gdtStudy, s.TestId, s.TestDescription), s.Format);
-        var fileName = SafeFileName(accession) + ".gdt";
+        var fileName = FileNames.Safe(accession, "unnamed") + ".gdt";
         var row = await WriteAndRecordAsync(s, key, GdtFile.KindStudy, orthancStudyId, studyUid, gdtStudy.PatientId, accession, fileName, bytes, actor, ct);
 
         if (!string.IsNullOrWhiteSpace(s.UrlOnGdtWritten))
@@ -117,7 +117,7 @@ public sealed class GdtService(
                 var date = tags.Get(Tags.ContentDate) is { Length: > 0 } cd ? cd : tags.Get(Tags.StudyDate);
                 var time = tags.Get(Tags.ContentTime) is { Length: > 0 } ctm ? ctm : tags.Get(Tags.StudyTime);
                 var bytes = GdtWriter.Write(SrGdt.Build(tags.Get(Tags.PatientId), date, time, measurements), s.Format);
-                var fileName = $"{SafeFileName(accession)}-sr-{SafeFileName(sopUid)}.gdt";
+                var fileName = $"{FileNames.Safe(accession, "unnamed")}-sr-{FileNames.Safe(sopUid, "unnamed")}.gdt";
                 await WriteAndRecordAsync(s, key, GdtFile.KindSr, orthancStudyId, study.Tag("StudyInstanceUID"), tags.Get(Tags.PatientId), accession, fileName, bytes, Actor.System, ct);
                 logger.LogInformation("Wrote {Count} SR measurements to {File}", measurements.Count, fileName);
             }
@@ -182,15 +182,6 @@ public sealed class GdtService(
     /// <summary>For a study without accession number: derived from its UID, so it is the same every time.</summary>
     public static string FallbackId(string studyUid)
         => "S" + Convert.ToHexString(SHA256.HashData(Encoding.ASCII.GetBytes(studyUid)))[..12];
-
-    /// <summary>DICOM values become file names: letters, digits, '.', '-' and '_' only, never a leading dot.</summary>
-    public static string SafeFileName(string value)
-    {
-        var chars = value.Trim().Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' ? c : '_').ToArray();
-        var name = new string(chars).TrimStart('.');
-        if (name.Length > 80) name = name[..80];
-        return name.Length == 0 ? "unnamed" : name;
-    }
 }
 
 /// <summary>A GDT file that cannot be written, with the reason for the admin.</summary>

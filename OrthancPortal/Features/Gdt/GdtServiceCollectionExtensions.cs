@@ -7,14 +7,14 @@ namespace OrthancPortal.Features.Gdt;
 public static class GdtServiceCollectionExtensions
 {
     /// <summary>GDT files for the doctors' office system: writer, new-study/SR subscriber, outbox, webhooks.</summary>
-    public static IServiceCollection AddGdt(this IServiceCollection services)
+    public static WebApplicationBuilder AddGdt(this WebApplicationBuilder builder)
     {
+        var services = builder.Services;
         services.AddHttpClient(Webhooks.ClientName, http => http.Timeout = Webhooks.Timeout);
         services.AddSingleton<Webhooks>();
         services.AddScoped<GdtService>();
         services.AddScoped<IChangeSubscriber, GdtStudySubscriber>();
         services.AddNavItem(new NavItem("GDT outbox", "gdt", "bi-send", Permissions.Worklists, 510));
-        services.AddNavItem(new NavItem("GDT and worklists", "admin/gdt", "bi-sliders", Permissions.Admin, 940, "Administration"));
-        return services;
+        return builder;
     }
 }

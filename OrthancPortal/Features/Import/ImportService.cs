@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using OrthancPortal.Features.Audit;
 using OrthancPortal.Features.Orthanc;
 using OrthancPortal.Infrastructure.Files;
+using OrthancPortal.Infrastructure.Text;
 
 namespace OrthancPortal.Features.Import;
 
@@ -31,7 +32,7 @@ public sealed class ImportService(OrthancClient orthanc, AuditLog audit, IOption
     {
         if (length > Math.Max(Limits.MaxFileBytes, Limits.MaxZipBytes))
         {
-            return [new(fileName, ImportStatus.Error, $"Larger than the limit of {Megabytes(Math.Max(Limits.MaxFileBytes, Limits.MaxZipBytes))}.", length.Value, null)];
+            return [new(fileName, ImportStatus.Error, $"Larger than the limit of {ByteSize.Format(Math.Max(Limits.MaxFileBytes, Limits.MaxZipBytes))}.", length.Value, null)];
         }
         var head = await ReadHeadAsync(body, ct);
         if (IsZip(head))
@@ -46,8 +47,8 @@ public sealed class ImportService(OrthancClient orthanc, AuditLog audit, IOption
     private async Task<ImportResult> ImportOneAsync(string name, byte[] head, Stream rest, long? length, CancellationToken ct)
     {
         if (!IsDicom(head)) return new(name, ImportStatus.Skipped, "Not a DICOM file.", length ?? head.Length, null);
-        if (length > Limits.MaxFileBytes) return new(name, ImportStatus.Error, $"Larger than the limit of {Megabytes(Limits.MaxFileBytes)}.", length.Value, null);
-        var counted = new LimitedStream(new PrefixedStream(head, rest), Limits.MaxFileBytes, $"Larger than the limit of {Megabytes(Limits.MaxFileBytes)}.");
+        if (length > Limits.MaxFileBytes) return new(name, ImportStatus.Error, $"Larger than the limit of {ByteSize.Format(Limits.MaxFileBytes)}.", length.Value, null);
+        var counted = new LimitedStream(new PrefixedStream(head, rest), Limits.MaxFileBytes, $"Larger than the limit of {ByteSize.Format(Limits.MaxFileBytes)}.");
         try
         {
             var stored = await orthanc.StoreInstanceAsync(counted, length, ct);
@@ -77,7 +78,7 @@ public sealed class ImportService(OrthancClient orthanc, AuditLog audit, IOption
             long size;
             await using (var file = new FileStream(spool, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, FileOptions.Asynchronous))
             {
-                try { await new LimitedStream(body, Limits.MaxZipBytes, $"Zip larger than the limit of {Megabytes(Limits.MaxZipBytes)}.").CopyToAsync(file, 81920, ct); }
+                try { await new LimitedStream(body, Limits.MaxZipBytes, $"Zip larger than the limit of {ByteSize.Format(Limits.MaxZipBytes)}.").CopyToAsync(file, 81920, ct); }
                 catch (LimitExceededException ex)
                 {
                     return [new(zipName, ImportStatus.Error, ex.Message, file.Length, null)];
@@ -97,7 +98,7 @@ public sealed class ImportService(OrthancClient orthanc, AuditLog audit, IOption
                 if (declared > Limits.MaxZipTotalBytes)
                 {
                     results.Add(new(zipName, ImportStatus.Error,
-                        $"The zip unpacks to {declared / (1024 * 1024):N0} MB, more than the limit of {Megabytes(Limits.MaxZipTotalBytes)}; nothing in it was imported.", size, null));
+                        $"The zip unpacks to {ByteSize.Format((long)Math.Min(declared, long.MaxValue))}, more than the limit of {ByteSize.Format(Limits.MaxZipTotalBytes)}; nothing in it was imported.", size, null));
                     await AuditAsync(results, ct);
                     return results;
                 }
@@ -127,11 +128,11 @@ public sealed class ImportService(OrthancClient orthanc, AuditLog audit, IOption
     private async Task<ImportResult> ImportEntryAsync(ZipArchiveEntry entry, string name, CancellationToken ct)
     {
         if (!IsSafeEntryName(entry.FullName)) return new(name, ImportStatus.Error, "Unsafe path in the zip (absolute or with '..'); not imported.", entry.Length, null);
-        if (entry.Length > Limits.MaxFileBytes) return new(name, ImportStatus.Error, $"Larger than the limit of {Megabytes(Limits.MaxFileBytes)}.", entry.Length, null);
+        if (entry.Length > Limits.MaxFileBytes) return new(name, ImportStatus.Error, $"Larger than the limit of {ByteSize.Format(Limits.MaxFileBytes)}.", entry.Length, null);
         if (entry.Length > Limits.CompressionRatioFloorBytes && entry.Length > (double)Math.Max(entry.CompressedLength, 1) * Limits.MaxCompressionRatio)
         {
             var ratio = entry.Length / (double)Math.Max(entry.CompressedLength, 1);
-            return new(name, ImportStatus.Error, $"Refused as a possible zip bomb: {Megabytes(entry.Length)} packed into {entry.CompressedLength:N0} bytes ({ratio:N0}:1), "
+            return new(name, ImportStatus.Error, $"Refused as a possible zip bomb: {ByteSize.Format(entry.Length)} packed into {entry.CompressedLength:N0} bytes ({ratio:N0}:1), "
                 + $"more than the limit of {Limits.MaxCompressionRatio}:1; not imported.", entry.Length, null);
         }
         try
@@ -186,5 +187,4 @@ public sealed class ImportService(OrthancClient orthanc, AuditLog audit, IOption
         }
     }
 
-    private static string Megabytes(long bytes) => $"{bytes / (1024 * 1024):N0} MB";
 }

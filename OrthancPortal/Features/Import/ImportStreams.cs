@@ -1,17 +1,31 @@
 namespace OrthancPortal.Features.Import;
 
-/// <summary>The bytes already read to sniff the file type, followed by the rest of the stream.</summary>
-internal sealed class PrefixedStream(byte[] prefix, Stream rest) : Stream
+/// <summary>
+/// A stream that is only read, front to back, through <see cref="ReadAsync(Memory{byte}, CancellationToken)"/>: the
+/// three import streams below share everything else.
+/// </summary>
+internal abstract class ForwardReadStream : Stream
 {
-    private int offset;
-
     public override bool CanRead => true;
     public override bool CanSeek => false;
     public override bool CanWrite => false;
     public override long Length => throw new NotSupportedException();
     public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
+    public abstract override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default);
+
     public override int Read(byte[] buffer, int index, int count) => ReadAsync(buffer.AsMemory(index, count)).AsTask().GetAwaiter().GetResult();
+    public override Task<int> ReadAsync(byte[] buffer, int index, int count, CancellationToken ct) => ReadAsync(buffer.AsMemory(index, count), ct).AsTask();
+    public override void Flush() { }
+    public override long Seek(long o, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int index, int count) => throw new NotSupportedException();
+}
+
+/// <summary>The bytes already read to sniff the file type, followed by the rest of the stream.</summary>
+internal sealed class PrefixedStream(byte[] prefix, Stream rest) : ForwardReadStream
+{
+    private int offset;
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default)
     {
@@ -24,29 +38,17 @@ internal sealed class PrefixedStream(byte[] prefix, Stream rest) : Stream
         }
         return await rest.ReadAsync(buffer, ct);
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int index, int count, CancellationToken ct) => ReadAsync(buffer.AsMemory(index, count), ct).AsTask();
-    public override void Flush() { }
-    public override long Seek(long o, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int index, int count) => throw new NotSupportedException();
 }
 
 /// <summary>A size limit was exceeded; the message says which, for the import result.</summary>
 internal sealed class LimitExceededException(string reason) : IOException(reason);
 
 /// <summary>Counts what passes and stops with <see cref="LimitExceededException"/> past the limit (guards against lying lengths).</summary>
-internal sealed class LimitedStream(Stream inner, long limit, string reason) : Stream
+internal sealed class LimitedStream(Stream inner, long limit, string reason) : ForwardReadStream
 {
     private long read;
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
     public override long Position { get => read; set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int index, int count) => ReadAsync(buffer.AsMemory(index, count)).AsTask().GetAwaiter().GetResult();
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default)
     {
@@ -55,12 +57,6 @@ internal sealed class LimitedStream(Stream inner, long limit, string reason) : S
         if (read > limit) throw new LimitExceededException(reason);
         return n;
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int index, int count, CancellationToken ct) => ReadAsync(buffer.AsMemory(index, count), ct).AsTask();
-    public override void Flush() { }
-    public override long Seek(long o, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int index, int count) => throw new NotSupportedException();
 }
 
 /// <summary>
@@ -71,18 +67,12 @@ internal sealed class LimitedStream(Stream inner, long limit, string reason) : S
 /// <see cref="InvalidDataException"/>. The last declared bytes are handed on only once all of it is checked, so
 /// Orthanc never receives a complete body for a lying entry.
 /// </summary>
-internal sealed class DeclaredLengthStream(Stream inner, long declared, uint crc32) : Stream
+internal sealed class DeclaredLengthStream(Stream inner, long declared, uint crc32) : ForwardReadStream
 {
     private long passed;
     private uint crc;
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
     public override long Position { get => passed; set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int index, int count) => ReadAsync(buffer.AsMemory(index, count)).AsTask().GetAwaiter().GetResult();
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default)
     {
@@ -101,12 +91,6 @@ internal sealed class DeclaredLengthStream(Stream inner, long declared, uint crc
         passed += n;
         return n;
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int index, int count, CancellationToken ct) => ReadAsync(buffer.AsMemory(index, count), ct).AsTask();
-    public override void Flush() { }
-    public override long Seek(long o, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int index, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -1,4 +1,3 @@
-using System.Globalization;
 using FluentValidation;
 
 namespace OrthancPortal.Features.QueryRetrieve;
@@ -26,14 +25,7 @@ public sealed record QueryCriteria
         .Select(m => m.ToUpperInvariant()).ToList();
 
     /// <summary>A DICOM date range: "20240101-20241231", "20240101-", "-20241231", or "" when open.</summary>
-    public string DicomDateRange => (DateFrom, DateTo) switch
-    {
-        (null, null) => "",
-        var (f, t) when f == t => Dicom(f!.Value),
-        var (f, t) => $"{(f is null ? "" : Dicom(f.Value))}-{(t is null ? "" : Dicom(t.Value))}",
-    };
-
-    private static string Dicom(DateOnly d) => d.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
+    public string DicomDateRange => OrthancPortal.Components.Ui.DicomDateRange.Format(DateFrom, DateTo) ?? "";
 
     /// <summary>The C-FIND keys at study level: the filters, plus the empty keys we want returned.</summary>
     public Dictionary<string, string> ToStudyQuery() => new()

@@ -115,7 +115,6 @@ public sealed class RobotRunner(
             }
             await using var db = await dbFactory.CreateDbContextAsync(ct);
             var now = clock.GetUtcNow().UtcDateTime;
-            var localTime = TimeOnly.FromDateTime(clock.GetLocalNow().DateTime);
             var robots = await db.Set<Robot>().Where(r => r.Status == RobotStatus.Active).ToListAsync(ct);
             foreach (var robot in robots)
             {
@@ -144,7 +143,7 @@ public sealed class RobotRunner(
                         : await still.ExecuteUpdateAsync(u => u.SetProperty(i => i.Attempts, i => i.Attempts + 1).SetProperty(i => i.UpdatedAt, now), ct);
                     if (changed == 1 && !tooOften) await StartWorkerAsync(robot, orphan.Id, resume: true);
                 }
-                if (!robot.Window.IsOpen(localTime)) continue;
+                if (!robot.Window.IsOpen(clock.GetUtcNow(), clock.LocalTimeZone)) continue;
                 var running = workers.Values.Count(w => w.RobotId == robot.Id);
                 var due = open.Where(i => i.State == ItemState.Pending && (i.NextAttemptAt is null || i.NextAttemptAt <= now) && !workers.ContainsKey(i.Id))
                     .Take(Math.Max(0, robot.Concurrency - running)).ToList();

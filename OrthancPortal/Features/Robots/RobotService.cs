@@ -209,8 +209,8 @@ public sealed class RobotService(IDbContextFactory<PortalDbContext> dbFactory, A
     };
 
     /// <summary>An active robot outside its window is waiting, and says when it goes on.</summary>
-    public static string Describe(RobotStatus status, ScheduleWindow window, DateTime localNow)
-        => status == RobotStatus.Active && window.OpensText(localNow) is { } opens ? $"waiting for its window, which {opens}" : Describe(status);
+    public static string Describe(RobotStatus status, ScheduleWindow window, DateTimeOffset now, TimeZoneInfo zone)
+        => status == RobotStatus.Active && window.OpensText(now, zone) is { } opens ? $"waiting for its window, which {opens}" : Describe(status);
 
     private async Task TransitionAsync(RobotUser user, long robotId, string action, Func<Robot, bool> allowed, RobotStatus to, CancellationToken ct)
     {

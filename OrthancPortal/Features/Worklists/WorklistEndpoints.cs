@@ -2,6 +2,7 @@ using OrthancPortal.Features.Audit;
 using OrthancPortal.Features.Gdt;
 using OrthancPortal.Features.Settings;
 using OrthancPortal.Infrastructure.Security;
+using OrthancPortal.Infrastructure.Dicom;
 
 namespace OrthancPortal.Features.Worklists;
 
@@ -58,7 +59,7 @@ public static class WorklistEndpoints
 
         var entry = result.Entry!;
         var (bytes, charset) = await gdt.RenderNewStudyAsync(
-            new GdtStudy(entry.PatientId, entry.AccessionNumber, entry.ScheduledAt.ToString("yyyyMMdd"), entry.ScheduledAt.ToString("HHmmss"), entry.Modality, entry.Procedure,
+            new GdtStudy(entry.PatientId, entry.AccessionNumber, DicomDates.Date(entry.ScheduledAt), DicomDates.Time(entry.ScheduledAt), entry.Modality, entry.Procedure,
                 entry.LastName, entry.FirstName, entry.BirthDate), ct);
         return Results.Bytes(bytes, $"text/plain; charset={GdtEncoding.WebName(charset)}");
     }

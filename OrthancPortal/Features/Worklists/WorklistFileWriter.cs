@@ -13,8 +13,8 @@ public static class WorklistFileWriter
         var step = new DicomDataset()
             .Add(0x0008, 0x0060, "CS", e.Modality)                                  // Modality
             .Add(0x0040, 0x0001, "AE", e.StationAet)                                // ScheduledStationAETitle
-            .Add(0x0040, 0x0002, "DA", e.ScheduledAt.ToString("yyyyMMdd"))          // ScheduledProcedureStepStartDate
-            .Add(0x0040, 0x0003, "TM", e.ScheduledAt.ToString("HHmmss"))            // ScheduledProcedureStepStartTime
+            .Add(0x0040, 0x0002, "DA", DicomDates.Date(e.ScheduledAt))              // ScheduledProcedureStepStartDate
+            .Add(0x0040, 0x0003, "TM", DicomDates.Time(e.ScheduledAt))              // ScheduledProcedureStepStartTime
             .Add(0x0040, 0x0006, "PN", e.Physician)                                 // ScheduledPerformingPhysicianName
             .Add(0x0040, 0x0007, "LO", e.Procedure)                                 // ScheduledProcedureStepDescription
             .Add(0x0040, 0x0009, "SH", e.AccessionNumber);                          // ScheduledProcedureStepID

@@ -59,14 +59,15 @@ public sealed class WorklistInput
 
     public sealed class Validator : AbstractValidator<WorklistInput>
     {
-        public Validator()
+        /// <param name="today">Today in the portal's time zone: a birth date after it is refused.</param>
+        public Validator(DateOnly today)
         {
             RuleFor(x => x.PatientId).NotEmpty().WithMessage("The patient ID is required.")
                 .MaximumLength(64).Must(NoDicomDelimiters).WithMessage("The patient ID must not contain '\\' or control characters.");
             RuleFor(x => x.LastName).NotEmpty().WithMessage("The last name is required.")
                 .MaximumLength(60).Must(NameText).WithMessage("Names must not contain '^', '=', '\\' or control characters.");
             RuleFor(x => x.FirstName).MaximumLength(60).Must(NameText).WithMessage("Names must not contain '^', '=', '\\' or control characters.");
-            RuleFor(x => x.BirthDate).Must(d => d is null || (d.Value.Date <= DateTime.Today && d.Value.Year >= 1850))
+            RuleFor(x => x.BirthDate).Must(d => d is null || (DateOnly.FromDateTime(d.Value) <= today && d.Value.Year >= 1850))
                 .WithMessage("The birth date must be a past date.");
             RuleFor(x => x.Sex).Must(s => s is "M" or "F" or "O").WithMessage("Sex must be M, F or O.");
             RuleFor(x => x.Modality).NotEmpty().Matches("^[A-Z0-9]{1,16}$").WithMessage("The modality is a DICOM code such as US, CT or MR.");

@@ -10,6 +10,7 @@ using OrthancPortal.Infrastructure.Database;
 using OrthancPortal.Infrastructure.Dicom;
 using OrthancPortal.Infrastructure.Files;
 using OrthancPortal.Infrastructure.Live;
+using OrthancPortal.Infrastructure.Time;
 
 namespace OrthancPortal.Features.Worklists;
 
@@ -45,7 +46,7 @@ public sealed class WorklistService(
     /// <summary>Validates first; on any error nothing is written. Then the .wl file (atomically), then the row.</summary>
     public async Task<WorklistResult> CreateAsync(WorklistInput input, Actor actor, CancellationToken ct = default)
     {
-        var validation = await new WorklistInput.Validator().ValidateAsync(input, ct);
+        var validation = await new WorklistInput.Validator(clock.LocalToday()).ValidateAsync(input, ct);
         if (!validation.IsValid) return new(null, validation.Errors.Select(e => e.ErrorMessage).ToList());
 
         var entry = new WorklistEntry
@@ -54,7 +55,7 @@ public sealed class WorklistService(
             PatientId = input.PatientId.Trim(),
             LastName = input.LastName.Trim(),
             FirstName = input.FirstName.Trim(),
-            BirthDate = input.BirthDate?.ToString("yyyyMMdd") ?? "",
+            BirthDate = input.BirthDate is { } birth ? DicomDates.Date(birth) : "",
             Sex = input.Sex,
             Modality = input.Modality.Trim(),
             StationAet = input.StationAet.Trim(),
@@ -81,7 +82,7 @@ public sealed class WorklistService(
             throw;
         }
         await audit.WriteAsync(actor, "worklist.add", entry.AccessionNumber,
-            $"patient {entry.PatientId}, {entry.Modality} at {entry.StationAet}, {entry.ScheduledAt:yyyy-MM-dd HH:mm}", ct: ct);
+            string.Create(System.Globalization.CultureInfo.InvariantCulture, $"patient {entry.PatientId}, {entry.Modality} at {entry.StationAet}, {entry.ScheduledAt:yyyy-MM-dd HH:mm}"), ct: ct);
         notifier.Publish(new WorklistChanged());
         await CallWebhookInBackgroundAsync(entry.Id, ct);
         return new(entry, []);
@@ -194,7 +195,7 @@ public sealed class WorklistService(
     /// <summary>Studies dated today in Orthanc (newest first), to open from the worklist page.</summary>
     public async Task<IReadOnlyList<ArrivedStudy>> ListTodaysStudiesAsync(CancellationToken ct = default)
     {
-        var studies = await orthanc.FindStudiesAsync(new Dictionary<string, string> { ["StudyDate"] = Today.ToString("yyyyMMdd") }, 100, ct: ct);
+        var studies = await orthanc.FindStudiesAsync(new Dictionary<string, string> { ["StudyDate"] = DicomDates.Date(Today) }, 100, ct: ct);
         return studies
             .Select(s => new ArrivedStudy(s.ID, s.Tag("StudyInstanceUID"), s.Tag("PatientID"), s.Tag("PatientName"), s.Tag("AccessionNumber"), s.Tag("StudyDescription"), s.Tag("StudyTime")))
             .OrderByDescending(s => s.Time)

@@ -1,20 +1,20 @@
 using OrthancPortal.Components.Layout;
 using OrthancPortal.Features.Access;
-using OrthancPortal.Features.Gdt;
 
 namespace OrthancPortal.Features.Worklists;
 
 public static class WorklistsServiceCollectionExtensions
 {
-    /// <summary>Modality worklists and, with them, the GDT interface: /worklist/add answers with GDT, and they share settings and webhooks.</summary>
+    /// <summary>Modality worklists; /worklist/add answers with GDT, so it needs the Gdt feature (<c>AddGdt</c>) registered too.</summary>
     public static WebApplicationBuilder AddWorklists(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddGdt();
         services.AddScoped<WorklistService>();
         services.AddScoped<WorklistApiKeyService>();
         services.AddHostedService<WorklistCleanupScheduler>();
         services.AddNavItem(new NavItem("Worklist", "worklist", "bi-calendar-check", Permissions.Worklists, 500));
+        // The GDT and worklist settings share one page (Pages/GdtSettingsPage): it edits both, so it lives here, where Gdt is already known.
+        services.AddNavItem(new NavItem("GDT and worklists", "admin/gdt", "bi-sliders", Permissions.Admin, 940, "Administration"));
         return builder;
     }
 }

@@ -7,10 +7,8 @@ public sealed class SecurityOptions
 {
     public const string Section = "Security";
 
-    /// <summary>Largest request body by default (MB). Upload endpoints raise it for themselves with [RequestSizeLimit].</summary>
+    /// <summary>Largest request body by default (MB). The import endpoint raises it for its own request to the Import limits.</summary>
     public long MaxRequestBodyMb { get; set; } = 30;
-    /// <summary>Largest body an upload endpoint accepts (MB); those endpoints set it with <c>RequestSizeLimit</c>.</summary>
-    public long MaxUploadMb { get; set; } = 4096;
     /// <summary>Longest query string accepted; longer ones get 414.</summary>
     public int MaxQueryStringLength { get; set; } = 4096;
     /// <summary>

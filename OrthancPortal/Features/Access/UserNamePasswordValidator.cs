@@ -1,7 +1,5 @@
 using Microsoft.AspNetCore.Identity;
-using OrthancPortal.Features.Access;
-
-namespace OrthancPortal.Features.Account;
+namespace OrthancPortal.Features.Access;
 
 /// <summary>
 /// Refuses a password that contains the user name (ignoring case): it is the first thing a guesser tries.

@@ -1,0 +1,14 @@
+using OrthancPortal.Components.Layout;
+using OrthancPortal.Features.Access;
+
+namespace OrthancPortal.Features.Viewers;
+
+public static class ViewersServiceCollectionExtensions
+{
+    /// <summary>Viewer settings and the proxy viewers reach Orthanc through (mapped by <see cref="ViewerProxy.MapViewerProxy"/>).</summary>
+    public static WebApplicationBuilder AddViewers(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddNavItem(new NavItem("Viewers", "admin/viewers", "bi-eye", Permissions.Admin, 930, "Administration"));
+        return builder;
+    }
+}
