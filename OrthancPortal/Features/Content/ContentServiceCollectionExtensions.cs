@@ -32,6 +32,7 @@ public static class ContentServiceCollectionExtensions
     public static WebApplication MapContentEndpoints(this WebApplication app)
     {
         app.MapViewerProxy();
+        app.MapOhif();
 
         app.MapGet("/content/download/{level}/{id}", ContentDownload.HandleAsync).RequireAuthorization(Permissions.ExportLocal);
 
