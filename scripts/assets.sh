@@ -23,7 +23,7 @@ if [[ "$(cat "$ohif/.version" 2>/dev/null)" != "$ohif_version" ]]; then
   if [[ ! -f "$tarball" ]]; then
     (cd "$cache" && npm pack --silent "@ohif/app@$ohif_version" > /dev/null)
   fi
-  actual="sha512-$(openssl dgst -sha512 -binary "$tarball" | base64 -w0)"
+  actual=$(node -e 'const c=require("crypto"),f=require("fs");console.log("sha512-"+c.createHash("sha512").update(f.readFileSync(process.argv[1])).digest("base64"))' "$tarball")
   if [[ "$actual" != "$ohif_integrity" ]]; then
     echo "@ohif/app $ohif_version: integrity $actual, expected $ohif_integrity" >&2
     rm -f "$tarball"

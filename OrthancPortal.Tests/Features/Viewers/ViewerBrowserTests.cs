@@ -1,10 +1,13 @@
 using System.Collections.Concurrent;
+using System.Net;
+using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using OrthancPortal.Features.Audit;
 using OrthancPortal.Features.Viewers;
 using OrthancPortal.Infrastructure.Database;
+using OrthancPortal.Infrastructure.Security;
 using OrthancPortal.Tests.Harness;
 
 namespace OrthancPortal.Tests.Features.Viewers;
@@ -76,6 +79,7 @@ public sealed class ViewerBrowserTests(ViewerBrowserFixture fixture) : IClassFix
         await ohif.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(screenshots.FullName, "study.png") });
 
         var origin = fixture.Portal.Url.GetLeftPart(UriPartial.Authority);
+        await File.WriteAllLinesAsync(Path.Combine(screenshots.FullName, "requests.txt"), answers.Select(a => $"{a.Status} {a.Url}").Order());
         requests.Where(u => !u.StartsWith(origin + "/", StringComparison.Ordinal) && !u.StartsWith("data:", StringComparison.Ordinal) && !u.StartsWith("blob:" + origin, StringComparison.Ordinal))
             .ShouldBeEmpty("OHIF asks the portal only");
         answers.Where(a => a.Status >= 400).ShouldBeEmpty($"console: {string.Join(" | ", console)}");
@@ -88,7 +92,45 @@ public sealed class ViewerBrowserTests(ViewerBrowserFixture fixture) : IClassFix
 
         // The study page offers the same viewer.
         await page.GotoAsync($"content/studies/{fixture.StudyId}");
-        await Assertions.Expect(page.Locator("[data-test=viewer-link]", new() { HasText = "OHIF" })).ToHaveAttributeAsync("href", href);
+        await Assertions.Expect(page.Locator("[data-test=viewer-link]", new() { HasText = "OHIF" })).ToHaveAttributeAsync("href", href!);
+    }
+
+    [Fact]
+    public async Task The_OHIF_path_serves_its_own_files_and_config_to_viewers_only_with_wasm_allowed_there_alone()
+    {
+        using var anonymous = fixture.Portal.NewClient();
+        var refused = await anonymous.GetAsync("ohif/viewer");
+        ((int)refused.StatusCode).ShouldBeOneOf(302, 401);
+        (await anonymous.GetAsync("ohif/app-config.js")).IsSuccessStatusCode.ShouldBeFalse();
+
+        using var viewer = await fixture.Portal.SignInAsync(PortalFixture.ViewerUser, PortalFixture.Password);
+        var page = await viewer.GetAsync($"ohif/viewer?StudyInstanceUIDs={fixture.Study.StudyUid}");
+        page.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var html = await page.Content.ReadAsStringAsync();
+        html.ShouldContain("<script src=\"/ohif/app-config.js\"></script>");
+        html.ShouldNotContain("<script>");
+        page.Headers.GetValues("Content-Security-Policy").Single().ShouldBe(SecurityHardeningExtensions.OhifContentSecurityPolicy);
+
+        var config = await viewer.GetStringAsync("ohif/app-config.js");
+        config.ShouldContain("qidoRoot: '/dicom-web'");
+        config.ShouldNotContain("http");
+        var bundle = Regex.Match(html, "/ohif/(app\\.bundle\\.[0-9a-f]+\\.js)").Groups[1].Value;
+        var script = await viewer.GetAsync($"ohif/{bundle}");
+        script.StatusCode.ShouldBe(HttpStatusCode.OK);
+        script.Content.Headers.ContentType!.MediaType.ShouldBe("text/javascript");
+        (await script.Content.ReadAsStringAsync()).ShouldContain("__webpack_require__.p = \"/ohif/\";");
+        (await viewer.GetAsync("ohif/app.bundle.css")).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        // The build's own config, service worker and Google files are not there; nothing leaves the folder.
+        foreach (var path in new[] { "ohif/google.js", "ohif/sw.js", "ohif/init-service-worker.js", "ohif/serve.json", "ohif/missing.js",
+                     "ohif/%2e%2e/appsettings.json", "ohif/..%2fappsettings.json", "ohif/.version", "ohif/assets/..%5c..%5cappsettings.json" })
+        {
+            (await viewer.GetAsync(path)).StatusCode.ShouldBe(HttpStatusCode.NotFound, path);
+        }
+
+        // Every other page keeps the portal's strict policy.
+        var studies = await viewer.GetAsync("content/studies");
+        studies.Headers.GetValues("Content-Security-Policy").Single().ShouldBe(SecurityHardeningExtensions.ContentSecurityPolicy);
     }
 
     private long LastAuditId()
