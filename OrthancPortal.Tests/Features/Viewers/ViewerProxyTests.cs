@@ -33,7 +33,8 @@ public class ViewerProxyFixture : PortalFixture
     {
         var plugins = config["Plugins"]!.AsArray();
         var dicomWeb = plugins.Select(p => p!.GetValue<string>()).First(p => p.Contains("DicomWeb", StringComparison.Ordinal));
-        plugins.Add(Path.Combine(Path.GetDirectoryName(dicomWeb)!, Path.GetFileName(dicomWeb).Replace("DicomWeb", "WebViewer")));
+        // The tree's plugin links resolve to versioned files (libOrthancDicomWeb.so.1.20, libOrthancWebViewer.so.2.10).
+        plugins.Add(Directory.GetFiles(Path.GetDirectoryName(dicomWeb)!, "libOrthancWebViewer.so*").Order(StringComparer.Ordinal).First());
         config["WebViewer"] = new JsonObject { ["CachePath"] = Path.Combine(Path.GetDirectoryName(config["StorageDirectory"]!.GetValue<string>())!, "webviewer-cache") };
     };
 

@@ -29,7 +29,8 @@ public static partial class OhifEndpoints
           showStudyList: false,
           extensions: [],
           modes: [],
-          customizationService: {},
+          // No guided tour over the first image a user opens.
+          customizationService: { 'ohif.tours': { $set: [] } },
           investigationalUseDialog: { option: 'never' },
           showWarningMessageForCrossOrigin: false,
           showCPUFallbackMessage: true,
