@@ -11,7 +11,7 @@ public sealed class ViewerLink
     public bool Enabled { get; set; } = true;
 }
 
-/// <summary>Viewer link templates, edited by an admin. The defaults point at the viewers Orthanc offers through the portal's proxy.</summary>
+/// <summary>Viewer link templates, edited by an admin. The defaults: the built-in OHIF (on), and the viewers Orthanc plugins offer through the portal's proxy (off but the Web Viewer).</summary>
 public sealed class ViewerSettings : ISettingsSection
 {
     public static string SectionName => "Viewers";
