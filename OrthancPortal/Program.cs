@@ -100,6 +100,7 @@ public static class PortalApp
         app.MapHeldChangesEndpoints();
         app.MapWorklistEndpoints();
         app.MapViewerProxy();
+        app.MapOhif();
         app.MapContentEndpoints();
         app.MapImportEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

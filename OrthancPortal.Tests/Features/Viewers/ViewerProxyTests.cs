@@ -33,8 +33,8 @@ public class ViewerProxyFixture : PortalFixture
     {
         var plugins = config["Plugins"]!.AsArray();
         var dicomWeb = plugins.Select(p => p!.GetValue<string>()).First(p => p.Contains("DicomWeb", StringComparison.Ordinal));
-        // The tree's plugins are versioned files (libOrthancDicomWeb.so.1.20, libOrthancWebViewer.so.2.10): take whichever is there.
-        plugins.Add(Directory.GetFiles(Path.GetDirectoryName(dicomWeb)!, "libOrthancWebViewer.so*").OrderBy(f => f.Length).First());
+        // The tree's plugin links resolve to versioned files (libOrthancDicomWeb.so.1.20, libOrthancWebViewer.so.2.10).
+        plugins.Add(Directory.GetFiles(Path.GetDirectoryName(dicomWeb)!, "libOrthancWebViewer.so*").Order(StringComparer.Ordinal).First());
         config["WebViewer"] = new JsonObject { ["CachePath"] = Path.Combine(Path.GetDirectoryName(config["StorageDirectory"]!.GetValue<string>())!, "webviewer-cache") };
     };
 

@@ -56,10 +56,10 @@ public sealed class StudyQueryValidator : AbstractValidator<StudyQuery>
 
 /// <summary>One row of the study list.</summary>
 public sealed record StudyRow(string Id, string PatientOrthancId, string PatientName, string PatientId, string BirthDate, string StudyDate,
-    string Description, string Accession, int SeriesCount)
+    string Description, string Accession, int SeriesCount, string StudyInstanceUid)
 {
     public static StudyRow From(OrthancStudy s) => new(s.ID, s.ParentPatient, DicomText.Name(s.Tag("PatientName")), s.Tag("PatientID"),
-        DicomText.Date(s.Tag("PatientBirthDate")), DicomText.Date(s.Tag("StudyDate")), s.Tag("StudyDescription"), s.Tag("AccessionNumber"), s.Series.Count);
+        DicomText.Date(s.Tag("PatientBirthDate")), DicomText.Date(s.Tag("StudyDate")), s.Tag("StudyDescription"), s.Tag("AccessionNumber"), s.Series.Count, s.Tag("StudyInstanceUID"));
 }
 
 /// <summary>The columns the study list can be sorted on (by the Orthanc server, with ExtendedFind).</summary>

@@ -11,7 +11,7 @@ public sealed class ViewerLink
     public bool Enabled { get; set; } = true;
 }
 
-/// <summary>Viewer link templates, edited by an admin. The defaults point at the viewers Orthanc offers through the portal's proxy.</summary>
+/// <summary>Viewer link templates, edited by an admin. The defaults: the built-in OHIF (on), and the viewers Orthanc plugins offer through the portal's proxy (off but the Web Viewer).</summary>
 public sealed class ViewerSettings : ISettingsSection
 {
     public static string SectionName => "Viewers";
@@ -21,10 +21,16 @@ public sealed class ViewerSettings : ISettingsSection
     /// <summary>Weasis loads the study from the portal's permission-checked DICOMweb root.</summary>
     public const string WeasisTemplate = "weasis://%24dicom%3Ars%20--url%20%22{PortalUrlEncoded}dicom-web%22%20-r%20%22studyUID%3D{StudyInstanceUID}%22";
 
+    /// <summary>The built-in OHIF (Features/Viewers/OhifEndpoints): on by default, since it needs no Orthanc plugin.</summary>
+    public const string OhifTemplate = "{PortalUrl}ohif/viewer?StudyInstanceUIDs={StudyInstanceUID}";
+
+    /// <summary>The enabled link to the built-in OHIF, offered on every row of the study list; null when an admin turned it off.</summary>
+    public ViewerLink? BuiltInOhif => Links.FirstOrDefault(l => l.Enabled && l.Template.StartsWith("{PortalUrl}ohif/", StringComparison.Ordinal));
+
     public static List<ViewerLink> Defaults() =>
     [
         new() { Name = "Orthanc Web Viewer", Template = "{PortalUrl}web-viewer/app/viewer.html?series={SeriesId}" },
-        new() { Name = "OHIF", Template = "{PortalUrl}ohif/viewer?StudyInstanceUIDs={StudyInstanceUID}", Enabled = false },
+        new() { Name = "OHIF", Template = OhifTemplate },
         new() { Name = "Stone", Template = "{PortalUrl}stone-webviewer/index.html?study={StudyInstanceUID}", Enabled = false },
         new() { Name = "Weasis", Template = WeasisTemplate, Enabled = false },
     ];

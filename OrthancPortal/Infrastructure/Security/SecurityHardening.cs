@@ -32,6 +32,16 @@ public static class SecurityHardeningExtensions
         "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
         "font-src 'self' data:; connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'";
 
+    /// <summary>
+    /// The built-in OHIF viewer (Features/Viewers/OhifEndpoints, under /ohif only) differs in one word:
+    /// 'wasm-unsafe-eval', because its image decoders (JPEG, JPEG-LS, JPEG 2000, HTJ2K) are WebAssembly, compiled in
+    /// the page and in its workers (a worker's script answer carries this header too). No 'unsafe-eval', no inline
+    /// script; workers and everything it fetches come from the portal itself; no WebSocket.
+    /// </summary>
+    public const string OhifContentSecurityPolicy =
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
+        "font-src 'self' data:; connect-src 'self'; worker-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'";
+
     public static WebApplicationBuilder AddSecurityHardening(this WebApplicationBuilder builder)
     {
         var options = builder.Configuration.GetSection(SecurityOptions.Section).Get<SecurityOptions>() ?? new SecurityOptions();
@@ -63,7 +73,8 @@ public static class SecurityHardeningExtensions
                 http.Response.OnStarting(() =>
                 {
                     var headers = http.Response.Headers;
-                    headers.ContentSecurityPolicy = ContentSecurityPolicy;
+                    headers.ContentSecurityPolicy = http.Request.Path.StartsWithSegments("/ohif", StringComparison.OrdinalIgnoreCase)
+                        ? OhifContentSecurityPolicy : ContentSecurityPolicy;
                     headers.XContentTypeOptions = "nosniff";
                     headers.XFrameOptions = "DENY";
                     headers["Referrer-Policy"] = "same-origin";
