@@ -11,6 +11,7 @@ using OrthancPortal.Features.Burner;
 using OrthancPortal.Features.Admin;
 using OrthancPortal.Features.Ldap;
 using OrthancPortal.Features.Content;
+using OrthancPortal.Features.Labels;
 using OrthancPortal.Features.Orthanc;
 using OrthancPortal.Features.QueryRetrieve;
 using OrthancPortal.Features.Robots;
@@ -58,6 +59,7 @@ public static class PortalApp
         builder.AddAdmin();
         builder.AddWorklists();
         builder.AddContent();
+        builder.AddLabels();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -85,6 +87,7 @@ public static class PortalApp
         app.MapAdminEndpoints();
         app.MapWorklistEndpoints();
         app.MapContentEndpoints();
+        app.MapLabelEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
