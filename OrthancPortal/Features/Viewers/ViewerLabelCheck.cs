@@ -54,7 +54,9 @@ public static partial class ViewerLabelCheck
             switch (route.Query)
             {
                 case ViewerQuery.Qido:
-                    var studyUids = parameters.Where(p => p.Key is "StudyInstanceUID" or "0020000D").ToList();
+                    // Any spelling Orthanc might read as the StudyInstanceUID (keyword or tag) counts, so a second one cannot widen the search.
+                    var studyUids = parameters.Where(p => p.Key.Equals("StudyInstanceUID", StringComparison.OrdinalIgnoreCase)
+                                                          || p.Key.Equals("0020000D", StringComparison.OrdinalIgnoreCase)).ToList();
                     if (studyUids.Count != 1 || !Uid().IsMatch(studyUids[0].Value))
                     {
                         return ViewerRules.Decision.Refuse(StatusCodes.Status403Forbidden, $"{StudyAccess.OutsideReason(LabelLimit.Of(http.User)!)} A search must name one StudyInstanceUID");
@@ -64,7 +66,7 @@ public static partial class ViewerLabelCheck
                 case ViewerQuery.WadoUri:
                     foreach (var (name, level) in new[] { ("studyUID", ResourceLevel.Study), ("seriesUID", ResourceLevel.Series), ("objectUID", ResourceLevel.Instance) })
                     {
-                        var values = parameters.Where(p => p.Key == name).ToList();
+                        var values = parameters.Where(p => p.Key.Equals(name, StringComparison.OrdinalIgnoreCase)).ToList();
                         if (values.Count > 1 || (name == "objectUID" && values.Count == 0)) return Unknown();
                         if (values.Count == 1) checks.Add((level, values[0].Value, Key.Uid));
                     }
