@@ -13,6 +13,7 @@ using OrthancPortal.Features.Ldap;
 using OrthancPortal.Features.Content;
 using OrthancPortal.Features.Gdt;
 using OrthancPortal.Features.Import;
+using OrthancPortal.Features.Labels;
 using OrthancPortal.Features.Orthanc;
 using OrthancPortal.Features.QueryRetrieve;
 using OrthancPortal.Features.Robots;
@@ -72,6 +73,7 @@ public static class PortalApp
         builder.AddContent();
         builder.AddImport();
         builder.AddViewers();
+        builder.AddLabels();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -103,6 +105,7 @@ public static class PortalApp
         app.MapOhif();
         app.MapContentEndpoints();
         app.MapImportEndpoints();
+        app.MapLabelEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

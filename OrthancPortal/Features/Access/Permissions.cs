@@ -22,11 +22,12 @@ public static class Permissions
     public const string Automation = nameof(Automation);
     public const string Admin = nameof(Admin);
     public const string ViewPseudonymMap = nameof(ViewPseudonymMap);
+    public const string Labels = nameof(Labels);
 
     public static readonly IReadOnlyList<string> All =
     [
         ViewContent, Import, Modify, Delete, Anonymize, ExportLocal, ExportRemote, Query,
-        AutoRetrieve, Burner, Worklists, Automation, Admin, ViewPseudonymMap,
+        AutoRetrieve, Burner, Worklists, Automation, Admin, ViewPseudonymMap, Labels,
     ];
 
     public static string Describe(string permission) => permission switch
@@ -45,6 +46,7 @@ public static class Permissions
         Automation => "Manage automation rules",
         Admin => "Administer users, settings and Orthanc",
         ViewPseudonymMap => "See and export the pseudonym map (re-identification)",
+        Labels => "Add and remove labels on studies",
         _ => permission,
     };
 }

@@ -22,6 +22,12 @@ public sealed class PortalRole : IdentityRole
     public PortalRole() { }
     public PortalRole(string name) : base(name) { }
     public string? Description { get; set; }
+
+    /// <summary>
+    /// Null: the role sees every study. Otherwise the labels (comma-separated, each <c>OrthancClient.IsLabel</c>) of
+    /// which a study must carry at least one for this role to see it; see <c>StudyAccess</c>.
+    /// </summary>
+    public string? StudyLabelLimit { get; set; }
 }
 
 public static class AccountSources

@@ -6,7 +6,9 @@ namespace OrthancPortal.Features.Access;
 
 public sealed record UserRow(string Id, string UserName, string? DisplayName, string Source, bool IsDisabled, bool MustChangePassword, bool LockedOut, IReadOnlyList<string> Roles);
 
-public sealed record RoleRow(string Id, string Name, string? Description, IReadOnlySet<string> Permissions, int UserCount, bool BuiltIn);
+/// <param name="StudyLabels">The labels the role is limited to (empty: every study).</param>
+public sealed record RoleRow(string Id, string Name, string? Description, IReadOnlySet<string> Permissions, int UserCount, bool BuiltIn,
+    IReadOnlyList<string> StudyLabels);
 
 public sealed record AdminResult(bool Succeeded, string? Error = null, string? OneTimePassword = null)
 {
@@ -109,7 +111,7 @@ public sealed class UserAdminService(UserManager<PortalUser> users, RoleManager<
             var members = await users.GetUsersInRoleAsync(role.Name!);
             rows.Add(new(role.Id, role.Name!, role.Description,
                 claims.Where(c => c.Type == Permissions.ClaimType).Select(c => c.Value).ToHashSet(),
-                members.Count, Roles.Seeded.ContainsKey(role.Name!)));
+                members.Count, Roles.Seeded.ContainsKey(role.Name!), Labels.LabelLimit.Parse(role.StudyLabelLimit)));
         }
         return rows;
     }
@@ -148,6 +150,28 @@ public sealed class UserAdminService(UserManager<PortalUser> users, RoleManager<
             : await roles.RemoveClaimAsync(role, new(Permissions.ClaimType, permission));
         if (!result.Succeeded) return AdminResult.Fail(Describe(result));
         await audit.WriteAsync(granted ? "role.grant" : "role.revoke", $"role:{role.Name}", permission);
+        return AdminResult.Ok();
+    }
+
+    /// <summary>
+    /// Limits the role to studies carrying at least one of <paramref name="labels"/> (comma- or space-separated);
+    /// empty lifts the limit. Members get it when their principal is re-issued (within the revalidation interval).
+    /// </summary>
+    public async Task<AdminResult> SetLabelLimitAsync(string roleId, string? labels)
+    {
+        var role = await roles.FindByIdAsync(roleId);
+        if (role is null) return AdminResult.Fail("That role no longer exists.");
+        var list = (labels ?? "").Split([',', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.Ordinal).ToList();
+        if (list.FirstOrDefault(l => !Orthanc.OrthancClient.IsLabel(l)) is { } bad) return AdminResult.Fail($"'{bad}' is not a label: use 1 to 64 letters, digits, '_' or '-'.");
+        if (list.Count > 20) return AdminResult.Fail("Limit a role to at most 20 labels.");
+        if (role.Name == Roles.Admin && list.Count > 0) return AdminResult.Fail("The Admin role always sees every study.");
+        var stored = list.Count == 0 ? null : string.Join(',', list.Order(StringComparer.Ordinal));
+        if (stored == role.StudyLabelLimit) return AdminResult.Ok();
+        var before = role.StudyLabelLimit ?? "(every study)";
+        role.StudyLabelLimit = stored;
+        var result = await roles.UpdateAsync(role);
+        if (!result.Succeeded) return AdminResult.Fail(Describe(result));
+        await audit.WriteAsync("role.label-limit", $"role:{role.Name}", $"{before} -> {stored ?? "(every study)"}");
         return AdminResult.Ok();
     }
 

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using OrthancPortal.Features.Access;
+using OrthancPortal.Features.Labels;
 
 namespace OrthancPortal.Features.Account;
 
@@ -17,6 +18,15 @@ public sealed class PortalClaimsFactory(UserManager<PortalUser> users, RoleManag
         var identity = await base.GenerateClaimsAsync(user);
         if (user.MustChangePassword) identity.AddClaim(new Claim(MustChangePasswordClaim, "true"));
         identity.AddClaim(new Claim(SourceClaim, user.Source));
+        // A role limited to labelled studies (re-issued with the permissions, so a change follows within the revalidation interval).
+        var held = new List<(PortalRole, bool)>();
+        foreach (var name in await UserManager.GetRolesAsync(user))
+        {
+            if (await RoleManager.FindByNameAsync(name) is not { } role) continue;
+            var claims = await RoleManager.GetClaimsAsync(role);
+            held.Add((role, claims.Any(c => c.Type == Permissions.ClaimType && c.Value == Permissions.ViewContent)));
+        }
+        identity.AddClaims(LabelLimit.ClaimsFor(held));
         return identity;
     }
 }

@@ -4,6 +4,7 @@ using OrthancPortal.Features.Access;
 using OrthancPortal.Features.Anonymization;
 using OrthancPortal.Features.Audit;
 using OrthancPortal.Features.Export;
+using OrthancPortal.Features.Labels;
 using OrthancPortal.Features.Orthanc;
 using OrthancPortal.Features.Tasks;
 
@@ -21,9 +22,10 @@ public sealed class BasketForbiddenException(string message) : Exception(message
 
 /// <summary>
 /// Starts the work of a basket (anonymize, export, delete) as a task. Checks the permission itself, so pages,
-/// endpoints and other callers are all held to it.
+/// endpoints and other callers are all held to it, and to a role's label limit (checked when an item is added and again
+/// when the basket is run, since labels may have changed meanwhile).
 /// </summary>
-public sealed class BasketActions(BasketService baskets, TaskQueue tasks, AuditLog audit)
+public sealed class BasketActions(BasketService baskets, TaskQueue tasks, AuditLog audit, StudyAccess access)
 {
     public static string PermissionToAdd(BasketKind kind) => kind switch
     {
@@ -40,6 +42,7 @@ public sealed class BasketActions(BasketService baskets, TaskQueue tasks, AuditL
     public async Task<int> AddAsync(ClaimsPrincipal user, BasketKind kind, IReadOnlyList<ResourceRef> items, CancellationToken ct = default)
     {
         Require(user, kind);
+        await RequireVisibleAsync(user, items, ct);
         return await baskets.AddAsync(UserId(user), kind, items, ct);
     }
 
@@ -48,6 +51,7 @@ public sealed class BasketActions(BasketService baskets, TaskQueue tasks, AuditL
         Require(user, BasketKind.Delete);
         var items = (await baskets.ItemsAsync(UserId(user), BasketKind.Delete, ct)).Select(i => new ResourceRef(i.Level, i.OrthancId)).ToList();
         if (items.Count == 0) throw new ValidationException("The Delete basket is empty.");
+        await RequireVisibleAsync(user, items, ct);
         var id = await tasks.EnqueueAsync(DeleteTaskHandler.TaskType, new DeletePayload(items), $"Delete {items.Count} items", actor, ct);
         await audit.WriteAsync(actor, "delete.start", $"task {id}", $"{items.Count} items: {string.Join(", ", items.Select(i => $"{i.Level.Path()}/{i.OrthancId}"))}", ct: ct);
         await baskets.ClearAsync(UserId(user), BasketKind.Delete, ct);
@@ -60,6 +64,7 @@ public sealed class BasketActions(BasketService baskets, TaskQueue tasks, AuditL
         new RunAnonymizeValidator().ValidateAndThrow(request);
         var items = await baskets.ItemsAsync(UserId(user), BasketKind.Anonymize, ct);
         if (items.Count == 0) throw new ValidationException("The Anonymize basket is empty.");
+        await RequireVisibleAsync(user, items.Select(i => new ResourceRef(i.Level, i.OrthancId)).ToList(), ct);
         var rows = request.Rows.ToDictionary(r => r.OrthancId);
         var work = new List<AnonymizeItem>();
         foreach (var item in items)
@@ -90,6 +95,7 @@ public sealed class BasketActions(BasketService baskets, TaskQueue tasks, AuditL
         new RunExportValidator().ValidateAndThrow(request);
         var items = await baskets.ItemsAsync(UserId(user), BasketKind.Export, ct);
         if (items.Count == 0) throw new ValidationException("The Export basket is empty.");
+        await RequireVisibleAsync(user, items.Select(i => new ResourceRef(i.Level, i.OrthancId)).ToList(), ct);
         var title = request.Target.Kind switch
         {
             ExportTargetKind.Modality => $"Send {items.Count} items to modality {request.Target.Name}",
@@ -97,6 +103,14 @@ public sealed class BasketActions(BasketService baskets, TaskQueue tasks, AuditL
             _ => $"Send {items.Count} items to destination {request.Target.DestinationId}",
         };
         return await tasks.EnqueueAsync(ExportTaskHandler.TaskType, new ExportPayload(items.Select(i => i.OrthancId).ToList(), request.Target, request.ArchiveName), title, actor, ct);
+    }
+
+    private async Task RequireVisibleAsync(ClaimsPrincipal user, IReadOnlyList<ResourceRef> items, CancellationToken ct)
+    {
+        foreach (var item in items)
+        {
+            if (await access.DenialAsync(user, item.Level, item.OrthancId, everyStudy: true, ct) is { } reason) throw new BasketForbiddenException(reason);
+        }
     }
 
     private static void Require(ClaimsPrincipal user, BasketKind kind)

@@ -1,5 +1,6 @@
 using System.Text;
 using OrthancPortal.Features.Audit;
+using OrthancPortal.Features.Labels;
 using OrthancPortal.Features.Orthanc;
 using OrthancPortal.Infrastructure.Files;
 
@@ -12,7 +13,7 @@ namespace OrthancPortal.Features.Content;
 public static class ContentDownload
 {
     public static async Task<IResult> HandleAsync(HttpContext http, string level, string id, string? format, string? transcode,
-        OrthancClient orthanc, AuditLog audit, CancellationToken ct)
+        OrthancClient orthanc, AuditLog audit, StudyAccess access, CancellationToken ct)
     {
         var resourceLevel = level switch
         {
@@ -28,6 +29,13 @@ public static class ContentDownload
         if (!string.IsNullOrEmpty(transcode) && OrthancClient.TranscodeTargets.All(t => t.Uid != transcode))
         {
             return Results.Problem($"'{transcode}' is not a transfer syntax this portal offers.", statusCode: 400);
+        }
+
+        // A label-limited role downloads only what it may see, and a patient only when every study of it is visible.
+        if (await access.DenialAsync(http.User, resourceLevel.Value, id, everyStudy: true, ct) is { } denial)
+        {
+            await audit.WriteAsync("content.download", $"{level}/{id}", denial, success: false, ct: ct);
+            return Results.Problem(denial, statusCode: 403);
         }
 
         string name;

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using OrthancPortal.Features.Access;
 using OrthancPortal.Features.Audit;
+using OrthancPortal.Features.Labels;
 using OrthancPortal.Features.Orthanc;
 using OrthancPortal.Features.Tasks;
 
@@ -8,61 +9,72 @@ namespace OrthancPortal.Features.Content;
 
 /// <summary>
 /// Reading and changing Orthanc content for the pages and endpoints. Every change checks its permission
-/// here (not only in the page) and is written to the audit log.
+/// here (not only in the page) and is written to the audit log. A label-limited role reaches only its studies
+/// (<see cref="StudyAccess"/>): reads and changes of anything else throw <see cref="UnauthorizedAccessException"/>.
 /// </summary>
-public sealed class ContentService(OrthancClient orthanc, PermissionGuard guard, AuditLog audit, ActorContext actors, TaskQueue tasks)
+public sealed class ContentService(OrthancClient orthanc, PermissionGuard guard, AuditLog audit, ActorContext actors, TaskQueue tasks, StudyAccess access)
 {
     public async Task<OrthancPatient> GetPatientAsync(string id, CancellationToken ct = default)
     {
         await guard.RequireAsync(Permissions.ViewContent);
+        await access.RequireAsync(ResourceLevel.Patient, id, ct: ct);
         return await orthanc.GetPatientAsync(id, ct);
     }
 
     public async Task<IReadOnlyList<StudyRow>> GetPatientStudiesAsync(string patientId, CancellationToken ct = default)
     {
         await guard.RequireAsync(Permissions.ViewContent);
-        return (await orthanc.GetPatientStudiesAsync(patientId, ct)).Select(StudyRow.From).OrderByDescending(s => s.StudyDate).ToList();
+        await access.RequireAsync(ResourceLevel.Patient, patientId, ct: ct);
+        var studies = (await orthanc.GetPatientStudiesAsync(patientId, ct)).Select(StudyRow.From).OrderByDescending(s => s.StudyDate).ToList();
+        return await access.VisibleAsync(studies, ct);
     }
 
     public async Task<OrthancStudy> GetStudyAsync(string id, CancellationToken ct = default)
     {
         await guard.RequireAsync(Permissions.ViewContent);
+        await access.RequireAsync(ResourceLevel.Study, id, ct: ct);
         return await orthanc.GetStudyAsync(id, ct);
     }
 
     public async Task<IReadOnlyList<SeriesRow>> GetStudySeriesAsync(string studyId, CancellationToken ct = default)
     {
         await guard.RequireAsync(Permissions.ViewContent);
+        await access.RequireAsync(ResourceLevel.Study, studyId, ct: ct);
         return (await orthanc.GetStudySeriesAsync(studyId, ct)).Select(SeriesRow.From).OrderBy(s => s.NumberValue).ThenBy(s => s.Description).ToList();
     }
 
     public async Task<OrthancSeries> GetSeriesAsync(string id, CancellationToken ct = default)
     {
         await guard.RequireAsync(Permissions.ViewContent);
+        await access.RequireAsync(ResourceLevel.Series, id, ct: ct);
         return await orthanc.GetSeriesAsync(id, ct);
     }
 
     public async Task<IReadOnlyList<InstanceRow>> GetSeriesInstancesAsync(string seriesId, CancellationToken ct = default)
     {
         await guard.RequireAsync(Permissions.ViewContent);
+        await access.RequireAsync(ResourceLevel.Series, seriesId, ct: ct);
         return (await orthanc.GetSeriesInstancesAsync(seriesId, ct)).Select(InstanceRow.From).OrderBy(i => i.NumberValue).ToList();
     }
 
     public async Task<OrthancInstance> GetInstanceAsync(string id, CancellationToken ct = default)
     {
         await guard.RequireAsync(Permissions.ViewContent);
+        await access.RequireAsync(ResourceLevel.Instance, id, ct: ct);
         return await orthanc.GetInstanceAsync(id, ct);
     }
 
     public async Task<IReadOnlyList<TagNode>> GetTagTreeAsync(string instanceId, CancellationToken ct = default)
     {
         await guard.RequireAsync(Permissions.ViewContent);
+        await access.RequireAsync(ResourceLevel.Instance, instanceId, ct: ct);
         return TagNode.FromOrthanc(await orthanc.GetInstanceTagsAsync(instanceId, ct));
     }
 
     public async Task<int> GetFrameCountAsync(string instanceId, CancellationToken ct = default)
     {
         await guard.RequireAsync(Permissions.ViewContent);
+        await access.RequireAsync(ResourceLevel.Instance, instanceId, ct: ct);
         var frames = await orthanc.GetAsync<JsonArray>($"instances/{OrthancClient.Id(instanceId)}/frames", ct);
         return Math.Max(frames.Count, 1);
     }
@@ -71,6 +83,7 @@ public sealed class ContentService(OrthancClient orthanc, PermissionGuard guard,
     public async Task<string> DescribeAsync(ResourceLevel level, string id, CancellationToken ct = default)
     {
         await guard.RequireAsync(Permissions.ViewContent);
+        await access.RequireAsync(level, id, ct: ct);
         var stats = await orthanc.GetAsync<JsonObject>($"{level.Path()}/{OrthancClient.Id(id)}/statistics", ct);
         int Count(string key) => stats[key]?.GetValue<int>() ?? 0;
         string Plural(int n, string word) => n == 1 ? $"1 {word}" : $"{n} {word}{(word == "series" ? "" : "s")}";
@@ -91,6 +104,7 @@ public sealed class ContentService(OrthancClient orthanc, PermissionGuard guard,
     public async Task DeleteAsync(ResourceLevel level, string id, CancellationToken ct = default)
     {
         await guard.RequireAsync(Permissions.Delete);
+        await access.RequireAsync(level, id, everyStudy: true, ct);
         string what;
         try { what = await DescribeAsync(level, id, ct); }
         catch (OrthancException ex) when (ex.Failure == OrthancFailure.NotFound) { what = $"{level} {id} (already gone)"; }
@@ -109,6 +123,7 @@ public sealed class ContentService(OrthancClient orthanc, PermissionGuard guard,
     public async Task SetProtectedAsync(string patientId, bool isProtected, CancellationToken ct = default)
     {
         await guard.RequireAsync(Permissions.Modify);
+        await access.RequireAsync(ResourceLevel.Patient, patientId, everyStudy: true, ct);
         await orthanc.SetProtectedAsync(patientId, isProtected, ct);
         await audit.WriteAsync(isProtected ? "content.protect" : "content.unprotect", $"patients/{patientId}", await PatientLabelAsync(patientId, ct), ct: ct);
     }
@@ -116,6 +131,7 @@ public sealed class ContentService(OrthancClient orthanc, PermissionGuard guard,
     public async Task<bool> IsProtectedAsync(string patientId, CancellationToken ct = default)
     {
         await guard.RequireAsync(Permissions.ViewContent);
+        await access.RequireAsync(ResourceLevel.Patient, patientId, ct: ct);
         return await orthanc.IsProtectedAsync(patientId, ct);
     }
 
@@ -126,6 +142,7 @@ public sealed class ContentService(OrthancClient orthanc, PermissionGuard guard,
         var validation = await new ModifyTagsRequestValidator().ValidateAsync(request, ct);
         if (!validation.IsValid) throw new FluentValidation.ValidationException(validation.Errors);
         OrthancClient.Id(request.Id);
+        await access.RequireAsync(request.Level, request.Id, everyStudy: true, ct);
         var actor = await actors.GetAsync();
         var changes = string.Join("; ", request.Changes.Select(c => $"{c.Key}={c.Value}"));
         var taskId = await tasks.EnqueueAsync(ModifyTagsTask.TaskType, request, $"Modify {request.Level.ToString().ToLowerInvariant()} tags ({changes})", actor, ct);

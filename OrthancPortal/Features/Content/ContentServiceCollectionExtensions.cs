@@ -26,14 +26,23 @@ public static class ContentServiceCollectionExtensions
 
         var api = app.MapGroup("/api/content");
         api.MapGet("/studies", async (StudySearchService search, string? patientName, string? patientId, string? accession, string? description,
-            string? modalities, DateOnly? from, DateOnly? to, int? page, int? pageSize, string? sort, bool? desc, CancellationToken ct) =>
+            string? modalities, DateOnly? from, DateOnly? to, int? page, int? pageSize, string? sort, bool? desc, string? labels, string? labelMatch, CancellationToken ct) =>
         {
             var query = new StudyQuery
             {
                 PatientName = patientName, PatientId = patientId, AccessionNumber = accession, StudyDescription = description,
                 Modalities = modalities?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList() ?? [],
                 From = from, To = to,
+                Labels = labels?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList() ?? [],
             };
+            if (labelMatch is not null)
+            {
+                if (!Enum.TryParse<LabelMatch>(labelMatch, ignoreCase: true, out var match) || !Enum.IsDefined(match))
+                {
+                    return Results.Problem($"labelMatch is one of: {string.Join(", ", Enum.GetNames<LabelMatch>())}.", statusCode: 400);
+                }
+                query.LabelMatch = match;
+            }
             StudySort? order = null;
             if (sort is not null)
             {

@@ -25,7 +25,8 @@ public sealed class PermissionGuard(ActorContext actors, IServiceProvider servic
         }
     }
 
-    private async Task<ClaimsPrincipal> UserAsync()
+    /// <summary>The signed-in user of this request or circuit (an empty principal when there is none).</summary>
+    public async Task<ClaimsPrincipal> UserAsync()
     {
         if (actors.Principal is not null) return actors.Principal;
         var auth = services.GetService<AuthenticationStateProvider>();

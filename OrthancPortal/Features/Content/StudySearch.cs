@@ -1,6 +1,7 @@
 using System.Globalization;
 using FluentValidation;
 using OrthancPortal.Components.Ui;
+using OrthancPortal.Features.Labels;
 using OrthancPortal.Features.Orthanc;
 
 namespace OrthancPortal.Features.Content;
@@ -15,6 +16,9 @@ public sealed class StudyQuery
     public List<string> Modalities { get; set; } = [];
     public DateOnly? From { get; set; }
     public DateOnly? To { get; set; }
+    /// <summary>Studies carrying these labels (Orthanc 1.12), combined by <see cref="LabelMatch"/>.</summary>
+    public List<string> Labels { get; set; } = [];
+    public LabelMatch LabelMatch { get; set; } = LabelMatch.All;
 
     public static readonly IReadOnlyList<string> KnownModalities = ["CT", "MR", "US", "CR", "DX", "MG", "NM", "PT", "XA", "RF", "OT", "SC", "SR", "ES", "IO", "PX"];
 
@@ -47,6 +51,9 @@ public sealed class StudyQueryValidator : AbstractValidator<StudyQuery>
         RuleFor(q => q.AccessionNumber).MaximumLength(16).Must(PlainText).WithMessage("Accession number: no control characters or backslashes.");
         RuleFor(q => q.StudyDescription).MaximumLength(64).Must(PlainText).WithMessage("Study description: no control characters or backslashes.");
         RuleForEach(q => q.Modalities).Matches("^[A-Z]{2,3}$").WithMessage("'{PropertyValue}' is not a modality.");
+        RuleForEach(q => q.Labels).Must(OrthancClient.IsLabel).WithMessage("'{PropertyValue}' is not a label: use 1 to 64 letters, digits, '_' or '-'.");
+        RuleFor(q => q.Labels.Count).LessThanOrEqualTo(20).WithMessage("Filter by at most 20 labels.").OverridePropertyName("Labels");
+        RuleFor(q => q.LabelMatch).IsInEnum();
         RuleFor(q => q.From).Must(d => d is null || d.Value.Year >= 1900).WithMessage("The start date must be after 1900.");
         RuleFor(q => q.To).Must(d => d is null || d.Value.Year <= 2200).WithMessage("The end date is too far in the future.");
         RuleFor(q => q).Must(q => q.From is null || q.To is null || q.From <= q.To).WithMessage("The start date is after the end date.")
@@ -56,10 +63,11 @@ public sealed class StudyQueryValidator : AbstractValidator<StudyQuery>
 
 /// <summary>One row of the study list.</summary>
 public sealed record StudyRow(string Id, string PatientOrthancId, string PatientName, string PatientId, string BirthDate, string StudyDate,
-    string Description, string Accession, int SeriesCount, string StudyInstanceUid)
+    string Description, string Accession, int SeriesCount, string StudyInstanceUid, IReadOnlyList<string>? Labels = null)
 {
     public static StudyRow From(OrthancStudy s) => new(s.ID, s.ParentPatient, DicomText.Name(s.Tag("PatientName")), s.Tag("PatientID"),
-        DicomText.Date(s.Tag("PatientBirthDate")), DicomText.Date(s.Tag("StudyDate")), s.Tag("StudyDescription"), s.Tag("AccessionNumber"), s.Series.Count, s.Tag("StudyInstanceUID"));
+        DicomText.Date(s.Tag("PatientBirthDate")), DicomText.Date(s.Tag("StudyDate")), s.Tag("StudyDescription"), s.Tag("AccessionNumber"), s.Series.Count,
+        s.Tag("StudyInstanceUID"), s.Labels?.Order(StringComparer.Ordinal).ToList());
 }
 
 /// <summary>The columns the study list can be sorted on (by the Orthanc server, with ExtendedFind).</summary>
@@ -95,15 +103,16 @@ public sealed record StudySort(StudySortField Field, bool Descending)
 /// pages follow Orthanc's storage order and we ask for one row more than we show to know whether a next page exists.
 /// Either way the cost of a page stays flat however many studies match.
 /// </summary>
+/// <param name="Notice">Why the list is empty whatever the filter (a label-limited role on an Orthanc without labels).</param>
 public sealed record StudyResultPage(IReadOnlyList<StudyRow> Rows, int Page, int PageSize, bool HasMore, long? Total = null, StudySort? Sort = null,
-    string? OrthancVersion = null)
+    string? OrthancVersion = null, string? Notice = null)
 {
     public int FirstRow => Page * PageSize + 1;
     public int LastRow => Page * PageSize + Rows.Count;
     public int? PageCount => Total is { } t ? (int)Math.Max(1, (t + PageSize - 1) / PageSize) : null;
 }
 
-public sealed class StudySearchService(OrthancClient orthanc, OrthancCapabilitiesProvider capabilities)
+public sealed class StudySearchService(OrthancClient orthanc, OrthancCapabilitiesProvider capabilities, StudyAccess access)
 {
     public const int MaxPageSize = 200;
 
@@ -118,16 +127,47 @@ public sealed class StudySearchService(OrthancClient orthanc, OrthancCapabilitie
         // Orthanc's database stores: so Orthanc accepts Limit/Since (it refuses them for filters on other tags).
         var filter = query.ToOrthancQuery();
         var can = await capabilities.GetAsync(ct);
+        var limit = await access.CurrentLimitAsync();
+        if (limit is not null && !can.HasLabels)
+        {
+            return new StudyResultPage([], 0, pageSize, false, OrthancVersion: can.Version, Notice: await access.NoLabelsReasonAsync(limit, ct));
+        }
+        if (query.Labels.Count > 0 && !can.HasLabels)
+        {
+            // Orthanc 1.10.1 would ignore the labels and list every study.
+            throw new ValidationException($"This Orthanc (version {can.Version}) has no labels, so it cannot filter by them.");
+        }
+        var labels = LabelsFor(query, limit);
         if (!can.HasExtendedFind)
         {
-            var found = await orthanc.FindStudiesAsync(filter, limit: pageSize + 1, since: page * pageSize, ct: ct);
+            var found = await orthanc.FindStudiesAsync(filter, limit: pageSize + 1, since: page * pageSize, ct: ct, labels: labels);
             return new StudyResultPage(found.Take(pageSize).Select(StudyRow.From).ToList(), page, pageSize, found.Count > pageSize, OrthancVersion: can.Version);
         }
         sort ??= StudySort.Default;
-        var count = orthanc.CountResourcesAsync("Study", filter, ct);
-        var rows = orthanc.FindStudiesAsync(filter, limit: pageSize, since: page * pageSize, orderBy: sort.ToOrthancOrder(), ct: ct);
+        var count = orthanc.CountResourcesAsync("Study", filter, ct, labels);
+        var rows = orthanc.FindStudiesAsync(filter, limit: pageSize, since: page * pageSize, orderBy: sort.ToOrthancOrder(), ct: ct, labels: labels);
         await Task.WhenAll(count, rows);
         return new StudyResultPage(rows.Result.Select(StudyRow.From).ToList(), page, pageSize, (long)(page + 1) * pageSize < count.Result, count.Result, sort, can.Version);
+    }
+
+    /// <summary>
+    /// The label part of the query. Orthanc takes one list and one constraint, so a label-limited user's own filter
+    /// must stay inside the limit: "any of" only labels of the limit, "all of" at least one of them; "none of" cannot
+    /// be combined with a limit.
+    /// </summary>
+    private static LabelFilter? LabelsFor(StudyQuery query, LabelLimit? limit)
+    {
+        var wanted = query.Labels.Distinct(StringComparer.Ordinal).ToList();
+        if (limit is null) return wanted.Count == 0 ? null : new LabelFilter(wanted, query.LabelMatch);
+        if (wanted.Count == 0) return new LabelFilter(limit.Labels.Order(StringComparer.Ordinal).ToList(), LabelMatch.Any);
+        var ok = query.LabelMatch switch
+        {
+            LabelMatch.Any => wanted.All(limit.Labels.Contains),
+            LabelMatch.All => wanted.Any(limit.Labels.Contains),
+            _ => false,
+        };
+        if (!ok) throw new ValidationException($"Your role sees only studies labelled {limit.Describe()}: filter by those labels (\"none of\" is not possible).");
+        return new LabelFilter(wanted, query.LabelMatch);
     }
 }
 

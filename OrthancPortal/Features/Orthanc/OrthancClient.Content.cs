@@ -11,12 +11,13 @@ public sealed partial class OrthancClient
     /// Orthanc refuses Limit/Since when the query filters on a tag its database does not store (not a main DICOM tag).
     /// </summary>
     public Task<IReadOnlyList<OrthancStudy>> FindStudiesAsync(IDictionary<string, string> query, int? limit = null, int? since = null,
-        IReadOnlyList<FindOrder>? orderBy = null, CancellationToken ct = default)
-        => PostAsync<IReadOnlyList<OrthancStudy>>("tools/find", new FindRequest("Study", query, true, limit, since, orderBy), ct);
+        IReadOnlyList<FindOrder>? orderBy = null, CancellationToken ct = default, LabelFilter? labels = null)
+        => PostAsync<IReadOnlyList<OrthancStudy>>("tools/find", new FindRequest("Study", query, true, limit, since, orderBy,
+            labels?.Labels, labels?.Match.ToString()), ct);
 
     /// <summary>POST /tools/count-resources (ExtendedFind only): how many resources match, without listing them.</summary>
-    public async Task<long> CountResourcesAsync(string level, IDictionary<string, string> query, CancellationToken ct = default)
-        => (await PostAsync<CountAnswer>("tools/count-resources", new CountRequest(level, query), ct)).Count;
+    public async Task<long> CountResourcesAsync(string level, IDictionary<string, string> query, CancellationToken ct = default, LabelFilter? labels = null)
+        => (await PostAsync<CountAnswer>("tools/count-resources", new CountRequest(level, query, labels?.Labels, labels?.Match.ToString()), ct)).Count;
 
     public Task<IReadOnlyList<OrthancSeries>> FindSeriesAsync(IDictionary<string, string> query, int? limit = null, int? since = null, CancellationToken ct = default)
         => PostAsync<IReadOnlyList<OrthancSeries>>("tools/find", new FindRequest("Series", query, true, limit, since), ct);
@@ -107,8 +108,10 @@ public sealed partial class OrthancClient
         return id;
     }
 
-    private sealed record FindRequest(string Level, IDictionary<string, string> Query, bool Expand, int? Limit, int? Since, IReadOnlyList<FindOrder>? OrderBy = null);
-    private sealed record CountRequest(string Level, IDictionary<string, string> Query);
+    // Labels/LabelsConstraint need Orthanc 1.12 (HasLabels): 1.10.1 ignores them without an error.
+    private sealed record FindRequest(string Level, IDictionary<string, string> Query, bool Expand, int? Limit, int? Since, IReadOnlyList<FindOrder>? OrderBy = null,
+        IReadOnlyList<string>? Labels = null, string? LabelsConstraint = null);
+    private sealed record CountRequest(string Level, IDictionary<string, string> Query, IReadOnlyList<string>? Labels = null, string? LabelsConstraint = null);
     private sealed record CountAnswer(long Count);
 }
 
@@ -134,7 +137,8 @@ public sealed record OrthancPatient(string ID, IReadOnlyDictionary<string, strin
 }
 
 public sealed record OrthancStudy(string ID, string ParentPatient, IReadOnlyDictionary<string, string> MainDicomTags,
-    IReadOnlyDictionary<string, string> PatientMainDicomTags, IReadOnlyList<string> Series, bool IsStable, string? LastUpdate)
+    IReadOnlyDictionary<string, string> PatientMainDicomTags, IReadOnlyList<string> Series, bool IsStable, string? LastUpdate,
+    IReadOnlyList<string>? Labels = null)
 {
     public string Tag(string name) => MainDicomTags.GetValueOrDefault(name) ?? PatientMainDicomTags.GetValueOrDefault(name) ?? "";
 }

@@ -22,6 +22,15 @@ public sealed partial class OrthancClient(HttpClient http)
 
     public Task<OrthancSystem> GetSystemAsync(CancellationToken ct = default) => GetAsync<OrthancSystem>("system", ct);
 
+    /// <summary>/system asked once, without retries: a health probe must see Orthanc down while it is down.</summary>
+    public async Task<OrthancSystem> ProbeSystemAsync(CancellationToken ct = default)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, "system");
+        request.Options.Set(OrthancResilience.NoRetry, true);
+        using var response = await SendAsync(request, ct);
+        return await ReadAsync<OrthancSystem>(response, ct);
+    }
+
     public Task<OrthancStatistics> GetStatisticsAsync(CancellationToken ct = default) => GetAsync<OrthancStatistics>("statistics", ct);
 
     public Task<OrthancChanges> GetChangesAsync(long since, int limit, CancellationToken ct = default)

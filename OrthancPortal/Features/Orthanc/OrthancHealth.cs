@@ -43,7 +43,7 @@ public sealed class OrthancHealthMonitor(IServiceScopeFactory scopes, LiveNotifi
     {
         try
         {
-            var system = await client.GetSystemAsync(ct);
+            var system = await client.ProbeSystemAsync(ct);
             var statistics = await client.GetStatisticsAsync(ct);
             return new(true, system, statistics, null, null, clock.GetUtcNow().UtcDateTime);
         }

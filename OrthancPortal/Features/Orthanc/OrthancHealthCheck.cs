@@ -13,7 +13,7 @@ public sealed class OrthancHealthCheck(OrthancClient orthanc) : IHealthCheck
         timeout.CancelAfter(Timeout);
         try
         {
-            var system = await orthanc.GetSystemAsync(timeout.Token);
+            var system = await orthanc.ProbeSystemAsync(timeout.Token);
             return HealthCheckResult.Healthy($"Orthanc {system.Version}");
         }
         catch (OrthancException ex)

@@ -16,6 +16,9 @@ public static class OrthancResilience
 {
     public const string PipelineName = "orthanc";
 
+    /// <summary>Set on a request that must report Orthanc's state as it is now (health probes): no retries.</summary>
+    public static readonly HttpRequestOptionsKey<bool> NoRetry = new("orthanc-no-retry");
+
     public static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(120);
 
     /// <summary>Slowest upload speed we wait for: a request body of N MB gets N seconds more than the plain timeout.</summary>
@@ -51,7 +54,8 @@ public static class OrthancResilience
         => new(OrthancFailure.Timeout, $"Orthanc did not answer {request.Method} {request.RequestUri?.AbsolutePath} within {ex.Timeout.TotalSeconds:0} s.", null, ex);
 
     private static bool IsIdempotent(HttpRequestMessage? request)
-        => request is not null && request.Content is null && request.Method != HttpMethod.Post;
+        => request is not null && request.Content is null && request.Method != HttpMethod.Post
+            && !(request.Options.TryGetValue(NoRetry, out var noRetry) && noRetry);
 
     private static bool IsTransient(Outcome<HttpResponseMessage> outcome) => outcome switch
     {

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Features;
 using OrthancPortal.Features.Access;
 using OrthancPortal.Features.Audit;
+using OrthancPortal.Features.Labels;
 using OrthancPortal.Features.Orthanc;
 
 namespace OrthancPortal.Features.Viewers;
@@ -51,7 +52,7 @@ public static class ViewerProxy
         }
     }
 
-    private static async Task Forward(HttpContext http, OrthancClient orthanc, IAuthorizationService authorization)
+    private static async Task Forward(HttpContext http, OrthancClient orthanc, IAuthorizationService authorization, StudyAccess access)
     {
         var request = http.Request;
         var raw = http.Features.Get<IHttpRequestFeature>()?.RawTarget ?? "";
@@ -65,6 +66,7 @@ public static class ViewerProxy
         {
             decision = ViewerRules.Decision.Refuse(StatusCodes.Status403Forbidden, $"the {permission} permission is missing");
         }
+        if (!decision.Refused && LabelLimit.Of(http.User) is not null) decision = await ViewerLabelCheck.CheckAsync(http, decision, access);
         if (decision.Refused)
         {
             await RefuseAsync(http, decision, raw);
