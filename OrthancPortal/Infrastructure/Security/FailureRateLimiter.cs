@@ -137,10 +137,15 @@ public sealed class FailureRateLimiter(IDbContextFactory<PortalDbContext> dbFact
 
                 await ResolveAsync(reserved, failed: false, ct);
                 var start = current.WindowStart;
-                await windows.Where(w => w.Key == id && w.WindowStart == start).ExecuteUpdateAsync(s => s.SetProperty(w => w.Refused, w => w.Refused + 1), ct);
-                var refused = await windows.Where(w => w.Key == id && w.WindowStart == start).Select(w => w.Refused).FirstOrDefaultAsync(ct);
+                // Decided in one conditional UPDATE: refusals released at the same moment must not both think they came first.
+                var first = await windows.Where(w => w.Key == id && w.WindowStart == start && w.Refused == 0)
+                    .ExecuteUpdateAsync(s => s.SetProperty(w => w.Refused, 1), ct) == 1;
+                if (!first)
+                {
+                    await windows.Where(w => w.Key == id && w.WindowStart == start).ExecuteUpdateAsync(s => s.SetProperty(w => w.Refused, w => w.Refused + 1), ct);
+                }
                 var retryAfter = start + window - now;
-                return new RateLimitLease(key, refused == 1, retryAfter > TimeSpan.Zero ? retryAfter : TimeSpan.Zero);
+                return new RateLimitLease(key, first, retryAfter > TimeSpan.Zero ? retryAfter : TimeSpan.Zero);
             }
         }
         return new RateLimitLease(this, reserved);
