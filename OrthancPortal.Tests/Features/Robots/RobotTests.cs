@@ -8,7 +8,7 @@ using OrthancPortal.Tests.Harness;
 
 namespace OrthancPortal.Tests.Features.Robots;
 
-public sealed class RobotTests(RobotsPortalFixture fixture) : IClassFixture<RobotsPortalFixture>
+public abstract class RobotTests(RobotsPortalFixture fixture)
 {
     private static readonly RobotUser Owner = new("owner-1", "user1", IsAdmin: false, CanAutoRetrieve: true);
     private static readonly RobotUser Admin = new("admin-1", "admin1", IsAdmin: true, CanAutoRetrieve: true);
@@ -207,4 +207,10 @@ public sealed class RobotTests(RobotsPortalFixture fixture) : IClassFixture<Robo
         });
         noRemote.Message.ShouldContain("choose the remote");
     }
+
+    /// <summary>These tests on the portal's default database.</summary>
+    public sealed class OnSqlite(RobotsPortalFixture fixture) : RobotTests(fixture), IClassFixture<RobotsPortalFixture>;
+
+    /// <summary>The same tests with the portal's database on PostgreSQL.</summary>
+    public sealed class OnPostgres(PostgresRobotsPortalFixture fixture) : RobotTests(fixture), IClassFixture<PostgresRobotsPortalFixture>;
 }
