@@ -38,6 +38,21 @@ public sealed class PortalHost : IAsyncDisposable
     /// <summary>The PostgreSQL database's connection string (null on SQLite), for tests that look into it.</summary>
     public string? PostgresConnectionString => postgres?.ConnectionString;
 
+    /// <summary>
+    /// Settings that put another portal on this one's database (with its data folder, which is the SQLite file's place):
+    /// for tests of several portal processes sharing one database.
+    /// </summary>
+    public Dictionary<string, string?> SharedDatabaseSettings()
+    {
+        var shared = new Dictionary<string, string?> { ["Portal:DataFolder"] = DataFolder };
+        if (postgres is not null)
+        {
+            shared["Portal:Database"] = nameof(PortalDatabase.Postgres);
+            shared["Portal:ConnectionString"] = postgres.ConnectionString;
+        }
+        return shared;
+    }
+
     private PortalHost(Dictionary<string, string?> settings, Action<WebApplicationBuilder>? configure, string dataFolder, PortalDatabase database)
     {
         this.settings = settings;
@@ -149,6 +164,14 @@ public sealed class PortalHost : IAsyncDisposable
     }
 
     public T GetRequiredService<T>() where T : notnull => Services.GetRequiredService<T>();
+
+    /// <summary>
+    /// A context on this portal's database from outside the app (e.g. to leave rows as a killed portal would while it is
+    /// stopped), on whichever engine it uses. No pooling, so nothing stays open on the SQLite file.
+    /// </summary>
+    public PortalDbContext OpenStoppedDatabase() => postgres is { } pg
+        ? new PostgresPortalDbContext(new DbContextOptionsBuilder<PostgresPortalDbContext>().UseNpgsql(pg.ConnectionString + ";Pooling=false").Options)
+        : new PortalDbContext(new DbContextOptionsBuilder<PortalDbContext>().UseSqlite($"Data Source={Path.Combine(DataFolder, "portal.db")};Pooling=false").Options);
 
     /// <summary>
     /// Waits until the change feed has polled again and every subscriber's cursor has passed Orthanc's newest change,

@@ -92,10 +92,9 @@ public abstract class SignInRateLimitTests(SignInRateLimitFixture fixture)
     public async Task Two_portal_processes_on_one_database_share_the_counters()
     {
         // A second portal (its own services, limiter and memory) on the first one's data folder, as a scaled-out install runs.
-        await using var second = await PortalHost.StartManagedAsync(extra: new Dictionary<string, string?>
+        await using var second = await PortalHost.StartManagedAsync(extra: new Dictionary<string, string?>(Portal.SharedDatabaseSettings())
         {
             ["Orthanc:Executable"] = "/bin/false",
-            ["Portal:DataFolder"] = Portal.DataFolder,
             ["Portal:TrustedProxies:0"] = "127.0.0.1",
             ["RateLimits:SignInFailuresPerAddress"] = SignInRateLimitFixture.PerAddress.ToString(),
             ["RateLimits:SignInFailuresPerUserName"] = SignInRateLimitFixture.PerUserName.ToString(),

@@ -149,8 +149,7 @@ public abstract class RobotTests(RobotsPortalFixture fixture)
         await fixture.Portal.StopAsync();
 
         // The rows as a killed portal leaves them: every item in the middle of its retrieve, the window open.
-        var options = new DbContextOptionsBuilder<PortalDbContext>().UseSqlite($"Data Source={Path.Combine(fixture.Portal.DataFolder, "portal.db")};Pooling=false").Options;
-        await using (var db = new PortalDbContext(options))
+        await using (var db = fixture.Portal.OpenStoppedDatabase())
         {
             var robot = await db.Set<Robot>().SingleAsync(r => r.Id == id);
             (robot.WindowStart, robot.WindowStop) = (TimeOnly.MinValue, TimeOnly.MinValue);
