@@ -10,7 +10,7 @@ using OrthancPortal.Tests.Harness;
 namespace OrthancPortal.Tests.Features.Orthanc;
 
 /// <summary>The managed Orthanc (trixie's 1.12.7) with its index on PostgreSQL through Debian's orthanc-postgresql plugin (5.0).</summary>
-public sealed class OrthancPostgresIndexTests
+public sealed class OrthancPostgresIndexTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     [Fact]
     public async Task The_managed_Orthanc_indexes_in_PostgreSQL_serves_studies_through_the_portal_and_keeps_them_across_a_restart()
@@ -35,6 +35,7 @@ public sealed class OrthancPostgresIndexTests
         // The index is in PostgreSQL, not in a SQLite file beside the storage.
         var capabilities = await portal.GetRequiredService<OrthancCapabilitiesProvider>().GetAsync();
         capabilities.HasPostgresIndex.ShouldBeTrue();
+        output.WriteLine($"Orthanc {capabilities.Version} on its PostgreSQL index: HasExtendedFind={capabilities.HasExtendedFind}, HasLabels={capabilities.HasLabels}");
         (await CountAsync(index, "SELECT count(*) FROM resources WHERE resourcetype = 1")).ShouldBe(1, "one study row in Orthanc's PostgreSQL index");
         File.Exists(Path.Combine(portal.DataFolder, "orthanc", "storage", "index")).ShouldBeFalse("no SQLite index");
 
