@@ -1,3 +1,4 @@
+using OrthancPortal.Infrastructure;
 using OrthancPortal.Features.Access;
 
 namespace OrthancPortal.Tests.Harness;
@@ -69,10 +70,13 @@ public class PortalFixture : IAsyncLifetime
     /// <summary>Extra settings for the portal, as configuration keys (e.g. "Gdt:Folder").</summary>
     protected virtual IDictionary<string, string?> PortalSettings => new Dictionary<string, string?>();
 
+    /// <summary>The portal database's engine; null: <see cref="TestEnvironment.Database"/>. A Postgres fixture overrides it.</summary>
+    protected virtual PortalDatabase? Database => null;
+
     public virtual async Task InitializeAsync()
     {
         Orthancs = await OrthancPair.StartAsync(local: LocalOrthanc, configureLocal: ConfigureLocalOrthanc);
-        Portal = await PortalHost.StartExternalAsync(Orthancs.Local, extra: PortalSettings);
+        Portal = await PortalHost.StartExternalAsync(Orthancs.Local, extra: PortalSettings, database: Database);
         await Portal.CreateUserAsync(AdminUser, Password, Roles.Admin);
         await Portal.CreateUserAsync(StandardUser, Password, Roles.User);
         await Portal.CreateUserAsync(ViewerUser, Password, Roles.Viewer);
@@ -114,4 +118,10 @@ public class LegacyOrthancPortalFixture : PortalFixture
 public class BrowserPortalFixture : PortalFixture
 {
     protected override bool UsesBrowser => true;
+}
+
+/// <summary>The shared setup on PostgreSQL: the same portal with its database on the run's test PostgreSQL server.</summary>
+public class PostgresPortalFixture : PortalFixture
+{
+    protected override PortalDatabase? Database => PortalDatabase.Postgres;
 }

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging;
 using OrthancPortal.Features.Access;
 using OrthancPortal.Features.Account;
 using OrthancPortal.Features.Orthanc;
+using OrthancPortal.Infrastructure;
 using OrthancPortal.Infrastructure.Database;
 using Microsoft.EntityFrameworkCore;
 
@@ -22,6 +23,8 @@ public sealed class PortalHost : IAsyncDisposable
 {
     private readonly Dictionary<string, string?> settings;
     private readonly Action<WebApplicationBuilder>? configure;
+    private readonly PortalDatabase database;
+    private PostgresDatabase? postgres;
     private WebApplication? app;
 
     public int Port { get; } = TestEnvironment.FreePort();
@@ -30,16 +33,38 @@ public sealed class PortalHost : IAsyncDisposable
     public CapturedPasswordSink InitialPasswords { get; } = new();
     public CapturedLogs Logs { get; } = new();
     public IServiceProvider Services => app?.Services ?? throw new InvalidOperationException("The portal is not running.");
+    /// <summary>The engine of the portal's database: SQLite in the data folder, or a database of its own on the shared test PostgreSQL.</summary>
+    public PortalDatabase Database => database;
+    /// <summary>The PostgreSQL database's connection string (null on SQLite), for tests that look into it.</summary>
+    public string? PostgresConnectionString => postgres?.ConnectionString;
 
-    private PortalHost(Dictionary<string, string?> settings, Action<WebApplicationBuilder>? configure, string dataFolder)
+    /// <summary>
+    /// Settings that put another portal on this one's database (with its data folder, which is the SQLite file's place):
+    /// for tests of several portal processes sharing one database.
+    /// </summary>
+    public Dictionary<string, string?> SharedDatabaseSettings()
+    {
+        var shared = new Dictionary<string, string?> { ["Portal:DataFolder"] = DataFolder };
+        if (postgres is not null)
+        {
+            shared["Portal:Database"] = nameof(PortalDatabase.Postgres);
+            shared["Portal:ConnectionString"] = postgres.ConnectionString;
+        }
+        return shared;
+    }
+
+    private PortalHost(Dictionary<string, string?> settings, Action<WebApplicationBuilder>? configure, string dataFolder, PortalDatabase database)
     {
         this.settings = settings;
         this.configure = configure;
+        this.database = database;
         DataFolder = dataFolder;
     }
 
     /// <summary>A portal using <paramref name="orthanc"/> as its external Orthanc.</summary>
-    public static Task<PortalHost> StartExternalAsync(OrthancProcess orthanc, Action<WebApplicationBuilder>? configure = null, IDictionary<string, string?>? extra = null)
+    /// <param name="database">The portal database's engine; null: <see cref="TestEnvironment.Database"/> (env PORTAL_TEST_DATABASE, default Sqlite).</param>
+    public static Task<PortalHost> StartExternalAsync(OrthancProcess orthanc, Action<WebApplicationBuilder>? configure = null, IDictionary<string, string?>? extra = null,
+        PortalDatabase? database = null)
     {
         var s = new Dictionary<string, string?>
         {
@@ -51,11 +76,12 @@ public sealed class PortalHost : IAsyncDisposable
             ["Orthanc:DicomPort"] = orthanc.DicomPort.ToString(),
         };
         foreach (var (k, v) in extra ?? new Dictionary<string, string?>()) s[k] = v;
-        return StartAsync(s, configure);
+        return StartAsync(s, configure, database);
     }
 
     /// <summary>A portal that starts and manages its own Orthanc, as a new user gets it.</summary>
-    public static Task<PortalHost> StartManagedAsync(Action<WebApplicationBuilder>? configure = null, IDictionary<string, string?>? extra = null)
+    public static Task<PortalHost> StartManagedAsync(Action<WebApplicationBuilder>? configure = null, IDictionary<string, string?>? extra = null,
+        PortalDatabase? database = null)
     {
         var s = new Dictionary<string, string?>
         {
@@ -66,13 +92,21 @@ public sealed class PortalHost : IAsyncDisposable
             ["OrthancInstallation:TreeRoot"] = TestEnvironment.OrthancTree,
         };
         foreach (var (k, v) in extra ?? new Dictionary<string, string?>()) s[k] = v;
-        return StartAsync(s, configure);
+        return StartAsync(s, configure, database);
     }
 
-    private static async Task<PortalHost> StartAsync(Dictionary<string, string?> s, Action<WebApplicationBuilder>? configure)
+    private static async Task<PortalHost> StartAsync(Dictionary<string, string?> s, Action<WebApplicationBuilder>? configure, PortalDatabase? database)
     {
-        var host = new PortalHost(s, configure, TestEnvironment.NewTempFolder("portal"));
-        await host.StartAsync();
+        var host = new PortalHost(s, configure, TestEnvironment.NewTempFolder("portal"), database ?? TestEnvironment.Database);
+        try
+        {
+            await host.StartAsync();
+        }
+        catch
+        {
+            await host.DisposeAsync();
+            throw;
+        }
         return host;
     }
 
@@ -88,6 +122,13 @@ public sealed class PortalHost : IAsyncDisposable
             ["Logging:LogLevel:System.Net.Http"] = "Warning",
             ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Warning",
         };
+        if (database == PortalDatabase.Postgres)
+        {
+            // Its own database on the run's one PostgreSQL server, kept across restarts, dropped with the host.
+            postgres ??= await PostgresDatabase.CreateAsync("portal");
+            all["Portal:Database"] = nameof(PortalDatabase.Postgres);
+            all["Portal:ConnectionString"] = postgres.ConnectionString;
+        }
         foreach (var (k, v) in settings) all[k] = v;
         // Settings go in as command-line arguments: the app reads them while it registers its features.
         string[] args = [$"--urls=http://127.0.0.1:{Port}", .. all.Select(kv => $"--{kv.Key}={kv.Value}")];
@@ -123,6 +164,14 @@ public sealed class PortalHost : IAsyncDisposable
     }
 
     public T GetRequiredService<T>() where T : notnull => Services.GetRequiredService<T>();
+
+    /// <summary>
+    /// A context on this portal's database from outside the app (e.g. to leave rows as a killed portal would while it is
+    /// stopped), on whichever engine it uses. No pooling, so nothing stays open on the SQLite file.
+    /// </summary>
+    public PortalDbContext OpenStoppedDatabase() => postgres is { } pg
+        ? new PostgresPortalDbContext(new DbContextOptionsBuilder<PostgresPortalDbContext>().UseNpgsql(pg.ConnectionString + ";Pooling=false").Options)
+        : new PortalDbContext(new DbContextOptionsBuilder<PortalDbContext>().UseSqlite($"Data Source={Path.Combine(DataFolder, "portal.db")};Pooling=false").Options);
 
     /// <summary>
     /// Waits until the change feed has polled again and every subscriber's cursor has passed Orthanc's newest change,
@@ -200,6 +249,7 @@ public sealed class PortalHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopAsync();
+        if (postgres is not null) await postgres.DisposeAsync();
         TestEnvironment.DeleteQuietly(DataFolder);
     }
 }

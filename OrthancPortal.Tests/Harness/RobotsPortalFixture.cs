@@ -1,3 +1,4 @@
+using OrthancPortal.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace OrthancPortal.Tests.Harness;
@@ -46,4 +47,10 @@ public class RobotsPortalFixture : PortalFixture
 public sealed class RobotsBrowserFixture : RobotsPortalFixture
 {
     protected override bool UsesBrowser => true;
+}
+
+/// <summary>The robots fixture with the portal's database on the test PostgreSQL server.</summary>
+public sealed class PostgresRobotsPortalFixture : RobotsPortalFixture
+{
+    protected override PortalDatabase? Database => PortalDatabase.Postgres;
 }

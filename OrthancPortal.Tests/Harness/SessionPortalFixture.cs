@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using OrthancPortal.Features.Access;
 using OrthancPortal.Features.Account;
 using OrthancPortal.Features.Audit;
+using OrthancPortal.Infrastructure;
 using OrthancPortal.Infrastructure.Database;
 
 namespace OrthancPortal.Tests.Harness;
@@ -13,7 +14,7 @@ namespace OrthancPortal.Tests.Harness;
 /// <see cref="RevalidationSeconds"/> seconds (the default is a minute) so tests wait seconds. The first-run admin
 /// ("admin", must change its password) is left as it is; tests make their own users.
 /// </summary>
-public sealed class SessionPortalFixture : IAsyncLifetime
+public class SessionPortalFixture : IAsyncLifetime
 {
     public const int RevalidationSeconds = 2;
     public const string Password = PortalFixture.Password;
@@ -23,13 +24,16 @@ public sealed class SessionPortalFixture : IAsyncLifetime
     public BrowserFixture Browser { get; } = new();
     public string FirstRunPassword => Portal.InitialPasswords.Last!;
 
+    /// <summary>The portal database's engine; null: <see cref="TestEnvironment.Database"/>.</summary>
+    protected virtual PortalDatabase? Database => null;
+
     public async Task InitializeAsync()
     {
         Portal = await PortalHost.StartManagedAsync(extra: new Dictionary<string, string?>
         {
             ["Orthanc:Executable"] = "/bin/false",
             ["Account:SessionRevalidationSeconds"] = RevalidationSeconds.ToString(),
-        });
+        }, database: Database);
         await Browser.InitializeAsync();
     }
 
@@ -107,4 +111,10 @@ public sealed class SessionPortalFixture : IAsyncLifetime
         await Browser.DisposeAsync();
         if (Portal is not null) await Portal.DisposeAsync();
     }
+}
+
+/// <summary>The session fixture with the portal's database on the test PostgreSQL server.</summary>
+public sealed class PostgresSessionPortalFixture : SessionPortalFixture
+{
+    protected override PortalDatabase? Database => PortalDatabase.Postgres;
 }

@@ -76,6 +76,14 @@ public static class TestEnvironment
             "or build it with scripts/orthanc-tree.sh and export ORTHANC_TREE=<the path it prints>.");
     }
 
+    /// <summary>
+    /// The portal database's engine for hosts that do not choose one: env PORTAL_TEST_DATABASE (Sqlite or Postgres), default
+    /// Sqlite. <c>PORTAL_TEST_DATABASE=Postgres ./scripts/test.sh</c> runs every integration test on PostgreSQL.
+    /// </summary>
+    public static OrthancPortal.Infrastructure.PortalDatabase Database { get; } =
+        Enum.TryParse<OrthancPortal.Infrastructure.PortalDatabase>(Environment.GetEnvironmentVariable("PORTAL_TEST_DATABASE"), true, out var d)
+            ? d : OrthancPortal.Infrastructure.PortalDatabase.Sqlite;
+
     public static string NewTempFolder(string prefix)
     {
         var root = Path.Combine(Path.GetTempPath(), "orthanc-portal-tests");

@@ -14,7 +14,7 @@ public sealed class SchemaTests
     public void The_migrations_cover_the_EF_model()
     {
         using var db = Context(Path.Combine(TestEnvironment.NewTempFolder("schema-pending"), "x.db"));
-        db.Database.HasPendingModelChanges().ShouldBeFalse("Add a migration: dotnet ef migrations add <Name> --project OrthancPortal");
+        db.Database.HasPendingModelChanges().ShouldBeFalse("Add a migration: dotnet ef migrations add <Name> --context PortalDbContext --output-dir Infrastructure/Database/Migrations");
     }
 
     [Fact]

@@ -31,9 +31,7 @@ public static class InfrastructureServiceCollectionExtensions
             .ValidateOnStart();
         var portal = PortalOptions.FromConfiguration(builder.Configuration);
 
-        services.AddDbContextFactory<PortalDbContext>((sp, o) => o
-            .UseSqlite($"Data Source={DataFolderOf(sp).DatabasePath};Pooling=true;Default Timeout=30")
-            .AddInterceptors(new SqlitePragmas()));
+        services.AddPortalDatabase(portal);
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContext());
         services.AddScoped<PortalDbMigrator>();
         // Runs before every other hosted service, so they find the schema and the seeded roles.
@@ -44,9 +42,18 @@ public static class InfrastructureServiceCollectionExtensions
         // Keys live in the data folder, never in the repository: they protect stored passwords and the auth cookie.
         // On a Linux host they are protected by the owner-only folder (ProtectPrivateFiles); with a certificate from the
         // admin (Portal:KeysCertificate, a PKCS#12 file) they are encrypted at rest as well.
+        // On PostgreSQL the key ring is in the database (table DataProtectionKeys), so every portal sharing it reads the
+        // same keys: a cookie or a stored secret written by one is read by the others.
         var dataProtection = services.AddDataProtection().SetApplicationName("OrthancPortal");
-        services.AddOptions<KeyManagementOptions>().Configure<IOptions<PortalOptions>, ILoggerFactory>((o, portal, logs)
-            => o.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(portal.Value.KeysFolder), logs));
+        if (portal.Database == PortalDatabase.Postgres)
+        {
+            dataProtection.PersistKeysToDbContext<PostgresPortalDbContext>();
+        }
+        else
+        {
+            services.AddOptions<KeyManagementOptions>().Configure<IOptions<PortalOptions>, ILoggerFactory>((o, portal, logs)
+                => o.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(portal.Value.KeysFolder), logs));
+        }
         if (!string.IsNullOrEmpty(portal.KeysCertificate))
         {
             dataProtection.ProtectKeysWithCertificate(
@@ -84,6 +91,37 @@ public static class InfrastructureServiceCollectionExtensions
     private static PortalOptions DataFolderOf(IServiceProvider services) => services.GetRequiredService<IOptions<PortalOptions>>().Value;
 
     /// <summary>
+    /// <c>IDbContextFactory&lt;PortalDbContext&gt;</c> on the engine <c>Portal:Database</c> names. On PostgreSQL the context
+    /// is a <see cref="PostgresPortalDbContext"/> (its own migrations), handed out as a PortalDbContext.
+    /// </summary>
+    private static void AddPortalDatabase(this IServiceCollection services, PortalOptions portal)
+    {
+        switch (portal.Database)
+        {
+            case PortalDatabase.Sqlite:
+                services.AddDbContextFactory<PortalDbContext>((sp, o) => o
+                    .UseSqlite($"Data Source={DataFolderOf(sp).DatabasePath};Pooling=true;Default Timeout=30")
+                    .AddInterceptors(new SqlitePragmas()));
+                break;
+            case PortalDatabase.Postgres:
+                if (string.IsNullOrWhiteSpace(portal.ConnectionString))
+                {
+                    throw new InvalidOperationException(
+                        "Portal:Database is Postgres, but Portal:ConnectionString is empty. Give the Npgsql connection string, " +
+                        "e.g. Portal__ConnectionString='Host=db.example.org;Database=portal;Username=portal;Password=...'.");
+                }
+                services.AddDbContextFactory<PostgresPortalDbContext>(o => o.UseNpgsql(portal.ConnectionString));
+                services.AddSingleton<IDbContextFactory<PortalDbContext>>(sp
+                    => new PortalDbContextFactory<PostgresPortalDbContext>(sp.GetRequiredService<IDbContextFactory<PostgresPortalDbContext>>()));
+                // The Data Protection key store resolves the context itself.
+                services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<PostgresPortalDbContext>>().CreateDbContext());
+                break;
+            default:
+                throw new InvalidOperationException($"Portal:Database must be Sqlite or Postgres, not {portal.Database}.");
+        }
+    }
+
+    /// <summary>
     /// The database (password hashes, secrets) and the key ring are for the portal alone: 0600 files in 0700 folders,
     /// whatever the umask. The empty database file is made here, so SQLite's WAL and shared-memory files, which copy its
     /// mode, start owner-only too. Existing files from older versions are tightened on every start.
@@ -91,14 +129,17 @@ public static class InfrastructureServiceCollectionExtensions
     internal static void ProtectPrivateFiles(PortalOptions portal)
     {
         if (OperatingSystem.IsWindows()) return;
-        if (!File.Exists(portal.DatabasePath))
+        if (portal.Database == PortalDatabase.Sqlite && !File.Exists(portal.DatabasePath))
         {
             using var _ = new FileStream(portal.DatabasePath, new FileStreamOptions
             {
                 Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = Security.FilePermissions.OwnerOnlyFile,
             });
         }
-        foreach (var suffix in new[] { "", "-wal", "-shm" }) Security.FilePermissions.OwnerOnly(portal.DatabasePath + suffix);
+        if (portal.Database == PortalDatabase.Sqlite)
+        {
+            foreach (var suffix in new[] { "", "-wal", "-shm" }) Security.FilePermissions.OwnerOnly(portal.DatabasePath + suffix);
+        }
         Directory.CreateDirectory(portal.KeysFolder);
         Security.FilePermissions.OwnerOnly(portal.KeysFolder);
         foreach (var key in Directory.EnumerateFiles(portal.KeysFolder)) Security.FilePermissions.OwnerOnly(key);

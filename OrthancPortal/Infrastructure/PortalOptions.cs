@@ -10,6 +10,17 @@ public sealed class PortalOptions
 
     public string DataFolder { get; set; } = "data";
 
+    /// <summary>
+    /// Where the portal's own database is: <see cref="PortalDatabase.Sqlite"/> (the default, <c>portal.db</c> in the data
+    /// folder) or <see cref="PortalDatabase.Postgres"/> (the server in <see cref="ConnectionString"/>, so several portals
+    /// can share it).
+    /// </summary>
+    public PortalDatabase Database { get; set; } = PortalDatabase.Sqlite;
+
+    /// <summary>The Npgsql connection string when <see cref="Database"/> is Postgres (e.g. from the environment:
+    /// <c>Portal__ConnectionString</c>); not used for SQLite, whose file is always in the data folder.</summary>
+    public string ConnectionString { get; set; } = "";
+
     /// <summary>Proxies whose X-Forwarded-For header is trusted. Empty: the header is ignored.</summary>
     public List<string> TrustedProxies { get; set; } = [];
 
@@ -20,6 +31,7 @@ public sealed class PortalOptions
     /// <summary>The portal's time zone (IANA id, e.g. Europe/Berlin) for robot windows, "today" and times on pages; empty: the host's (TZ).</summary>
     public string TimeZone { get; set; } = "";
 
+    /// <summary>The SQLite file (only used when <see cref="Database"/> is Sqlite).</summary>
     public string DatabasePath => Path.Combine(DataFolder, "portal.db");
     public string KeysFolder => Path.Combine(DataFolder, "keys");
 
@@ -46,4 +58,11 @@ public sealed class PortalOptions
 
     /// <summary>A folder from a setting: a relative one is taken under the data folder, never under the working directory.</summary>
     public string Resolve(string path) => Path.GetFullPath(path, DataFolder);
+}
+
+/// <summary>The engines the portal's own database can live on.</summary>
+public enum PortalDatabase
+{
+    Sqlite,
+    Postgres,
 }

@@ -7,7 +7,7 @@ using OrthancPortal.Tests.Harness;
 
 namespace OrthancPortal.Tests.Features.Access;
 
-public sealed class PermissionTests(PortalFixture fixture) : IClassFixture<PortalFixture>
+public abstract class PermissionTests(PortalFixture fixture)
 {
     [Fact]
     public async Task A_user_without_Admin_gets_403_from_the_page_and_the_endpoint_and_no_menu_entry()
@@ -75,4 +75,10 @@ public sealed class PermissionTests(PortalFixture fixture) : IClassFixture<Porta
         entries.Count(e => e.Action == "signin.success").ShouldBe(1);
         entries.ShouldAllBe(e => e.Address == "127.0.0.1");
     }
+
+    /// <summary>These tests on the portal's default database.</summary>
+    public sealed class OnSqlite(PortalFixture fixture) : PermissionTests(fixture), IClassFixture<PortalFixture>;
+
+    /// <summary>The same tests with the portal's database on PostgreSQL.</summary>
+    public sealed class OnPostgres(PostgresPortalFixture fixture) : PermissionTests(fixture), IClassFixture<PostgresPortalFixture>;
 }

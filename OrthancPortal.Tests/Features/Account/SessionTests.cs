@@ -9,7 +9,7 @@ using OrthancPortal.Tests.Harness;
 namespace OrthancPortal.Tests.Features.Account;
 
 /// <summary>Sessions live on the server: ending one refuses every copy of its cookie on the next request.</summary>
-public sealed class SessionTests(SessionPortalFixture fixture) : IClassFixture<SessionPortalFixture>
+public abstract class SessionTests(SessionPortalFixture fixture)
 {
     [Fact]
     public async Task A_cookie_copied_before_sign_out_is_refused_right_after_it()
@@ -154,4 +154,10 @@ public sealed class SessionTests(SessionPortalFixture fixture) : IClassFixture<S
         fixture.Sessions(userId).ShouldBeEmpty();
         (await fixture.GetWithCookieAsync("", other)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
     }
+
+    /// <summary>These tests on the portal's default database.</summary>
+    public sealed class OnSqlite(SessionPortalFixture fixture) : SessionTests(fixture), IClassFixture<SessionPortalFixture>;
+
+    /// <summary>The same tests with the portal's database on PostgreSQL.</summary>
+    public sealed class OnPostgres(PostgresSessionPortalFixture fixture) : SessionTests(fixture), IClassFixture<PostgresSessionPortalFixture>;
 }

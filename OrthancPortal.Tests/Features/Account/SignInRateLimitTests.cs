@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using OrthancPortal.Features.Access;
 using OrthancPortal.Features.Account;
 using OrthancPortal.Features.Audit;
+using OrthancPortal.Infrastructure;
 using OrthancPortal.Infrastructure.Database;
 using OrthancPortal.Infrastructure.Security;
 using OrthancPortal.Tests.Harness;
@@ -16,7 +17,7 @@ namespace OrthancPortal.Tests.Features.Account;
 /// A portal behind a trusted proxy (127.0.0.1), so each test can act from its own client address with X-Forwarded-For.
 /// Small limits keep the tests quick: 3 failures per address, 6 per user name.
 /// </summary>
-public sealed class SignInRateLimitFixture : IAsyncLifetime
+public class SignInRateLimitFixture : IAsyncLifetime
 {
     public const int PerAddress = 3;
     public const int PerUserName = 6;
@@ -30,8 +31,11 @@ public sealed class SignInRateLimitFixture : IAsyncLifetime
             ["Portal:TrustedProxies:0"] = "127.0.0.1",
             ["RateLimits:SignInFailuresPerAddress"] = PerAddress.ToString(),
             ["RateLimits:SignInFailuresPerUserName"] = PerUserName.ToString(),
-        });
+        }, database: Database);
     }
+
+    /// <summary>The portal database's engine; null: <see cref="TestEnvironment.Database"/>.</summary>
+    protected virtual PortalDatabase? Database => null;
 
     public async Task DisposeAsync()
     {
@@ -39,7 +43,13 @@ public sealed class SignInRateLimitFixture : IAsyncLifetime
     }
 }
 
-public sealed class SignInRateLimitTests(SignInRateLimitFixture fixture) : IClassFixture<SignInRateLimitFixture>
+/// <summary>The rate-limit fixture with the portal's database on the test PostgreSQL server.</summary>
+public sealed class PostgresSignInRateLimitFixture : SignInRateLimitFixture
+{
+    protected override PortalDatabase? Database => PortalDatabase.Postgres;
+}
+
+public abstract class SignInRateLimitTests(SignInRateLimitFixture fixture)
 {
     private PortalHost Portal => fixture.Portal;
 
@@ -82,10 +92,9 @@ public sealed class SignInRateLimitTests(SignInRateLimitFixture fixture) : IClas
     public async Task Two_portal_processes_on_one_database_share_the_counters()
     {
         // A second portal (its own services, limiter and memory) on the first one's data folder, as a scaled-out install runs.
-        await using var second = await PortalHost.StartManagedAsync(extra: new Dictionary<string, string?>
+        await using var second = await PortalHost.StartManagedAsync(extra: new Dictionary<string, string?>(Portal.SharedDatabaseSettings())
         {
             ["Orthanc:Executable"] = "/bin/false",
-            ["Portal:DataFolder"] = Portal.DataFolder,
             ["Portal:TrustedProxies:0"] = "127.0.0.1",
             ["RateLimits:SignInFailuresPerAddress"] = SignInRateLimitFixture.PerAddress.ToString(),
             ["RateLimits:SignInFailuresPerUserName"] = SignInRateLimitFixture.PerUserName.ToString(),
@@ -229,4 +238,10 @@ public sealed class SignInRateLimitTests(SignInRateLimitFixture fixture) : IClas
         var past = DateTime.UtcNow.AddHours(-1);
         (await db.Set<RateLimitWindow>().Where(w => w.Key == key).ExecuteUpdateAsync(s => s.SetProperty(w => w.WindowStart, past))).ShouldBe(1);
     }
+
+    /// <summary>These tests on the portal's default database.</summary>
+    public sealed class OnSqlite(SignInRateLimitFixture fixture) : SignInRateLimitTests(fixture), IClassFixture<SignInRateLimitFixture>;
+
+    /// <summary>The same tests with the portal's database on PostgreSQL.</summary>
+    public sealed class OnPostgres(PostgresSignInRateLimitFixture fixture) : SignInRateLimitTests(fixture), IClassFixture<PostgresSignInRateLimitFixture>;
 }

@@ -28,7 +28,9 @@ public sealed class HardeningFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Direct = await PortalHost.StartManagedAsync(extra: new Dictionary<string, string?> { ["Orthanc:Executable"] = "/bin/false", ["Security:RequireHttps"] = "true" });
+        // SQLite whatever the run's default: a test below checks the modes of the database file and the key files.
+        Direct = await PortalHost.StartManagedAsync(extra: new Dictionary<string, string?> { ["Orthanc:Executable"] = "/bin/false", ["Security:RequireHttps"] = "true" },
+            database: OrthancPortal.Infrastructure.PortalDatabase.Sqlite);
         BehindProxy = await PortalHost.StartManagedAsync(extra: new Dictionary<string, string?>
         {
             ["Orthanc:Executable"] = "/bin/false",
@@ -327,7 +329,7 @@ public sealed class SecurityHardeningTests(HardeningFixture fixture) : IClassFix
             ["Orthanc:Executable"] = "/bin/false",
             ["Portal:KeysCertificate"] = pfx,
             ["Portal:KeysCertificatePassword"] = "cert-pass-1",
-        });
+        }, database: OrthancPortal.Infrastructure.PortalDatabase.Sqlite); // the key files are read below
         await portal.CreateUserAsync("hardy", PortalFixture.Password, Roles.Viewer);
         (await portal.SignInAsync("hardy", PortalFixture.Password)).Dispose();
         var key = await File.ReadAllTextAsync(Directory.GetFiles(Path.Combine(portal.DataFolder, "keys"), "key-*.xml").ShouldHaveSingleItem());

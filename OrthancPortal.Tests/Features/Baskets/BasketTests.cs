@@ -11,7 +11,7 @@ using OrthancPortal.Tests.Harness;
 
 namespace OrthancPortal.Tests.Features.Baskets;
 
-public sealed class BasketTests(PortalFixture fixture) : IClassFixture<PortalFixture>
+public abstract class BasketTests(PortalFixture fixture)
 {
     [Fact]
     public async Task A_user_without_Delete_gets_403_and_a_user_with_it_deletes_with_an_audit_of_what_was_deleted()
@@ -92,4 +92,10 @@ public sealed class BasketTests(PortalFixture fixture) : IClassFixture<PortalFix
         var found = JsonNode.Parse(await (await fixture.Local.Http.PostAsync("tools/lookup", new StringContent(study.StudyUid))).Content.ReadAsStringAsync())!.AsArray();
         return found.Single(n => n!["Type"]!.GetValue<string>() == "Study")!["ID"]!.GetValue<string>();
     }
+
+    /// <summary>These tests on the portal's default database.</summary>
+    public sealed class OnSqlite(PortalFixture fixture) : BasketTests(fixture), IClassFixture<PortalFixture>;
+
+    /// <summary>The same tests with the portal's database on PostgreSQL.</summary>
+    public sealed class OnPostgres(PostgresPortalFixture fixture) : BasketTests(fixture), IClassFixture<PostgresPortalFixture>;
 }

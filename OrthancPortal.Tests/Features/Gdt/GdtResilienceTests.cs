@@ -1,3 +1,4 @@
+using OrthancPortal.Infrastructure;
 using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
@@ -10,7 +11,7 @@ using OrthancPortal.Tests.Harness;
 namespace OrthancPortal.Tests.Features.Gdt;
 
 /// <summary>GDT into an AIS folder that goes away, with a short change-feed backoff: 0.5 s, then 1 s, 8 attempts.</summary>
-public sealed class GdtResilienceFixture : PortalFixture
+public class GdtResilienceFixture : PortalFixture
 {
     public const int MaxAttempts = 8;
     public string GdtFolder { get; } = Path.Combine(TestEnvironment.NewTempFolder("gdt-share"), "ais");
@@ -51,7 +52,13 @@ public sealed class GdtResilienceFixture : PortalFixture
     }
 }
 
-public sealed class GdtResilienceTests(GdtResilienceFixture fx) : IClassFixture<GdtResilienceFixture>
+/// <summary>The GDT resilience fixture with the portal's database on the test PostgreSQL server.</summary>
+public sealed class PostgresGdtResilienceFixture : GdtResilienceFixture
+{
+    protected override PortalDatabase? Database => PortalDatabase.Postgres;
+}
+
+public abstract class GdtResilienceTests(GdtResilienceFixture fx)
 {
     private static IReadOnlyList<SyntheticStudy> Studies(string prefix, int count)
         => Enumerable.Range(1, count).Select(n => TestDicom.Study(TestDicom.Patient($"{prefix}{n}", $"Share^P{n}"), "US", instances: 1, accession: $"{prefix}ACC{n}")).ToList();
@@ -132,4 +139,10 @@ public sealed class GdtResilienceTests(GdtResilienceFixture fx) : IClassFixture<
         var list = await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<JsonArray>(admin, "api/admin/held-changes");
         list!.Count.ShouldBe(0);
     }
+
+    /// <summary>These tests on the portal's default database.</summary>
+    public sealed class OnSqlite(GdtResilienceFixture fixture) : GdtResilienceTests(fixture), IClassFixture<GdtResilienceFixture>;
+
+    /// <summary>The same tests with the portal's database on PostgreSQL.</summary>
+    public sealed class OnPostgres(PostgresGdtResilienceFixture fixture) : GdtResilienceTests(fixture), IClassFixture<PostgresGdtResilienceFixture>;
 }

@@ -1,11 +1,13 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using OrthancPortal.Features.Orthanc;
+using OrthancPortal.Infrastructure;
 using OrthancPortal.Tests.Harness;
 
 namespace OrthancPortal.Tests.Features.Orthanc;
 
-public sealed class ChangeFeedTests
+/// <param name="database">The portal database's engine; null: the run's default.</param>
+public abstract class ChangeFeedTests(PortalDatabase? database)
 {
     /// <summary>Records every StableStudy it is handed.</summary>
     private sealed class RecordingSubscriber(ConcurrentQueue<string> seen) : IChangeSubscriber
@@ -24,7 +26,7 @@ public sealed class ChangeFeedTests
     {
         var seen = new ConcurrentQueue<string>();
         await using var orthanc = await OrthancProcess.StartAsync("FEEDTEST", stableAgeSeconds: 1);
-        await using var portal = await PortalHost.StartExternalAsync(orthanc, b => b.Services.AddScoped<IChangeSubscriber>(_ => new RecordingSubscriber(seen)));
+        await using var portal = await PortalHost.StartExternalAsync(orthanc, b => b.Services.AddScoped<IChangeSubscriber>(_ => new RecordingSubscriber(seen)), database: database);
         // The subscriber's cursor exists once the reader has polled.
         var reader = portal.GetRequiredService<ChangeFeedReader>();
         await reader.PollOnceAsync(CancellationToken.None);
@@ -59,7 +61,7 @@ public sealed class ChangeFeedTests
         {
             b.Services.AddScoped<IChangeSubscriber>(_ => new RecordingSubscriber(good));
             b.Services.AddScoped<IChangeSubscriber>(_ => new FailingOnce(() => Interlocked.Increment(ref attempts)));
-        });
+        }, database: database);
         await portal.GetRequiredService<ChangeFeedReader>().PollOnceAsync(CancellationToken.None);
 
         await TestDicom.SendAsync(TestDicom.Study(TestDicom.Patient("FAIL1", "Fail^One"), "CT", 2), orthanc.DicomPort, orthanc.Aet);
@@ -74,4 +76,10 @@ public sealed class ChangeFeedTests
         public Task HandleAsync(OrthancChange change, CancellationToken ct)
             => attempt() == 1 ? throw new InvalidOperationException("first try fails") : Task.CompletedTask;
     }
+
+    /// <summary>These tests on the portal's default database.</summary>
+    public sealed class OnSqlite() : ChangeFeedTests(null);
+
+    /// <summary>The same tests with the portal's database on PostgreSQL.</summary>
+    public sealed class OnPostgres() : ChangeFeedTests(PortalDatabase.Postgres);
 }

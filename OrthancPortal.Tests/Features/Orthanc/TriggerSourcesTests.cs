@@ -1,3 +1,4 @@
+using OrthancPortal.Infrastructure;
 using System.IO.Compression;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
@@ -18,7 +19,7 @@ using OrthancPortal.Tests.Harness;
 namespace OrthancPortal.Tests.Features.Orthanc;
 
 /// <summary>The burner (with a disc-producer simulator), GDT and automation all on, on a portal with a remote PACS.</summary>
-public sealed class TriggerFixture : PortalFixture
+public class TriggerFixture : PortalFixture
 {
     public string Root { get; } = TestEnvironment.NewTempFolder("triggers");
     public string Monitored => Path.Combine(Root, "monitored");
@@ -102,7 +103,13 @@ public sealed class TriggerFixture : PortalFixture
     }
 }
 
-public sealed class TriggerSourcesTests(TriggerFixture fx) : IClassFixture<TriggerFixture>
+/// <summary>The trigger fixture with the portal's database on the test PostgreSQL server.</summary>
+public sealed class PostgresTriggerFixture : TriggerFixture
+{
+    protected override PortalDatabase? Database => PortalDatabase.Postgres;
+}
+
+public abstract class TriggerSourcesTests(TriggerFixture fx)
 {
     private static readonly RobotUser Admin = new("admin-1", PortalFixture.AdminUser, IsAdmin: true, CanAutoRetrieve: true);
 
@@ -218,4 +225,10 @@ public sealed class TriggerSourcesTests(TriggerFixture fx) : IClassFixture<Trigg
             await fx.ChangeAsync<AutomationSettings>(s => s.Sources.Retrieved = false);
         }
     }
+
+    /// <summary>These tests on the portal's default database.</summary>
+    public sealed class OnSqlite(TriggerFixture fixture) : TriggerSourcesTests(fixture), IClassFixture<TriggerFixture>;
+
+    /// <summary>The same tests with the portal's database on PostgreSQL.</summary>
+    public sealed class OnPostgres(PostgresTriggerFixture fixture) : TriggerSourcesTests(fixture), IClassFixture<PostgresTriggerFixture>;
 }

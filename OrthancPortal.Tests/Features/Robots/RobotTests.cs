@@ -8,7 +8,7 @@ using OrthancPortal.Tests.Harness;
 
 namespace OrthancPortal.Tests.Features.Robots;
 
-public sealed class RobotTests(RobotsPortalFixture fixture) : IClassFixture<RobotsPortalFixture>
+public abstract class RobotTests(RobotsPortalFixture fixture)
 {
     private static readonly RobotUser Owner = new("owner-1", "user1", IsAdmin: false, CanAutoRetrieve: true);
     private static readonly RobotUser Admin = new("admin-1", "admin1", IsAdmin: true, CanAutoRetrieve: true);
@@ -149,8 +149,7 @@ public sealed class RobotTests(RobotsPortalFixture fixture) : IClassFixture<Robo
         await fixture.Portal.StopAsync();
 
         // The rows as a killed portal leaves them: every item in the middle of its retrieve, the window open.
-        var options = new DbContextOptionsBuilder<PortalDbContext>().UseSqlite($"Data Source={Path.Combine(fixture.Portal.DataFolder, "portal.db")};Pooling=false").Options;
-        await using (var db = new PortalDbContext(options))
+        await using (var db = fixture.Portal.OpenStoppedDatabase())
         {
             var robot = await db.Set<Robot>().SingleAsync(r => r.Id == id);
             (robot.WindowStart, robot.WindowStop) = (TimeOnly.MinValue, TimeOnly.MinValue);
@@ -207,4 +206,10 @@ public sealed class RobotTests(RobotsPortalFixture fixture) : IClassFixture<Robo
         });
         noRemote.Message.ShouldContain("choose the remote");
     }
+
+    /// <summary>These tests on the portal's default database.</summary>
+    public sealed class OnSqlite(RobotsPortalFixture fixture) : RobotTests(fixture), IClassFixture<RobotsPortalFixture>;
+
+    /// <summary>The same tests with the portal's database on PostgreSQL.</summary>
+    public sealed class OnPostgres(PostgresRobotsPortalFixture fixture) : RobotTests(fixture), IClassFixture<PostgresRobotsPortalFixture>;
 }

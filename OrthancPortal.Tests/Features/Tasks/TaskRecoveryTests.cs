@@ -1,11 +1,13 @@
 using Microsoft.Extensions.DependencyInjection;
 using OrthancPortal.Features.Audit;
 using OrthancPortal.Features.Tasks;
+using OrthancPortal.Infrastructure;
 using OrthancPortal.Tests.Harness;
 
 namespace OrthancPortal.Tests.Features.Tasks;
 
-public sealed class TaskRecoveryTests
+/// <param name="database">The portal database's engine; null: the run's default.</param>
+public abstract class TaskRecoveryTests(PortalDatabase? database)
 {
     /// <summary>Counts to a target, saving a checkpoint at each step; waits on a gate so the test can stop the portal mid-way.</summary>
     private sealed class CountingHandler(string type, bool resumable, SemaphoreSlim gate) : ITaskHandler
@@ -37,7 +39,7 @@ public sealed class TaskRecoveryTests
         {
             b.Services.AddScoped<ITaskHandler>(_ => new CountingHandler("test.resumable", true, resumableGate));
             b.Services.AddScoped<ITaskHandler>(_ => new CountingHandler("test.oneshot", false, oneshotGate));
-        }, new Dictionary<string, string?> { ["Orthanc:Executable"] = "/bin/false" });
+        }, new Dictionary<string, string?> { ["Orthanc:Executable"] = "/bin/false" }, database);
 
         var queue = portal.GetRequiredService<TaskQueue>();
         var resumable = await queue.EnqueueAsync("test.resumable", new { }, "Resumable", Actor.System);
@@ -69,11 +71,17 @@ public sealed class TaskRecoveryTests
         var gate = new SemaphoreSlim(0);
         await using var portal = await PortalHost.StartManagedAsync(
             b => b.Services.AddScoped<ITaskHandler>(_ => new CountingHandler("test.cancel", true, gate)),
-            new Dictionary<string, string?> { ["Orthanc:Executable"] = "/bin/false" });
+            new Dictionary<string, string?> { ["Orthanc:Executable"] = "/bin/false" }, database);
         var queue = portal.GetRequiredService<TaskQueue>();
         var id = await queue.EnqueueAsync("test.cancel", new { }, "Cancel me", Actor.System);
         await TestEnvironment.WaitUntilAsync(async () => (await queue.GetAsync(id))!.State == PortalTaskState.Running, TimeSpan.FromSeconds(10), "running");
         (await queue.CancelAsync(id)).ShouldBeTrue();
         await TestEnvironment.WaitUntilAsync(async () => (await queue.GetAsync(id))!.State == PortalTaskState.Cancelled, TimeSpan.FromSeconds(10), "cancelled");
     }
+
+    /// <summary>These tests on the portal's default database.</summary>
+    public sealed class OnSqlite() : TaskRecoveryTests(null);
+
+    /// <summary>The same tests with the portal's database on PostgreSQL.</summary>
+    public sealed class OnPostgres() : TaskRecoveryTests(PortalDatabase.Postgres);
 }

@@ -12,7 +12,7 @@ using OrthancPortal.Tests.Harness;
 
 namespace OrthancPortal.Tests.Features.Worklists;
 
-public sealed class WorklistApiTests(WorklistFixture fixture) : IClassFixture<WorklistFixture>
+public abstract class WorklistApiTests(WorklistFixture fixture)
 {
     private static string Query(string key, string id, string birthdate = "01.02.1970", string sex = "2", string? lastname = "Weiß", string modality = "US")
         => $"worklist/add?key={Uri.EscapeDataString(key)}&id={Uri.EscapeDataString(id)}&lastname={Uri.EscapeDataString(lastname ?? "")}&firstname={Uri.EscapeDataString("Zoë")}" +
@@ -179,6 +179,12 @@ public sealed class WorklistApiTests(WorklistFixture fixture) : IClassFixture<Wo
             TestEnvironment.DeleteQuietly(folder);
         }
     }
+
+    /// <summary>These tests on the portal's default database.</summary>
+    public sealed class OnSqlite(WorklistFixture fixture) : WorklistApiTests(fixture), IClassFixture<WorklistFixture>;
+
+    /// <summary>The same tests with the portal's database on PostgreSQL.</summary>
+    public sealed class OnPostgres(PostgresWorklistFixture fixture) : WorklistApiTests(fixture), IClassFixture<PostgresWorklistFixture>;
 }
 
 public sealed class WorklistWebhookAndScheduleTests(WorklistFixture fixture) : IClassFixture<WorklistFixture>

@@ -1,3 +1,4 @@
+using OrthancPortal.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using OrthancPortal.Features.Audit;
 using OrthancPortal.Features.Worklists;
@@ -51,4 +52,10 @@ public class WorklistFixture : PortalFixture
 public sealed class BrowserWorklistFixture : WorklistFixture
 {
     protected override bool UsesBrowser => true;
+}
+
+/// <summary>The worklist fixture with the portal's database on the test PostgreSQL server.</summary>
+public sealed class PostgresWorklistFixture : WorklistFixture
+{
+    protected override PortalDatabase? Database => PortalDatabase.Postgres;
 }

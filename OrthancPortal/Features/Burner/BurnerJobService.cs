@@ -44,8 +44,9 @@ public sealed class BurnerJobService(
         var jobs = db.Set<BurnerJob>().AsNoTracking();
         if (request.Filters.TryGetValue("patient", out var patient) && patient.Trim().Length > 0)
         {
-            var term = patient.Trim();
-            jobs = jobs.Where(j => EF.Functions.Like(j.PatientName, $"%{term}%") || EF.Functions.Like(j.PatientId, $"%{term}%"));
+            // lower() on both sides: LIKE ignores case on SQLite but not on PostgreSQL; this is the same on both.
+            var term = patient.Trim().ToLowerInvariant();
+            jobs = jobs.Where(j => j.PatientName.ToLower().Contains(term) || j.PatientId.ToLower().Contains(term));
         }
         if (request.Filters.TryGetValue("state", out var state) && Enum.TryParse<BurnerJobState>(state.Trim(), true, out var wanted))
         {

@@ -104,8 +104,9 @@ public sealed record StudySort(StudySortField Field, bool Descending)
 /// Either way the cost of a page stays flat however many studies match.
 /// </summary>
 /// <param name="Notice">Why the list is empty whatever the filter (a label-limited role on an Orthanc without labels).</param>
+/// <param name="SortNotice">Why this list is not sorted or counted (<see cref="OrthancCapabilities.SortUnavailableReason"/>), for the page to show; null when it is.</param>
 public sealed record StudyResultPage(IReadOnlyList<StudyRow> Rows, int Page, int PageSize, bool HasMore, long? Total = null, StudySort? Sort = null,
-    string? OrthancVersion = null, string? Notice = null)
+    string? OrthancVersion = null, string? Notice = null, string? SortNotice = null)
 {
     public int FirstRow => Page * PageSize + 1;
     public int LastRow => Page * PageSize + Rows.Count;
@@ -141,7 +142,8 @@ public sealed class StudySearchService(OrthancClient orthanc, OrthancCapabilitie
         if (!can.HasExtendedFind)
         {
             var found = await orthanc.FindStudiesAsync(filter, limit: pageSize + 1, since: page * pageSize, ct: ct, labels: labels);
-            return new StudyResultPage(found.Take(pageSize).Select(StudyRow.From).ToList(), page, pageSize, found.Count > pageSize, OrthancVersion: can.Version);
+            return new StudyResultPage(found.Take(pageSize).Select(StudyRow.From).ToList(), page, pageSize, found.Count > pageSize, OrthancVersion: can.Version,
+                SortNotice: can.SortUnavailableReason);
         }
         sort ??= StudySort.Default;
         var count = orthanc.CountResourcesAsync("Study", filter, ct, labels);

@@ -33,6 +33,7 @@ public sealed class ManagedOrthancService(
     SettingsStore settings,
     ManagedOrthancState state,
     IOptions<OrthancInstallation> installationOptions,
+    IOptions<OrthancPostgresIndex> postgresIndex,
     IOptions<PortalOptions> portal,
     LiveNotifier notifier,
     ILogger<ManagedOrthancService> logger) : BackgroundService
@@ -154,7 +155,13 @@ public sealed class ManagedOrthancService(
         {
             if (installation.FindPlugin(name) is { } path) plugins.Add(path);
         }
-        return new JsonObject
+        var index = postgresIndex.Value;
+        if (index.Enabled)
+        {
+            plugins.Add(installation.FindPlugin(OrthancPostgresIndex.PluginFile) ?? throw new InvalidOperationException(
+                $"{OrthancPostgresIndex.Section} is enabled, but {installation.Describe()} has no {OrthancPostgresIndex.PluginFile}: install Debian's orthanc-postgresql (it is in scripts/orthanc-packages.txt)."));
+        }
+        var config = new JsonObject
         {
             ["Name"] = "OrthancPortal",
             ["StorageDirectory"] = Path.GetFullPath(storage),
@@ -181,6 +188,9 @@ public sealed class ManagedOrthancService(
                 ["StudiesMetadata"] = "MainDicomTags", ["SeriesMetadata"] = "Full",
             },
         };
+        // With the index in PostgreSQL, Orthanc writes no SQLite index into IndexDirectory; the files stay in StorageDirectory.
+        if (index.Enabled) config["PostgreSQL"] = index.ToOrthancSection();
+        return config;
     }
 
     private void SetDown(string? error)

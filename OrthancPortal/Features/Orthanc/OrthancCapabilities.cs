@@ -9,13 +9,32 @@ namespace OrthancPortal.Features.Orthanc;
 /// without an error (so a feature that assumed them would silently show wrong results).
 /// </summary>
 /// <param name="HasGdcm">The GDCM plugin is loaded: it writes JPEG 2000 and RLE, which Orthanc's own DCMTK codecs do not.</param>
-public sealed record OrthancCapabilities(string Version, int ApiVersion, bool HasExtendedFind, bool HasLabels, bool HasGdcm)
+/// <param name="HasPostgresIndex">Orthanc keeps its index in PostgreSQL (the orthanc-postgresql index plugin is loaded).</param>
+public sealed record OrthancCapabilities(string Version, int ApiVersion, bool HasExtendedFind, bool HasLabels, bool HasGdcm, bool HasPostgresIndex = false)
 {
+    /// <summary>The plugin id the PostgreSQL index plugin reports in /plugins.</summary>
+    public const string PostgresIndexPlugin = "postgresql-index";
+
+    /// <summary>
+    /// Why the study list cannot sort or count on this Orthanc, in words for the page (null when it can). Orthanc 1.12.7
+    /// on Debian trixie's PostgreSQL index plugin (5.0) is such a case although its version is new enough: ExtendedFind
+    /// is a capability of the index, and the plugin has it only from 7.0.
+    /// </summary>
+    public string? SortUnavailableReason => HasExtendedFind ? null : HasPostgresIndex
+        ? $"Sorting and counting are not available: this Orthanc (version {Version}) keeps its index in PostgreSQL with a plugin that cannot sort or count " +
+          "(Debian trixie's orthanc-postgresql 5.0; 7.0 or newer can). Studies appear in the order Orthanc stored them."
+        : $"Sorting and counting are not available on this Orthanc (version {Version}): studies appear in the order Orthanc stored them. " +
+          "Orthanc 1.12.5 or newer sorts and counts on the server.";
+
     /// <summary>Written only by the GDCM plugin (checked on 1.10.1 and 1.12.7: without it, Orthanc silently keeps the original).</summary>
     private static readonly HashSet<string> GdcmOnly = ["1.2.840.10008.1.2.4.90", "1.2.840.10008.1.2.5"];
 
     public static OrthancCapabilities From(OrthancSystem system, IEnumerable<string> plugins)
-        => new(system.Version, system.ApiVersion, system.Capabilities?.HasExtendedFind ?? false, system.HasLabels ?? false, plugins.Contains("gdcm"));
+    {
+        var ids = plugins.ToList();
+        return new(system.Version, system.ApiVersion, system.Capabilities?.HasExtendedFind ?? false, system.HasLabels ?? false, ids.Contains("gdcm"),
+            ids.Contains(PostgresIndexPlugin));
+    }
 
     /// <summary>The transcode targets this Orthanc can write (JPEG Baseline still only from 8-bit images: the export checks each series).</summary>
     public IReadOnlyList<(string Uid, string Name)> TranscodeTargets

@@ -10,6 +10,7 @@ public static class OrthancServiceCollectionExtensions
     {
         var services = builder.Services;
         services.AddOptions<OrthancInstallation>().BindConfiguration(OrthancInstallation.Section);
+        services.AddOptions<OrthancPostgresIndex>().BindConfiguration(OrthancPostgresIndex.Section);
         services.AddSingleton<ManagedOrthancState>();
         services.AddSingleton<ManagedOrthancService>();
         services.AddHostedService(sp => sp.GetRequiredService<ManagedOrthancService>());

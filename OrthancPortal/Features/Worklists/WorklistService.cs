@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using OrthancPortal.Features.Audit;
 using OrthancPortal.Features.Gdt;
 using OrthancPortal.Features.Orthanc;
@@ -88,22 +88,23 @@ public sealed class WorklistService(
         return new(entry, []);
     }
 
-    /// <summary>Next value of the accession sequence: one row bumped inside BEGIN IMMEDIATE, so concurrent callers never share a number.</summary>
+    /// <summary>
+    /// Next value of the accession sequence: one row bumped by one upsert, so concurrent callers never share a number
+    /// (on SQLite inside BEGIN IMMEDIATE, which Microsoft.Data.Sqlite uses for every non-deferred transaction, so the
+    /// write lock is taken first; on PostgreSQL the upsert's row lock does it, from any portal process).
+    /// </summary>
     public async Task<long> NextAccessionNumberAsync(CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var connection = (SqliteConnection)db.Database.GetDbConnection();
-        await connection.OpenAsync(ct);
-        // Microsoft.Data.Sqlite begins non-deferred transactions with BEGIN IMMEDIATE: the write lock is taken first.
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.Transaction = transaction.GetDbTransaction();
         command.CommandText = """
             INSERT INTO "WorklistCounters" ("Name", "Value") VALUES ('accession', 1)
-            ON CONFLICT ("Name") DO UPDATE SET "Value" = "Value" + 1
+            ON CONFLICT ("Name") DO UPDATE SET "Value" = "WorklistCounters"."Value" + 1
             RETURNING "Value";
             """;
-        var value = (long)(await command.ExecuteScalarAsync(ct))!;
+        var value = Convert.ToInt64(await command.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
         await transaction.CommitAsync(ct);
         return value;
     }
