@@ -174,6 +174,7 @@ public sealed class PortalProcess : IAsyncDisposable
         {
             if (IsRunning) process!.Kill(entireProcessTree: true);
             process?.Dispose();
+            process = null;
             SqliteConnection.ClearAllPools();
         }
     }
