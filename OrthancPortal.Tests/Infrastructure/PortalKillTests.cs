@@ -121,7 +121,9 @@ public sealed class PortalKillTests(KillTestOrthancs orthancs) : IClassFixture<K
         }
         foreach (var study in studies)
         {
-            var found = await (await Local.Http.PostAsJsonAsync("tools/find", new { Level = "Instance", Query = new { StudyInstanceUID = study.StudyUid } }))
+            // Orthanc's find takes its keys as written (PostAsJsonAsync would camel-case them).
+            var query = $$"""{ "Level": "Instance", "Query": { "StudyInstanceUID": "{{study.StudyUid}}" } }""";
+            var found = await (await Local.Http.PostAsync("tools/find", new StringContent(query, System.Text.Encoding.UTF8, "application/json")))
                 .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<System.Text.Json.Nodes.JsonArray>();
             found!.Count.ShouldBe(study.InstanceCount, "every instance retrieved, none twice");
         }
