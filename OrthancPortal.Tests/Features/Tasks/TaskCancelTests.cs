@@ -84,6 +84,27 @@ public sealed class TaskCancelTests
     }
 
     [Fact]
+    public async Task A_cancelled_task_retried_twice_at_once_is_queued_and_run_once()
+    {
+        var gate = new SemaphoreSlim(0);
+        await using var portal = await StartAsync(new IgnoresCancelHandler("test.retry", gate));
+        var queue = portal.GetRequiredService<TaskQueue>();
+        var id = await queue.EnqueueAsync("test.retry", new { }, "Retry me", Actor.System);
+        await TestEnvironment.WaitUntilAsync(async () => (await queue.GetAsync(id))!.State == PortalTaskState.Running, TimeSpan.FromSeconds(10), "running");
+        (await queue.CancelAsync(id)).ShouldBeTrue();
+        gate.Release();
+        (await WaitFinishedAsync(queue, id)).State.ShouldBe(PortalTaskState.Cancelled);
+
+        var retries = await Task.WhenAll(queue.RetryAsync(id), queue.RetryAsync(id));
+        retries.Count(r => r).ShouldBe(1, "one retry queues it; the other finds it queued already");
+        gate.Release(2);
+        var task = await WaitFinishedAsync(queue, id);
+        task.State.ShouldBe(PortalTaskState.Succeeded);
+        task.Attempts.ShouldBe(2, "the retry ran once");
+        (await queue.RetryAsync(id)).ShouldBeFalse("a succeeded task is not retried");
+    }
+
+    [Fact]
     public async Task Many_start_and_cancel_pairs_never_lose_an_accepted_cancel()
     {
         await using var portal = await StartAsync(new IgnoresCancelHandler("test.race", null));

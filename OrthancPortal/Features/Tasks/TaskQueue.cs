@@ -67,16 +67,18 @@ public sealed class TaskQueue(
     /// <summary>Queues a failed or cancelled task again, keeping its checkpoint.</summary>
     public async Task<bool> RetryAsync(long id, CancellationToken ct = default)
     {
-        var ok = await UpdateAsync(id, t =>
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
-            if (t.State is not (PortalTaskState.Failed or PortalTaskState.Cancelled)) return false;
-            t.State = PortalTaskState.Queued;
-            t.Error = null;
-            t.FinishedAt = null;
-            return true;
-        }, ct);
-        if (ok) await ScheduleAsync(id, ct);
-        return ok;
+            // Conditional like every state change: two retries at once queue the task once.
+            var queued = await db.Set<PortalTask>()
+                .Where(t => t.Id == id && (t.State == PortalTaskState.Failed || t.State == PortalTaskState.Cancelled))
+                .ExecuteUpdateAsync(s => s.SetProperty(t => t.State, PortalTaskState.Queued)
+                    .SetProperty(t => t.Error, (string?)null).SetProperty(t => t.FinishedAt, (DateTime?)null), ct) == 1;
+            if (!queued) return false;
+        }
+        await PublishAsync(id);
+        await ScheduleAsync(id, ct);
+        return true;
     }
 
     public async Task<PortalTask?> GetAsync(long id, CancellationToken ct = default)
