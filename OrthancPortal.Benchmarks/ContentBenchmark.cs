@@ -14,8 +14,11 @@ namespace OrthancPortal.Benchmarks;
 /// portal with the same /tools/find sent straight to Orthanc; import through the portal's upload endpoint with a
 /// direct POST /instances loop; and the portal's memory while it streams a huge upload and a huge download.
 /// </summary>
-public sealed class ContentBenchmark(int studies, int transferMb, int importFiles)
+public sealed class ContentBenchmark(int studies, int transferMb, int importFiles, IReadOnlySet<string> phases)
 {
+    /// <summary>The phases of a full run, in order; <c>--only import,memory</c> picks some of them.</summary>
+    public static readonly string[] AllPhases = ["search", "import", "memory"];
+
     private static readonly string[] Surnames = ["MUELLER", "SCHMIDT", "SCHNEIDER", "FISCHER", "WEBER", "MEYER", "WAGNER", "BECKER", "SCHULZ", "HOFFMANN",
         "KOCH", "RICHTER", "KLEIN", "WOLF", "SCHROEDER", "NEUMANN", "SCHWARZ", "ZIMMERMANN", "BRAUN", "KRUEGER"];
     private static readonly string[] Modalities = ["CT", "MR", "US", "CR", "DX"];
@@ -33,9 +36,9 @@ public sealed class ContentBenchmark(int studies, int transferMb, int importFile
         try
         {
             using var client = await SignInAsync(new Uri($"http://127.0.0.1:{port}/"));
-            await SearchAsync(orthanc, client);
-            await ImportAsync(orthanc, client);
-            await MemoryAsync(client, portal);
+            if (phases.Contains("search")) await SearchAsync(orthanc, client);
+            if (phases.Contains("import")) await ImportAsync(orthanc, client, portal);
+            if (phases.Contains("memory")) await MemoryAsync(orthanc, client, portal);
         }
         finally
         {
@@ -119,32 +122,77 @@ public sealed class ContentBenchmark(int studies, int transferMb, int importFile
         }
     }
 
-    private async Task ImportAsync(OrthancProcess orthanc, HttpClient portal)
+    private async Task ImportAsync(OrthancProcess orthanc, HttpClient portal, Process child)
     {
-        const int parallel = 4;
         byte[] Make(string prefix, int i) => BenchDicom.Image($"{prefix}{i:D5}", $"IMPORT^{prefix}{i}", DateTime.Today.ToString("yyyyMMdd"), "CT");
-        var directFiles = Enumerable.Range(0, importFiles).Select(i => Make("D", i)).ToList();
-        var portalFiles = Enumerable.Range(0, importFiles).Select(i => Make("P", i)).ToList();
-        var bytes = directFiles.Sum(f => (long)f.Length);
-
-        var direct = await TimeParallelAsync(directFiles, parallel, (f, ct) => PostDicomAsync(orthanc.Http, f, ct));
-        var viaPortal = await TimeParallelAsync(portalFiles, parallel, async (f, ct) =>
-        {
-            var request = new HttpRequestMessage(HttpMethod.Post, "api/import/file") { Content = new ByteArrayContent(f) };
-            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-            request.Headers.Add("X-File-Name", "bench.dcm");
-            using var response = await portal.SendAsync(request, ct);
-            var body = await response.Content.ReadAsStringAsync(ct);
-            if (!response.IsSuccessStatusCode || !body.Contains("\"Stored\"")) throw new InvalidOperationException($"Import failed: {body}");
-        });
         Console.WriteLine();
-        Console.WriteLine($"## Import ({importFiles} files of {directFiles[0].Length / 1024} KB, {parallel} in parallel)");
-        Console.WriteLine("| path | files/s | MB/s |");
-        Console.WriteLine("|---|---|---|");
-        Console.WriteLine($"| direct POST /instances | {importFiles / direct.TotalSeconds:N1} | {bytes / 1048576.0 / direct.TotalSeconds:N1} |");
-        Console.WriteLine($"| portal /api/import/file | {importFiles / viaPortal.TotalSeconds:N1} | {bytes / 1048576.0 / viaPortal.TotalSeconds:N1} |");
-        Console.WriteLine($"Portal throughput is {direct.TotalSeconds / viaPortal.TotalSeconds:P0} of direct.");
+        Console.WriteLine($"## Import ({importFiles} files of {Make("X", 0).Length / 1024} KB each way; goal: portal >= 80 % of direct)");
+        Console.WriteLine("| parallel | direct files/s | portal files/s | portal / direct | load avg |");
+        Console.WriteLine("|---|---|---|---|---|");
+        var stages = new List<string>();
+        var cpu = new List<string>();
+        // Warm-up (not timed): the portal's first uploads compile its code path, which is no cost of an upload.
+        await TimeParallelAsync(Enumerable.Range(0, 40).Select(i => Make("W", i)).ToList(), 4, (f, ct) => PortalUploadAsync(portal, f, ct));
+        foreach (var parallel in new[] { 4, 8 })
+        {
+            var directFiles = Enumerable.Range(0, importFiles).Select(i => Make($"D{parallel}", i)).ToList();
+            var portalFiles = Enumerable.Range(0, importFiles).Select(i => Make($"P{parallel}", i)).ToList();
+            var orthancCpu = CpuMs(orthanc.ProcessId);
+            var direct = await TimeParallelAsync(directFiles, parallel, (f, ct) => PostDicomAsync(orthanc.Http, f, ct));
+            var directOrthancCpu = CpuMs(orthanc.ProcessId) - orthancCpu;
+            (orthancCpu, var portalCpu) = (CpuMs(orthanc.ProcessId), CpuMs(child.Id));
+            var timings = new System.Collections.Concurrent.ConcurrentBag<(double Client, Dictionary<string, double> Server)>();
+            var viaPortal = await TimeParallelAsync(portalFiles, parallel, async (f, ct) => timings.Add(await PortalUploadAsync(portal, f, ct)));
+            (orthancCpu, portalCpu) = (CpuMs(orthanc.ProcessId) - orthancCpu, CpuMs(child.Id) - portalCpu);
+            Console.WriteLine($"| {parallel} | {importFiles / direct.TotalSeconds:N1} | {importFiles / viaPortal.TotalSeconds:N1} | {direct.TotalSeconds / viaPortal.TotalSeconds:P0} | {LoadAverage()} |");
+            cpu.Add($"| {parallel} | {directOrthancCpu / importFiles:N1} | {orthancCpu / importFiles:N1} | {portalCpu / importFiles:N1} |");
+            double Mean(Func<(double Client, Dictionary<string, double> Server), double> f) => timings.Average(f);
+            double Stage(string name) => Mean(t => t.Server.GetValueOrDefault(name));
+            stages.Add($"| {parallel} | {Mean(t => t.Client):N1} | {Stage("read"):N1} | {Stage("orthanc"):N1} | {Stage("audit"):N1} | {Stage("handler") - Stage("read") - Stage("orthanc") - Stage("audit"):N1} | {Mean(t => t.Client - t.Server.GetValueOrDefault("handler")):N1} |");
+        }
+        Console.WriteLine();
+        Console.WriteLine("Where a portal upload's time goes (mean ms per file, from the portal's Server-Timing header):");
+        Console.WriteLine("| parallel | client total | reading the request | Orthanc POST | audit | rest of handler | outside the handler (auth, routing, response) |");
+        Console.WriteLine("|---|---|---|---|---|---|---|");
+        foreach (var line in stages) Console.WriteLine(line);
+        Console.WriteLine();
+        Console.WriteLine("CPU time per file (ms, from /proc; on a busy machine waiting for a core, not work, is what the time above shows):");
+        Console.WriteLine("| parallel | Orthanc, direct | Orthanc, via portal | portal |");
+        Console.WriteLine("|---|---|---|---|");
+        foreach (var line in cpu) Console.WriteLine(line);
     }
+
+    /// <summary>User + system CPU time of a process so far, in ms (fields 14 and 15 of /proc/pid/stat, in clock ticks of 10 ms).</summary>
+    public static double CpuMs(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return (long.Parse(fields[11]) + long.Parse(fields[12])) * 10.0;
+    }
+
+    /// <summary>One file through the portal's upload endpoint: the client's time and the portal's Server-Timing stages.</summary>
+    private static async Task<(double Client, Dictionary<string, double> Server)> PortalUploadAsync(HttpClient portal, byte[] file, CancellationToken ct)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "api/import/file") { Content = new ByteArrayContent(file) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        request.Headers.Add("X-File-Name", "bench.dcm");
+        var watch = Stopwatch.StartNew();
+        using var response = await portal.SendAsync(request, ct);
+        var body = await response.Content.ReadAsStringAsync(ct);
+        if (!response.IsSuccessStatusCode || !body.Contains("\"Stored\"")) throw new InvalidOperationException($"Import failed: {body}");
+        return (watch.Elapsed.TotalMilliseconds, ServerTiming(response));
+    }
+
+    /// <summary><c>read;dur=1.2, orthanc;dur=8.5</c> → name → milliseconds.</summary>
+    private static Dictionary<string, double> ServerTiming(HttpResponseMessage response)
+        => response.Headers.TryGetValues("Server-Timing", out var values)
+            ? string.Join(",", values).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+                .Select(m => m.Split(";dur="))
+                .ToDictionary(p => p[0], p => double.Parse(p[1], System.Globalization.CultureInfo.InvariantCulture))
+            : [];
+
+    /// <summary>The machine is shared: every figure is printed beside the 1-minute load average.</summary>
+    public static string LoadAverage() => File.ReadAllText("/proc/loadavg").Split(' ')[0];
 
     private static async Task<TimeSpan> TimeParallelAsync(IReadOnlyList<byte[]> files, int parallel, Func<byte[], CancellationToken, Task> send)
     {
@@ -153,7 +201,7 @@ public sealed class ContentBenchmark(int studies, int transferMb, int importFile
         return watch.Elapsed;
     }
 
-    private async Task MemoryAsync(HttpClient portal, Process child)
+    private async Task MemoryAsync(OrthancProcess orthanc, HttpClient portal, Process child)
     {
         // Let start-up garbage settle so "idle" is the portal at rest after the earlier phases.
         await Task.Delay(3000);

@@ -13,7 +13,8 @@ if (args.Length >= 4 && args[0] == "portal-child")
 switch (args.FirstOrDefault())
 {
     case "content":
-        await new ContentBenchmark(Option("--studies", 20_000), Option("--transfer-mb", 2048), Option("--import-files", 300)).RunAsync();
+        var only = Array.IndexOf(args, "--only") is var o and >= 0 && o + 1 < args.Length ? args[o + 1].Split(',') : ContentBenchmark.AllPhases;
+        await new ContentBenchmark(Option("--studies", 20_000), Option("--transfer-mb", 2048), Option("--import-files", 300), only.ToHashSet()).RunAsync();
         return 0;
     case "robots":
         await RobotBenchmark.RunAsync(Option("--studies", 200));
