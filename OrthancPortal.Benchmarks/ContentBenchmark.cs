@@ -35,10 +35,16 @@ public sealed class ContentBenchmark(int studies, int transferMb, int importFile
         using var portal = StartPortal(orthanc.Url.ToString(), port, dataFolder);
         try
         {
+            var settled = await WaitForIdleAsync(portal.Id);
+            var startRss = ReadKb(portal.Id, "VmRSS");
+            Console.WriteLine($"Portal idle RSS after start: {startRss / 1024.0:N0} MB (goal <= 150 MB; idle after {settled:N0} s; load avg {LoadAverage()})");
             using var client = await SignInAsync(new Uri($"http://127.0.0.1:{port}/"));
             if (phases.Contains("search")) await SearchAsync(orthanc, client);
             if (phases.Contains("import")) await ImportAsync(orthanc, client, portal);
             if (phases.Contains("memory")) await MemoryAsync(orthanc, client, portal);
+            settled = await WaitForIdleAsync(portal.Id);
+            Console.WriteLine();
+            Console.WriteLine($"Portal idle RSS after the run: {ReadKb(portal.Id, "VmRSS") / 1024.0:N0} MB (goal <= 150 MB; after start {startRss / 1024.0:N0} MB; idle after {settled:N0} s; load avg {LoadAverage()})");
         }
         finally
         {
@@ -48,7 +54,10 @@ public sealed class ContentBenchmark(int studies, int transferMb, int importFile
         }
     }
 
-    private async Task<TimeSpan> LoadStudiesAsync(OrthancProcess orthanc)
+    private Task<TimeSpan> LoadStudiesAsync(OrthancProcess orthanc) => LoadStudiesAsync(orthanc, studies);
+
+    /// <summary>Single-image synthetic studies (20 surnames, five modalities, dates over five years), 8 POSTs in parallel.</summary>
+    public static async Task<TimeSpan> LoadStudiesAsync(OrthancProcess orthanc, int studies)
     {
         var watch = Stopwatch.StartNew();
         var next = -1;
@@ -68,7 +77,7 @@ public sealed class ContentBenchmark(int studies, int transferMb, int importFile
         return watch.Elapsed;
     }
 
-    private static async Task PostDicomAsync(HttpClient http, byte[] file, CancellationToken ct)
+    public static async Task PostDicomAsync(HttpClient http, byte[] file, CancellationToken ct)
     {
         var content = new ByteArrayContent(file);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/dicom");
@@ -90,23 +99,29 @@ public sealed class ContentBenchmark(int studies, int transferMb, int importFile
             ("everything, page 200", new(), "", 199),
         };
         Console.WriteLine();
-        Console.WriteLine("## Search (25 rows a page; ms)");
-        Console.WriteLine("| query | direct p50 | direct p95 | portal p50 | portal p95 | overhead p50 |");
-        Console.WriteLine("|---|---|---|---|---|---|");
+        Console.WriteLine($"## Search, {studies:N0} studies (25 rows a page; ms; direct = the same /tools/find with OrderBy and /tools/count-resources; goal: portal p95 <= 1.2 x direct; load avg {LoadAverage()})");
+        Console.WriteLine("| query | direct p50 | direct p95 | portal p50 | portal p95 | overhead p50 | p95 ratio |");
+        Console.WriteLine("|---|---|---|---|---|---|---|");
         const int pageSize = 25;
+        var order = OrthancPortal.Features.Content.StudySort.Default.ToOrthancOrder();
+        async Task DirectAsync(string path, object body)
+        {
+            using var r = await orthanc.Http.PostAsJsonAsync(path, body, new System.Text.Json.JsonSerializerOptions());
+            r.EnsureSuccessStatusCode();
+            await r.Content.ReadAsByteArrayAsync();
+        }
         foreach (var (name, query, portalQuery, page) in queries)
         {
             var direct = new List<double>();
             var viaPortal = new List<double>();
             for (var i = 0; i < 33; i++)
             {
+                // The same two requests the portal sends (StudySearchService on an Orthanc with ExtendedFind), at the same time:
+                // the page in the default order (newest first) and the count of all matches.
                 var w = Stopwatch.StartNew();
-                using (var r = await orthanc.Http.PostAsJsonAsync("tools/find", new { Level = "Study", Query = query, Expand = true, Limit = pageSize + 1, Since = page * pageSize },
-                           new System.Text.Json.JsonSerializerOptions()))
-                {
-                    r.EnsureSuccessStatusCode();
-                    await r.Content.ReadAsByteArrayAsync();
-                }
+                await Task.WhenAll(
+                    DirectAsync("tools/find", new { Level = "Study", Query = query, Expand = true, Limit = pageSize, Since = page * pageSize, OrderBy = order }),
+                    DirectAsync("tools/count-resources", new { Level = "Study", Query = query }));
                 if (i >= 3) direct.Add(w.Elapsed.TotalMilliseconds);
                 w.Restart();
                 using (var r = await portal.GetAsync($"api/content/studies?{portalQuery}&page={page}&pageSize={pageSize}"))
@@ -118,7 +133,7 @@ public sealed class ContentBenchmark(int studies, int transferMb, int importFile
             }
             var dp50 = Percentile(direct, 50);
             var pp50 = Percentile(viaPortal, 50);
-            Console.WriteLine($"| {name} | {dp50:N1} | {Percentile(direct, 95):N1} | {pp50:N1} | {Percentile(viaPortal, 95):N1} | {(pp50 - dp50) / dp50:P0} |");
+            Console.WriteLine($"| {name} | {dp50:N1} | {Percentile(direct, 95):N1} | {pp50:N1} | {Percentile(viaPortal, 95):N1} | {(pp50 - dp50) / dp50:P0} | {Percentile(viaPortal, 95) / Percentile(direct, 95):N2} |");
         }
     }
 
@@ -187,7 +202,7 @@ public sealed class ContentBenchmark(int studies, int transferMb, int importFile
     }
 
     /// <summary>One file through the portal's upload endpoint: the client's time and the portal's Server-Timing stages.</summary>
-    private static async Task<(double Client, Dictionary<string, double> Server)> PortalUploadAsync(HttpClient portal, byte[] file, CancellationToken ct)
+    public static async Task<(double Client, Dictionary<string, double> Server)> PortalUploadAsync(HttpClient portal, byte[] file, CancellationToken ct)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "api/import/file") { Content = new ByteArrayContent(file) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
@@ -256,7 +271,21 @@ public sealed class ContentBenchmark(int studies, int transferMb, int importFile
             while ((n = await body.ReadAsync(buffer)) > 0) received += n;
         });
         Console.WriteLine($"| download (zip of that study) | {seconds:N1} | {received / 1048576.0 / seconds:N0} | {peak / 1024.0:N0} | {(peak - idleBefore) / 1024.0:N0} |");
-        Console.WriteLine($"Downloaded {received / 1048576.0:N0} MB. Peak RSS over the whole run (VmHWM): {ReadKb(child.Id, "VmHWM") / 1024.0:N0} MB.");
+        var portalSeconds = seconds;
+        long direct = 0;
+        var watch = Stopwatch.StartNew();
+        using (var response = await orthanc.Http.GetAsync($"studies/{studyId}/archive", HttpCompletionOption.ResponseHeadersRead))
+        {
+            response.EnsureSuccessStatusCode();
+            await using var body = await response.Content.ReadAsStreamAsync();
+            var buffer = new byte[81920];
+            int n;
+            while ((n = await body.ReadAsync(buffer)) > 0) direct += n;
+        }
+        var directSeconds = watch.Elapsed.TotalSeconds;
+        Console.WriteLine($"| download straight from Orthanc (/studies/{{id}}/archive) | {directSeconds:N1} | {direct / 1048576.0 / directSeconds:N0} | | |");
+        Console.WriteLine($"Downloaded {received / 1048576.0:N0} MB. Portal download speed is {directSeconds / portalSeconds:N2} of direct (goal >= 0.9; load avg {LoadAverage()}).");
+        Console.WriteLine($"Peak RSS over the whole run (VmHWM): {ReadKb(child.Id, "VmHWM") / 1024.0:N0} MB.");
     }
 
     /// <summary>Runs the work while sampling the portal's RSS; a failed transfer is reported with its peak, not hidden.</summary>
@@ -284,23 +313,22 @@ public sealed class ContentBenchmark(int studies, int transferMb, int importFile
         return (seconds, Math.Max(peak, ReadKb(pid, "VmRSS")));
     }
 
-    private static long ReadKb(int pid, string field)
+    public static long ReadKb(int pid, string field)
     {
         var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith(field + ":", StringComparison.Ordinal));
         return long.Parse(Regex.Match(line, @"\d+").Value);
     }
 
-    private static double Percentile(List<double> values, int p)
+    public static double Percentile(List<double> values, int p)
     {
         var sorted = values.Order().ToList();
         return sorted[(int)Math.Clamp(Math.Ceiling(p / 100.0 * sorted.Count) - 1, 0, sorted.Count - 1)];
     }
 
-    private static Process StartPortal(string orthancUrl, int port, string dataFolder)
+    public static Process StartPortal(string orthancUrl, int port, string dataFolder)
     {
         var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
         foreach (var a in new[] { "portal-child", orthancUrl, port.ToString(), dataFolder }) start.ArgumentList.Add(a);
-        if (Environment.GetEnvironmentVariable("BENCH_JIT") is { } jit) { start.Environment["DOTNET_JitStdOutFile"] = jit; start.Environment["DOTNET_JitDisasmSummary"] = "1"; }
         var process = Process.Start(start)!;
         while (process.StandardOutput.ReadLine() is { } line)
         {
@@ -309,7 +337,7 @@ public sealed class ContentBenchmark(int studies, int transferMb, int importFile
         throw new InvalidOperationException("The portal process ended before it was ready.");
     }
 
-    private static async Task<HttpClient> SignInAsync(Uri url)
+    public static async Task<HttpClient> SignInAsync(Uri url)
     {
         var client = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false }) { BaseAddress = url, Timeout = TimeSpan.FromMinutes(30) };
         var form = await client.GetStringAsync("account/login");

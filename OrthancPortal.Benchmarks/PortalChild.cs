@@ -33,7 +33,6 @@ public static class PortalChild
             await users.AddToRoleAsync(user, Roles.Admin);
         }
         Console.WriteLine("READY");
-        _ = Task.Run(async () => { while (true) { await Task.Delay(5000); Console.Error.WriteLine($"JIT methods {System.Runtime.JitInfo.GetCompiledMethodCount()} time {System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds:N0} ms"); } });
         await Console.In.ReadToEndAsync();
         await app.StopAsync();
     }
