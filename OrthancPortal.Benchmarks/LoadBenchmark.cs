@@ -24,7 +24,7 @@ public static class LoadBenchmark
         await using var orthanc = await OrthancProcess.StartAsync("LOADBENCH", dicomWeb: true);
         var load = await ContentBenchmark.LoadStudiesAsync(orthanc, studies);
         Console.WriteLine($"Loaded {studies:N0} studies in {load.TotalSeconds:N1} s.");
-        var sample = (await orthanc.Http.PostAsync("tools/find", System.Net.Http.Json.JsonContent.Create(new { Level = "Study", Query = new { }, Expand = true, Limit = 200 })))
+        var sample = (await orthanc.Http.PostAsJsonAsync("tools/find", new { Level = "Study", Query = new { }, Expand = true, Limit = 200 }, new System.Text.Json.JsonSerializerOptions()))
             .EnsureSuccessStatusCode();
         var found = (await sample.Content.ReadFromJsonAsync<JsonArray>())!;
         var targets = new List<(string Uid, string Instance)>();
