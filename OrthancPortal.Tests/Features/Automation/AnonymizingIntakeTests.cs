@@ -1,0 +1,103 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using OrthancPortal.Features.Anonymization;
+using OrthancPortal.Features.Audit;
+using OrthancPortal.Features.Automation;
+using OrthancPortal.Tests.Harness;
+
+namespace OrthancPortal.Tests.Features.Automation;
+
+/// <summary>The anonymizing intake through real storescu and Orthanc 1.12: only verified, pseudonymized copies stay.</summary>
+public sealed class AnonymizingIntakeTests(AutomationFixture fixture) : IClassFixture<AutomationFixture>
+{
+    private const string Label = "intake-done";
+
+    private async Task CreateProjectAsync(string name)
+    {
+        using var scope = fixture.Portal.Services.CreateScope();
+        await scope.ServiceProvider.GetRequiredService<PseudonymService>().CreateProjectAsync(name, PseudonymMode.Sequential, "RS", 4, Actor.System);
+    }
+
+    private static RuleInput IntakeRule(string name, string patientIdContains, string project) => AutomationFixture.Rule(name, patientIdContains, new RuleInput.ActionInput
+    {
+        Kind = ActionKind.AnonymizeKeepOnlyCopy, ProfileId = BuiltInProfiles.DefaultId, PseudonymProject = project, DoneLabel = Label,
+    });
+
+    private async Task<JsonArray> FindStudiesAsync(string query)
+    {
+        var response = await fixture.Local.Http.PostAsync("tools/find", new StringContent($$"""{ "Level": "Study", "Expand": true, "Query": {{query}} }"""));
+        response.EnsureSuccessStatusCode();
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsArray();
+    }
+
+    [Fact]
+    public async Task Five_studies_of_three_patients_end_as_five_anonymized_studies_with_three_consistent_pseudonyms_and_no_original_left()
+    {
+        await CreateProjectAsync("intake-five");
+        await fixture.CreateRuleAsync(IntakeRule("intake-five", "INTK", "intake-five"));
+        var patients = new[] { TestDicom.Patient("INTK1", "Intake^Ida"), TestDicom.Patient("INTK2", "Intake^Ivo"), TestDicom.Patient("INTK3", "Intake^Ina") };
+        // Each study has its own instance count, which is how a copy is told apart from the others below.
+        var studies = new[]
+        {
+            TestDicom.Study(patients[0], "CT", instances: 3), TestDicom.Study(patients[0], "MR", instances: 2),
+            TestDicom.Study(patients[1], "CT", instances: 3, seriesCount: 2), TestDicom.Study(patients[1], "US", instances: 1),
+            TestDicom.Study(patients[2], "MR", instances: 4),
+        };
+        foreach (var study in studies) await TestDicom.SendAsync(study, fixture.Local.DicomPort, fixture.Local.Aet);
+
+        var runs = await fixture.WaitForRunsAsync("intake-five", 5, seconds: 120);
+        runs.ShouldAllBe(r => r.Outcome == ExecutionOutcome.Succeeded, string.Join("; ", runs.Select(r => r.Error)));
+        (await FindStudiesAsync("""{ "PatientID": "INTK*" }""")).ShouldBeEmpty("no original is left");
+        foreach (var study in studies) (await FindStudiesAsync($$"""{ "StudyInstanceUID": "{{study.StudyUid}}" }""")).ShouldBeEmpty();
+
+        var copies = runs.Select(r => r.ProducedStudyId!).ToList();
+        copies.Distinct().Count().ShouldBe(5);
+        var pseudonymOf = new Dictionary<string, string>();
+        foreach (var copyId in copies)
+        {
+            var copy = await fixture.Local.GetJsonAsync($"studies/{copyId}");
+            var pseudonym = copy["PatientMainDicomTags"]!["PatientID"]!.GetValue<string>();
+            pseudonym.ShouldStartWith("RS");
+            copy["PatientMainDicomTags"]!["PatientName"]!.GetValue<string>().ShouldBe(pseudonym);
+            (await fixture.Local.GetJsonAsync($"studies/{copyId}/labels")).AsArray().Select(l => l!.GetValue<string>()).ShouldContain(Label);
+            var count = (await fixture.Local.GetJsonAsync($"studies/{copyId}/instances")).AsArray().Count;
+            var original = studies.Single(s => s.InstanceCount == count);
+            if (pseudonymOf.TryGetValue(original.Patient.PatientId, out var seen)) seen.ShouldBe(pseudonym, "one patient, one pseudonym");
+            pseudonymOf[original.Patient.PatientId] = pseudonym;
+        }
+        pseudonymOf.Values.Distinct().Count().ShouldBe(3, "the same patient always gets the same pseudonym");
+
+        // The reverse map (ViewPseudonymMap) leads back to each original patient id; a user without it gets 403.
+        using var admin = await fixture.SignInAsync(PortalFixture.AdminUser);
+        var csv = await admin.GetStringAsync("api/pseudonyms/intake-five/map.csv");
+        foreach (var (patientId, pseudonym) in pseudonymOf) csv.ShouldContain($"\"{pseudonym}\";\"{patientId}\"");
+        using var user = await fixture.SignInAsync(PortalFixture.StandardUser);
+        (await user.GetAsync("api/pseudonyms/intake-five/map.csv")).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task A_study_whose_anonymization_fails_keeps_its_original_and_the_run_says_why()
+    {
+        await CreateProjectAsync("intake-fail");
+        var ruleId = await fixture.CreateRuleAsync(IntakeRule("intake-fail", "INTKFAIL", "intake-fail") with { IsActive = false });
+        var study = TestDicom.Study(TestDicom.Patient("INTKFAIL1", "Broken^Bea"), "CT", instances: 3);
+        await TestDicom.SendAsync(study, fixture.Local.DicomPort, fixture.Local.Aet);
+        var originalId = (await FindStudiesAsync($$"""{ "StudyInstanceUID": "{{study.StudyUid}}" }""")).ShouldHaveSingleItem()!["ID"]!.GetValue<string>();
+
+        // A storage file lost on disk (what a failing disk does): Orthanc's anonymization job cannot read that instance.
+        var instance = (await fixture.Local.GetJsonAsync($"studies/{originalId}/instances")).AsArray()[1]!;
+        var uuid = (await fixture.Local.GetJsonAsync($"instances/{instance["ID"]}/attachments/dicom/info"))["Uuid"]!.GetValue<string>();
+        File.Delete(Path.Combine(fixture.Local.Folder, "storage", uuid[..2], uuid[2..4], uuid));
+
+        using var admin = await fixture.SignInAsync(PortalFixture.AdminUser);
+        (await admin.PostAsync($"api/automation/studies/{originalId}/run-again?rule=portal:{ruleId}", null)).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        var run = (await fixture.WaitForRunsAsync("intake-fail", seconds: 60)).ShouldHaveSingleItem();
+
+        run.Outcome.ShouldBe(ExecutionOutcome.Failed);
+        run.Error.ShouldNotBeNull().ShouldStartWith("Anonymization failed, the original stays:");
+        (await fixture.Local.GetJsonAsync($"studies/{originalId}"))["ID"]!.GetValue<string>().ShouldBe(originalId);
+        (await fixture.Local.GetJsonAsync($"studies/{originalId}/instances")).AsArray().Count.ShouldBe(3, "the original is untouched");
+        (await FindStudiesAsync("""{ "PatientID": "RS*" }""")).ShouldAllBe(s => s!["PatientMainDicomTags"]!["PatientName"]!.GetValue<string>() != "Broken^Bea");
+    }
+}
