@@ -11,6 +11,7 @@ using OrthancPortal.Features.Burner;
 using OrthancPortal.Features.Admin;
 using OrthancPortal.Features.Ldap;
 using OrthancPortal.Features.Content;
+using OrthancPortal.Features.Documents;
 using OrthancPortal.Features.Gdt;
 using OrthancPortal.Features.Import;
 using OrthancPortal.Features.Labels;
@@ -74,6 +75,7 @@ public static class PortalApp
         builder.AddImport();
         builder.AddViewers();
         builder.AddLabels();
+        builder.AddDocuments();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -106,6 +108,7 @@ public static class PortalApp
         app.MapContentEndpoints();
         app.MapImportEndpoints();
         app.MapLabelEndpoints();
+        app.MapDocumentEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

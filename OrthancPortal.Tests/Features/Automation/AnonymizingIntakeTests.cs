@@ -80,7 +80,9 @@ public sealed class AnonymizingIntakeTests(AutomationFixture fixture) : IClassFi
     public async Task A_study_whose_anonymization_fails_keeps_its_original_and_the_run_says_why()
     {
         await CreateProjectAsync("intake-fail");
-        var ruleId = await fixture.CreateRuleAsync(IntakeRule("intake-fail", "INTKFAIL", "intake-fail") with { IsActive = false });
+        var rule = IntakeRule("intake-fail", "INTKFAIL", "intake-fail");
+        rule.IsActive = false;
+        var ruleId = await fixture.CreateRuleAsync(rule);
         var study = TestDicom.Study(TestDicom.Patient("INTKFAIL1", "Broken^Bea"), "CT", instances: 3);
         await TestDicom.SendAsync(study, fixture.Local.DicomPort, fixture.Local.Aet);
         var originalId = (await FindStudiesAsync($$"""{ "StudyInstanceUID": "{{study.StudyUid}}" }""")).ShouldHaveSingleItem()!["ID"]!.GetValue<string>();
