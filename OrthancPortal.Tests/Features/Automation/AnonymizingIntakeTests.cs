@@ -9,8 +9,14 @@ using OrthancPortal.Tests.Harness;
 namespace OrthancPortal.Tests.Features.Automation;
 
 /// <summary>The anonymizing intake through real storescu and Orthanc 1.12: only verified, pseudonymized copies stay.</summary>
-public sealed class AnonymizingIntakeTests(AutomationFixture fixture) : IClassFixture<AutomationFixture>
+public sealed class AnonymizingIntakeTests(AnonymizingIntakeTests.IntakeFixture fixture) : IClassFixture<AnonymizingIntakeTests.IntakeFixture>
 {
+    /// <summary>Orthanc without its storage cache, so a file lost on disk is really missed (1.12 caches recent files in memory).</summary>
+    public sealed class IntakeFixture : AutomationFixture
+    {
+        protected override Action<JsonObject>? ConfigureLocalOrthanc => config => config["MaximumStorageCacheSize"] = 0;
+    }
+
     private const string Label = "intake-done";
 
     private async Task CreateProjectAsync(string name)

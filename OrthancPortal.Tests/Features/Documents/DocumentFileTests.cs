@@ -39,7 +39,7 @@ public sealed class DocumentFileTests
         (await Should.ThrowAsync<DocumentRejectedException>(() => DocumentFile.CheckAsync(WriteAsync([]).Result, "e.pdf", 1024))).Message.ShouldBe("e.pdf: the file is empty.");
         var big = TestDocuments.Pdf().Concat(new byte[2048]).ToArray();
         (await Should.ThrowAsync<DocumentRejectedException>(() => DocumentFile.CheckAsync(WriteAsync(big).Result, "big.pdf", 1024))).Message
-            .ShouldContain("is more than the 1.0 KB a document may have");
+            .ShouldContain("is more than the 1 KB a document may have");
     }
 
     [Theory]
