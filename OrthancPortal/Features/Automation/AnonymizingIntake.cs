@@ -83,6 +83,38 @@ public sealed class AnonymizingIntake(AnonymizationService anonymization, Profil
         }
     }
 
+    /// <summary>
+    /// After a failed anonymization job: Orthanc keeps the instances it had already written, as a study whose
+    /// AnonymizedFrom is the original. Those are found under the patient's pseudonym and deleted, except copies the
+    /// portal recorded as finished (an earlier intake of the same study). Returns how many studies were deleted.
+    /// </summary>
+    public async Task<int> DeletePartialCopiesAsync(string originalStudyId, RuleAction action, CancellationToken ct)
+    {
+        var original = await orthanc.GetStudyAsync(originalStudyId, ct);
+        string pseudonym;
+        try
+        {
+            var profile = await profiles.GetAsync(action.ProfileId!, ct);
+            var shift = profile.Rules.DateShift == DateShiftMode.PerPatient ? Math.Max(profile.Rules.DateShiftDays, 1) : 0;
+            pseudonym = (await pseudonyms.GetOrCreateAsync(action.PseudonymProject!, original.Tag("PatientID"), shift, ct)).Pseudonym;
+        }
+        catch (InvalidOperationException)
+        {
+            return 0; // no project, so the job never started
+        }
+        var deleted = 0;
+        foreach (var study in await orthanc.FindStudiesAsync(new Dictionary<string, string> { ["PatientID"] = pseudonym }, ct: ct))
+        {
+            string from;
+            try { from = (await orthanc.GetAsync<string>($"studies/{OrthancClient.Id(study.ID)}/metadata/AnonymizedFrom", ct)).Trim(); }
+            catch (OrthancException ex) when (ex.Failure == OrthancFailure.NotFound) { continue; }
+            if (from != originalStudyId || await anonymization.ProvenanceAsync(study.ID, ct) is not null) continue;
+            await orthanc.DeleteResourceAsync(ResourceLevel.Study, study.ID, ct);
+            deleted++;
+        }
+        return deleted;
+    }
+
     /// <summary>Labels a verified copy, audited like a user's label change.</summary>
     public async Task LabelAsync(string copyStudyId, RuleAction action, Actor actor, CancellationToken ct)
     {

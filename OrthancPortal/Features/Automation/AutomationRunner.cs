@@ -200,7 +200,9 @@ public sealed class AutomationRunner(
             }
             catch (Exception ex) when (ex is OrthancException or InvalidOperationException)
             {
-                throw new AutomationRunException($"Anonymization failed, the original stays: {ex.Message}");
+                var removed = await intake.DeletePartialCopiesAsync(target.Study.ID, action, ct);
+                throw new AutomationRunException($"Anonymization failed, the original stays: {ex.Message}"
+                    + (removed > 0 ? $" (the half-made copy Orthanc left was deleted)" : ""));
             }
             execution.ProducedStudyId = copyStudyId;
             await using var db = await dbFactory.CreateDbContextAsync(ct);
