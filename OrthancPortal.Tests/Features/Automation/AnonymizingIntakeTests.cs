@@ -108,4 +108,30 @@ public sealed class AnonymizingIntakeTests(AnonymizingIntakeTests.IntakeFixture 
         (await fixture.Local.GetJsonAsync($"studies/{originalId}/instances")).AsArray().Count.ShouldBe(3, "the original is untouched");
         (await FindStudiesAsync("""{ "PatientID": "RF*" }""")).ShouldBeEmpty("no half-made copy stays");
     }
+
+    [Fact]
+    public async Task The_check_finds_an_identifying_value_the_copy_kept_without_naming_it()
+    {
+        await CreateProjectAsync("intake-check", "RC");
+        var study = TestDicom.Study(TestDicom.Patient("CHK1", "Check^Carl"), "CT", instances: 2);
+        await TestDicom.SendAsync(study, fixture.Local.DicomPort, fixture.Local.Aet);
+        var originalId = (await FindStudiesAsync($$"""{ "StudyInstanceUID": "{{study.StudyUid}}" }""")).ShouldHaveSingleItem()!["ID"]!.GetValue<string>();
+
+        using var scope = fixture.Portal.Services.CreateScope();
+        var services = scope.ServiceProvider;
+        // A copy made by a profile that keeps the accession number, checked against the default profile that removes it.
+        var keeping = await services.GetRequiredService<ProfileStore>().SaveAsync(null, "keeps accession", new ProfileRules { Keep = ["0008,0050"], PseudonymProject = "intake-check" }, Actor.System);
+        var copyId = await services.GetRequiredService<AnonymizationService>().AnonymizeStudyAsync(originalId, keeping.Id, AnonymizationOverrides.None, Actor.System);
+        var intake = services.GetRequiredService<AnonymizingIntake>();
+        var action = new RuleAction(ActionKind.AnonymizeKeepOnlyCopy) { ProfileId = BuiltInProfiles.DefaultId, PseudonymProject = "intake-check" };
+
+        var ex = await Should.ThrowAsync<AutomationRunException>(() => intake.VerifyAsync(originalId, copyId, action, CancellationToken.None));
+        ex.Message.ShouldStartWith("The anonymized copy still holds the original value of AccessionNumber (0008,0050)");
+        ex.Message.ShouldNotContain(study.Accession);
+
+        var good = await services.GetRequiredService<AnonymizationService>().AnonymizeStudyAsync(originalId, BuiltInProfiles.DefaultId,
+            new AnonymizationOverrides(PseudonymProject: "intake-check"), Actor.System);
+        await intake.VerifyAsync(originalId, good, action, CancellationToken.None);
+        await Should.ThrowAsync<AutomationRunException>(() => intake.VerifyAsync(originalId, originalId, action, CancellationToken.None));
+    }
 }

@@ -86,7 +86,8 @@ public sealed class IntakeRuleBrowserTests(AutomationBrowserFixture fixture) : I
         await page.SelectOptionAsync("[data-test=intake-action] [data-test=action-profile]", "default");
         await page.SelectOptionAsync("[data-test=action-project]", "ui-intake");
         await page.FillAsync("[data-test=action-done-label]", "intake-done");
-        await Assertions.Expect(page.Locator("[data-test=intake-window]")).ToContainTextAsync("s after the last image arrives: Orthanc's StableAge");
+        await page.PressAsync("[data-test=action-done-label]", "Tab");
+        await Assertions.Expect(page.Locator("[data-test=intake-window]")).ToContainTextAsync("until the run ends (Orthanc's StableAge after the last image arrives) the original is visible");
         await Assertions.Expect(page.Locator("[data-test=intake-window]")).ToContainTextAsync("'intake-done'");
         await page.CheckAsync("[data-test=rule-own-sources]");
         await Assertions.Expect(page.Locator("[data-test=sources-rule-summary]")).ToHaveTextAsync("sent by DICOM from any AET");
