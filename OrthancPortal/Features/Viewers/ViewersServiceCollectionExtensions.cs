@@ -1,3 +1,4 @@
+using MudBlazor;
 using OrthancPortal.Components.Layout;
 using OrthancPortal.Features.Access;
 
@@ -8,7 +9,7 @@ public static class ViewersServiceCollectionExtensions
     /// <summary>Viewer settings and the proxy viewers reach Orthanc through (mapped by <see cref="ViewerProxy.MapViewerProxy"/>).</summary>
     public static WebApplicationBuilder AddViewers(this WebApplicationBuilder builder)
     {
-        builder.Services.AddNavItem(new NavItem("Viewers", "admin/viewers", "bi-eye", Permissions.Admin, 930, "Administration"));
+        builder.Services.AddNavItem(new NavItem("Viewers", "admin/viewers", Icons.Material.Filled.Visibility, Permissions.Admin, 922, NavArea.Administration, AdminSection.Orthanc));
         return builder;
     }
 }
