@@ -84,12 +84,12 @@ public sealed class IntakeRuleBrowserTests(AutomationBrowserFixture fixture) : I
         await page.FillAsync("[data-test=condition-value]", "UIINTAKE");
         await page.SelectOptionAsync("[data-test=action-kind]", "AnonymizeKeepOnlyCopy");
         await page.SelectOptionAsync("[data-test=intake-action] [data-test=action-profile]", "default");
-        await page.SelectOptionAsync("[data-test=action-project]", "ui-intake");
-        await page.FillAsync("[data-test=action-done-label]", "intake-done");
-        await page.PressAsync("[data-test=action-done-label]", "Tab");
+        await page.ClickAsync("[data-test=action-project]");
+        await page.Locator(".mud-popover-open .mud-list-item", new() { HasText = "ui-intake" }).ClickAsync();
+        await page.FillAsync("input[data-test=action-done-label], [data-test=action-done-label] input", "intake-done");
         await Assertions.Expect(page.Locator("[data-test=intake-window]")).ToContainTextAsync("until the run ends (Orthanc's StableAge after the last image arrives) the original is visible");
         await Assertions.Expect(page.Locator("[data-test=intake-window]")).ToContainTextAsync("'intake-done'");
-        await page.CheckAsync("[data-test=rule-own-sources]");
+        await page.ClickAsync("input[data-test=rule-own-sources], [data-test=rule-own-sources] input");
         await Assertions.Expect(page.Locator("[data-test=sources-rule-summary]")).ToHaveTextAsync("sent by DICOM from any AET");
         await page.ClickAsync("[data-test=save-rule]");
         var row = page.Locator("tr[data-rule='ui-intake']");

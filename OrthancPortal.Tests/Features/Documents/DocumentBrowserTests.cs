@@ -15,13 +15,14 @@ public sealed class DocumentBrowserTests(BrowserLabelFixture fixture) : IClassFi
         await BrowserFixture.WaitForInteractiveAsync(page);
         await Assertions.Expect(page.Locator("[data-test=series-row]")).ToHaveCountAsync(1);
 
-        await page.ClickAsync("[data-test=attach-documents] summary");
-        await page.Locator("[data-test=attach-files]").SetInputFilesAsync(new[]
+        await page.ClickAsync("[data-test=attach-documents] .mud-expand-panel-header");
+        var input = page.Locator("[data-test=attach-documents] input[type=file]");
+        await input.SetInputFilesAsync(new[]
         {
             new FilePayload { Name = "Referral_letter.pdf", MimeType = "application/pdf", Buffer = TestDocuments.Pdf() },
             new FilePayload { Name = "wound.png", MimeType = "image/png", Buffer = TestDocuments.Png() },
         });
-        var descriptions = page.Locator("[data-test=attach-description]");
+        var descriptions = page.Locator("input[data-test=attach-description], [data-test=attach-description] input");
         await Assertions.Expect(descriptions).ToHaveCountAsync(2);
         await Assertions.Expect(descriptions.Nth(0)).ToHaveValueAsync("Referral letter");
         await Assertions.Expect(descriptions.Nth(1)).ToHaveValueAsync("wound");
@@ -35,10 +36,11 @@ public sealed class DocumentBrowserTests(BrowserLabelFixture fixture) : IClassFi
         await Assertions.Expect(page.Locator("[data-test=open-series]", new() { HasText = "Referral letter" })).ToBeVisibleAsync();
 
         // A file that is no document gets its reason in words; nothing is added.
-        await page.Locator("[data-test=attach-files]").SetInputFilesAsync(new FilePayload { Name = "notes.pdf", MimeType = "application/pdf", Buffer = "plain text"u8.ToArray() });
+        await input.SetInputFilesAsync(new FilePayload { Name = "notes.pdf", MimeType = "application/pdf", Buffer = "plain text"u8.ToArray() });
         await page.ClickAsync("[data-test=attach-submit]");
-        await Assertions.Expect(page.Locator("[data-test=attach-error]")).ToHaveTextAsync("notes.pdf: not a PDF, PNG or JPEG file (judged by its content, not its name).");
+        await Assertions.Expect(page.Locator("[data-test=attach-error]")).ToContainTextAsync("notes.pdf: not a PDF, PNG or JPEG file (judged by its content, not its name).");
         await Assertions.Expect(page.Locator("[data-test=series-row]")).ToHaveCountAsync(3);
+        await PageChecks.AssertPageAsync(page, "study-attach-documents");
     }
 
     [Fact]
