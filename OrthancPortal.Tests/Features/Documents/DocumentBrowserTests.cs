@@ -16,7 +16,8 @@ public sealed class DocumentBrowserTests(BrowserLabelFixture fixture) : IClassFi
         await Assertions.Expect(page.Locator("[data-test=series-row]")).ToHaveCountAsync(1);
 
         await page.ClickAsync("[data-test=attach-documents] .mud-expand-panel-header");
-        var input = page.Locator("[data-test=attach-documents] input[type=file]");
+        // MudFileUpload puts a fresh input after each choice (so the same file can be chosen again): the last one is live.
+        var input = page.Locator("[data-test=attach-documents] input[type=file]").Last;
         await input.SetInputFilesAsync(new[]
         {
             new FilePayload { Name = "Referral_letter.pdf", MimeType = "application/pdf", Buffer = TestDocuments.Pdf() },
