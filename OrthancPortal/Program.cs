@@ -12,6 +12,7 @@ using OrthancPortal.Features.Burner;
 using OrthancPortal.Features.Admin;
 using OrthancPortal.Features.Ldap;
 using OrthancPortal.Features.Content;
+using OrthancPortal.Features.Documents;
 using OrthancPortal.Features.Gdt;
 using OrthancPortal.Features.Import;
 using OrthancPortal.Features.Labels;
@@ -77,6 +78,7 @@ public static class PortalApp
         builder.AddImport();
         builder.AddViewers();
         builder.AddLabels();
+        builder.AddDocuments();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -112,6 +114,7 @@ public static class PortalApp
         app.MapContentEndpoints();
         app.MapImportEndpoints();
         app.MapLabelEndpoints();
+        app.MapDocumentEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

@@ -1,4 +1,7 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using OrthancPortal.Features.Anonymization;
+using OrthancPortal.Features.Audit;
 using OrthancPortal.Tests.Harness;
 
 namespace OrthancPortal.Tests.Features.Automation;
@@ -58,5 +61,48 @@ public sealed class AutomationBrowserTests(AutomationBrowserFixture fixture) : I
         refused.IsSuccessStatusCode.ShouldBeFalse();
         (await refused.Content.ReadAsStringAsync()).ShouldNotContain("Automation rules");
         (await viewer.GetAsync("api/automation/runs")).StatusCode.ShouldBe(System.Net.HttpStatusCode.Forbidden);
+    }
+}
+
+public sealed class IntakeRuleBrowserTests(AutomationBrowserFixture fixture) : IClassFixture<AutomationBrowserFixture>
+{
+    [Fact]
+    public async Task A_user_makes_an_anonymizing_intake_rule_and_the_arriving_study_is_replaced_by_its_labelled_copy()
+    {
+        using (var scope = fixture.Portal.Services.CreateScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<PseudonymService>().CreateProjectAsync("ui-intake", PseudonymMode.Sequential, "UI", 3, Actor.System);
+        }
+        var page = await fixture.Browser.SignedInPageAsync(fixture.Portal, PortalFixture.StandardUser, PortalFixture.Password);
+        await page.GotoAsync("automation");
+        await BrowserFixture.WaitForInteractiveAsync(page);
+        await page.ClickAsync("[data-test=new-rule]");
+        await page.FillAsync("#rule-name", "ui-intake");
+        await page.ClickAsync("[data-test=add-condition]");
+        await page.FillAsync("[data-test=condition-tag]", "PatientID");
+        await page.SelectOptionAsync("[data-test=condition-level]", "Patient");
+        await page.FillAsync("[data-test=condition-value]", "UIINTAKE");
+        await page.SelectOptionAsync("[data-test=action-kind]", "AnonymizeKeepOnlyCopy");
+        await page.SelectOptionAsync("[data-test=intake-action] [data-test=action-profile]", "default");
+        await page.ClickAsync("[data-test=action-project]");
+        await page.Locator(".mud-popover-open .mud-list-item", new() { HasText = "ui-intake" }).ClickAsync();
+        await page.FillAsync("input[data-test=action-done-label], [data-test=action-done-label] input", "intake-done");
+        await Assertions.Expect(page.Locator("[data-test=intake-window]")).ToContainTextAsync("until the run ends (Orthanc's StableAge after the last image arrives) the original is visible");
+        await Assertions.Expect(page.Locator("[data-test=intake-window]")).ToContainTextAsync("'intake-done'");
+        await page.ClickAsync("input[data-test=rule-own-sources], [data-test=rule-own-sources] input");
+        await Assertions.Expect(page.Locator("[data-test=sources-rule-summary]")).ToHaveTextAsync("sent by DICOM from any AET");
+        await page.ClickAsync("[data-test=save-rule]");
+        var row = page.Locator("tr[data-rule='ui-intake']");
+        await Assertions.Expect(row).ToContainTextAsync("keep only the verified copy (labelled intake-done)");
+
+        var study = TestDicom.Study(TestDicom.Patient("UIINTAKE1", "Intake^Uma"), "CT", instances: 2);
+        await TestDicom.SendAsync(study, fixture.Local.DicomPort, fixture.Local.Aet);
+        var run = page.Locator("[data-test=run][data-rule='ui-intake'][data-outcome=Succeeded]");
+        await Assertions.Expect(run).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        await Assertions.Expect(run.Locator("[data-test=run-output]")).ToContainTextAsync("deleted");
+        var found = await fixture.Local.Http.PostAsync("tools/find", new StringContent("""{ "Level": "Study", "Query": { "PatientID": "UI001" }, "Labels": ["intake-done"] }"""));
+        System.Text.Json.Nodes.JsonNode.Parse(await found.Content.ReadAsStringAsync())!.AsArray().Count.ShouldBe(1);
+        var original = await fixture.Local.Http.PostAsync("tools/find", new StringContent($$"""{ "Level": "Study", "Query": { "StudyInstanceUID": "{{study.StudyUid}}" } }"""));
+        System.Text.Json.Nodes.JsonNode.Parse(await original.Content.ReadAsStringAsync())!.AsArray().Count.ShouldBe(0);
     }
 }

@@ -22,6 +22,7 @@ public static class AutomationServiceCollectionExtensions
         s.AddScoped<StudyFolderWriter>();
         s.AddScoped<StudyZipWriter>();
         s.AddScoped<AutomationAnonymizer>();
+        s.AddScoped<AnonymizingIntake>();
         s.AddScoped<AutomationRunner>();
         s.AddScoped<AutomationDispatcher>();
         s.AddScoped<AutomationService>();
