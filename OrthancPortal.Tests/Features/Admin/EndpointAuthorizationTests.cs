@@ -22,6 +22,7 @@ public static class EndpointAuthorizationChecker
         ["/status/{Code:int}"] = "error and status pages",
         ["/healthz"] = "liveness probe for the service manager (answers only \"ok\")",
         ["/worklist/add"] = "API-key protected worklist route (checks its own key)",
+        ["/culture"] = "the language switch (sets only the language cookie; also on the sign-in page)",
     };
 
     /// <summary>
