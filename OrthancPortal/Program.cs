@@ -17,6 +17,7 @@ using OrthancPortal.Features.Labels;
 using OrthancPortal.Features.Orthanc;
 using OrthancPortal.Features.QueryRetrieve;
 using OrthancPortal.Features.Robots;
+using OrthancPortal.Features.Shares;
 using OrthancPortal.Features.Tasks;
 using OrthancPortal.Features.Viewers;
 using OrthancPortal.Features.Worklists;
@@ -74,6 +75,7 @@ public static class PortalApp
         builder.AddImport();
         builder.AddViewers();
         builder.AddLabels();
+        builder.AddShares();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -86,6 +88,8 @@ public static class PortalApp
         app.UseAuthentication();
         app.UseActorContext();
         app.UseForcedPasswordChange();
+        // Before authorization: a share link's cookie reaches the viewers only, never a page (403, not a sign-in redirect).
+        app.UseShareCookieGuard();
         app.UseAuthorization();
         app.UseAntiforgery();
 
@@ -106,6 +110,7 @@ public static class PortalApp
         app.MapContentEndpoints();
         app.MapImportEndpoints();
         app.MapLabelEndpoints();
+        app.MapShareEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
