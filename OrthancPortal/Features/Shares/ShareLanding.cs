@@ -23,7 +23,11 @@ public sealed class ShareLanding(IDbContextFactory<PortalDbContext> dbFactory, V
     public async Task<Result> OpenAsync(HttpContext http, string token, CancellationToken ct)
     {
         var share = token.Length is > 0 and <= 128 ? await shares.FindValidAsync(token, ct) : null;
-        if (share is null) return await WhyNotAsync(token, ct);
+        if (share is null)
+        {
+            ShareCookie.Clear(http);
+            return await WhyNotAsync(token, ct);
+        }
 
         var now = clock.GetUtcNow().UtcDateTime;
         await using (var db = await dbFactory.CreateDbContextAsync(ct))

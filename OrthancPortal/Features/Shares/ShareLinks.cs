@@ -21,19 +21,25 @@ public static class ShareCookie
 
     public static void Set(HttpContext http, string token, DateTime expiresAt)
     {
-        foreach (var path in Paths)
-        {
-            http.Response.Cookies.Append(Name, token, new CookieOptions
-            {
-                Path = http.Request.PathBase + path,
-                HttpOnly = true,
-                SameSite = SameSiteMode.Strict,
-                Secure = http.Request.IsHttps,
-                Expires = new DateTimeOffset(DateTime.SpecifyKind(expiresAt, DateTimeKind.Utc)),
-                IsEssential = true,
-            });
-        }
+        foreach (var path in Paths) http.Response.Cookies.Append(Name, token, Options(http, path, new DateTimeOffset(DateTime.SpecifyKind(expiresAt, DateTimeKind.Utc))));
     }
+
+    /// <summary>After a link that no longer opens anything, the browser forgets any share cookie it kept.</summary>
+    public static void Clear(HttpContext http)
+    {
+        if (!http.Request.Cookies.ContainsKey(Name)) return;
+        foreach (var path in Paths) http.Response.Cookies.Delete(Name, Options(http, path, null));
+    }
+
+    private static CookieOptions Options(HttpContext http, string path, DateTimeOffset? expires) => new()
+    {
+        Path = http.Request.PathBase + path,
+        HttpOnly = true,
+        SameSite = SameSiteMode.Strict,
+        Secure = http.Request.IsHttps,
+        Expires = expires,
+        IsEssential = true,
+    };
 }
 
 /// <summary>Resolves a request's share cookie to its share (<see cref="IViewerShares"/> for the viewers) and audits under it.</summary>
@@ -82,13 +88,16 @@ public sealed class ViewerShares(IDbContextFactory<PortalDbContext> dbFactory, A
 /// <summary>
 /// A request that brings a share cookie and no signed-in user reaches only what is marked <see cref="ShareReachableAttribute"/>
 /// (the viewer proxy, OHIF, the share's own pages): every other page or API answers 403, whatever the cookie says.
+/// A target that walks out of a viewer prefix ("/dicom-web/../system") is refused and audited by the proxy's rule,
+/// as for a signed-in user (the authorization fallback would otherwise answer it with a sign-in redirect).
 /// </summary>
 public static class ShareCookieGuard
 {
     public static IApplicationBuilder UseShareCookieGuard(this IApplicationBuilder app) => app.Use(async (http, next) =>
     {
-        if (http.User.Identity?.IsAuthenticated != true
-            && http.Request.Cookies.ContainsKey(ShareCookie.Name)
+        var visitor = http.User.Identity?.IsAuthenticated != true && http.Request.Cookies.ContainsKey(ShareCookie.Name);
+        if (visitor && await ViewerProxy.RefuseEscapedTargetAsync(http)) return;
+        if (visitor
             && http.GetEndpoint() is { } endpoint
             && endpoint.Metadata.GetMetadata<ShareReachableAttribute>() is null
             && http.Features.Get<IStatusCodeReExecuteFeature>() is null

@@ -18,6 +18,8 @@ public static class SharesServiceCollectionExtensions
         builder.Services.AddScoped<ViewerShares>();
         builder.Services.AddScoped<IViewerShares>(sp => sp.GetRequiredService<ViewerShares>());
         builder.Services.AddNavItem(new NavItem("Shares", "shares", "bi-share", Permissions.Share, 250));
+        // "Share" on the study page (and study rows), beside "Burn" and "Run again".
+        builder.Services.AddResourceActionComponent<Pages.ShareButton>(305, ResourceLevel.Study);
         return builder;
     }
 

@@ -33,20 +33,9 @@ public static class ViewerProxy
 
     public static void MapViewerProxy(this WebApplication app)
     {
-        // Kestrel removes dot segments before routing: "/dicom-web/../system" arrives as "/system" and would
-        // never meet the proxy. The raw target still says where the client aimed; such a request is refused here.
-        // (Error and status pages re-run the pipeline with the original raw target: those are left alone.)
         app.Use(async (http, next) =>
         {
-            var raw = http.Features.Get<IHttpRequestFeature>()?.RawTarget ?? "";
-            if (http.GetEndpoint()?.Metadata.GetMetadata<ProxyEndpoint>() is null
-                && http.Features.Get<IStatusCodeReExecuteFeature>() is null
-                && http.Features.Get<IExceptionHandlerFeature>() is null
-                && ViewerRules.IsUnderPrefix(raw))
-            {
-                await RefuseAsync(http, ViewerRules.Decision.Refuse(StatusCodes.Status400BadRequest, "a path that leaves the viewer routes"), raw);
-                return;
-            }
+            if (await RefuseEscapedTargetAsync(http)) return;
             await next(http);
         });
 
@@ -57,6 +46,26 @@ public static class ViewerProxy
             group.Map($"/{prefix}", Forward);
             group.Map($"/{prefix}/{{**rest}}", Forward);
         }
+    }
+
+    /// <summary>
+    /// Kestrel removes dot segments before routing: "/dicom-web/../system" arrives as "/system" and would never meet
+    /// the proxy. The raw target still says where the client aimed; such a request is refused (and audited) here.
+    /// Error and status pages re-run the pipeline with the original raw target: those are left alone. Also called by
+    /// the share-cookie guard, which runs before authorization.
+    /// </summary>
+    public static async Task<bool> RefuseEscapedTargetAsync(HttpContext http)
+    {
+        var raw = http.Features.Get<IHttpRequestFeature>()?.RawTarget ?? "";
+        if (http.GetEndpoint()?.Metadata.GetMetadata<ProxyEndpoint>() is not null
+            || http.Features.Get<IStatusCodeReExecuteFeature>() is not null
+            || http.Features.Get<IExceptionHandlerFeature>() is not null
+            || !ViewerRules.IsUnderPrefix(raw))
+        {
+            return false;
+        }
+        await RefuseAsync(http, ViewerRules.Decision.Refuse(StatusCodes.Status400BadRequest, "a path that leaves the viewer routes"), raw);
+        return true;
     }
 
     private static async Task Forward(HttpContext http, OrthancClient orthanc, IAuthorizationService authorization, StudyAccess access, ViewerStudyResolver resolver)
