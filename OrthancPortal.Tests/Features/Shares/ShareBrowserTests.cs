@@ -39,9 +39,13 @@ public sealed class ShareBrowserTests(ShareBrowserFixture fixture) : IClassFixtu
             """, null, new PageWaitForFunctionOptions { Timeout = 180_000, PollingInterval = 500 });
         answers.ShouldContain(a => a.Url.Contains("/frames/", StringComparison.Ordinal) && a.Status == 200);
 
-        var image = page.Context.WaitForResponseAsync(r => r.Url.Contains("/web-viewer/instances/jpeg95-", StringComparison.Ordinal) && r.Status == 200);
+        var image = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        page.Context.Response += (_, r) =>
+        {
+            if (r.Url.Contains("/web-viewer/instances/jpeg95-", StringComparison.Ordinal) && r.Status == 200) image.TrySetResult();
+        };
         var webViewer = await page.RunAndWaitForPopupAsync(() => page.Locator("[data-test=share-open-webviewer]").First.ClickAsync());
-        await image;
+        await image.Task.WaitAsync(TimeSpan.FromSeconds(90));
         await Assertions.Expect(webViewer.Locator("#dicomImage canvas")).ToBeVisibleAsync();
 
         answers.Where(a => a.Status >= 400).ShouldBeEmpty();
