@@ -27,8 +27,8 @@ public sealed class ShareReachableAttribute : Attribute;
 
 /// <summary>
 /// The viewer proxy's check for a share link: a request that <see cref="ViewerRules"/> allowed reaches Orthanc only
-/// when every study it names (<see cref="ViewerStudyReferences"/>) is one of the share's. A QIDO search must be limited
-/// by its StudyInstanceUID key to shared studies; a full DICOM retrieve (WADO-RS of a whole study, series or instance,
+/// when every study it names (<see cref="ViewerStudyReferences"/>) is one of the share's. A QIDO search with a
+/// StudyInstanceUID key must name only shared studies; one without gets the shared studies' UIDs added as that key; a full DICOM retrieve (WADO-RS of a whole study, series or instance,
 /// WADO-URI as application/dicom) needs a share that allows downloads; a route needing a permission (STOW) never passes.
 /// </summary>
 public static class ViewerShareCheck
@@ -48,10 +48,14 @@ public static class ViewerShareCheck
                 return decision;
             case ViewerStudyReferences.Kind.Unknown:
                 return Refuse("a viewer request whose study cannot be checked against the share");
+            case ViewerStudyReferences.Kind.Search when found.SearchUids.Count > 0:
+                return found.SearchUids.All(share.StudyUids.Contains) ? decision : Refuse("a search through a share link must name shared StudyInstanceUIDs");
+            case ViewerStudyReferences.Kind.Search when !NamesStudies(decision.OrthancTarget!):
+                // A search over everything (OHIF looks for the patient's other studies) sees only the shared studies.
+                var target = decision.OrthancTarget!;
+                return decision with { OrthancTarget = $"{target}{(target.Contains('?') ? '&' : '?')}StudyInstanceUID={string.Join(',', share.StudyUids.Order(StringComparer.Ordinal))}" };
             case ViewerStudyReferences.Kind.Search:
-                return found.SearchUids.Count > 0 && found.SearchUids.All(share.StudyUids.Contains)
-                    ? decision
-                    : Refuse("a search through a share link must name shared StudyInstanceUIDs");
+                return Refuse("a search through a share link must name shared StudyInstanceUIDs");
         }
         foreach (var reference in found.References)
         {
@@ -63,6 +67,13 @@ public static class ViewerShareCheck
 
         ViewerRules.Decision Outside() => Refuse("this study is not part of the share");
         static ViewerRules.Decision Refuse(string reason) => ViewerRules.Decision.Refuse(StatusCodes.Status403Forbidden, reason);
+    }
+
+    private static bool NamesStudies(string target)
+    {
+        var query = target.IndexOf('?') is var q and >= 0 ? target[(q + 1)..] : "";
+        return ViewerStudyReferences.Parameters(query).Any(p => p.Key.Equals("StudyInstanceUID", StringComparison.OrdinalIgnoreCase)
+                                                               || p.Key.Equals("0020000D", StringComparison.OrdinalIgnoreCase));
     }
 
     /// <summary>Whole DICOM files: WADO-RS retrieve of a study, series or instance (no /metadata, /frames, /rendered...), and WADO-URI as DICOM.</summary>
