@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using OrthancPortal.Components;
+using OrthancPortal.Components.Layout;
 using OrthancPortal.Features.Access;
 using OrthancPortal.Features.Account;
 using OrthancPortal.Features.Anonymization;
@@ -23,6 +24,7 @@ using OrthancPortal.Features.Viewers;
 using OrthancPortal.Features.Worklists;
 using OrthancPortal.Infrastructure;
 using OrthancPortal.Infrastructure.Health;
+using OrthancPortal.Infrastructure.Localization;
 using OrthancPortal.Infrastructure.Security;
 
 var app = PortalApp.Build(args);
@@ -54,6 +56,7 @@ public static class PortalApp
         // The later hosted services (sessions, robots, burner, automation, worklist cleanup) need only the database,
         // Quartz and a reachable Orthanc, so their order among themselves does not matter; the menu orders by NavItem.Order.
         builder.AddInfrastructure();
+        builder.AddPortalUi();
         builder.AddAccess();
         builder.AddAccount();
         builder.AddOrthanc();
@@ -81,6 +84,8 @@ public static class PortalApp
         var app = builder.Build();
         app.UseForwardedHeaders();
         app.UseOriginCheck();
+        // Before the status pages and sign-in, so error pages and the sign-in form speak the user's language too.
+        app.UsePortalLocalization();
         if (!app.Environment.IsDevelopment()) app.UseExceptionHandler("/status/500", createScopeForErrors: true);
         app.UseStatusCodePagesWithReExecute("/status/{0}");
         app.UseStatusPagesForBrowsersOnly();
@@ -94,6 +99,7 @@ public static class PortalApp
         app.UseAntiforgery();
 
         app.MapHealthEndpoints();
+        app.MapCultureEndpoint();
         app.MapAccountEndpoints();
         app.MapAccessEndpoints();
         app.MapBasketEndpoints();

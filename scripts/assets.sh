@@ -3,12 +3,22 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 lib=OrthancPortal/wwwroot/lib
-if [[ ! -f node_modules/bootstrap/dist/css/bootstrap.min.css ]]; then
+if [[ ! -f node_modules/bootstrap/dist/css/bootstrap.min.css || ! -f node_modules/@fontsource/roboto/latin-400.css ]]; then
   npm ci --no-audit --no-fund --silent
 fi
 mkdir -p "$lib/bootstrap" "$lib/bootstrap-icons"
 cp -r node_modules/bootstrap/dist/. "$lib/bootstrap/"
 cp -r node_modules/bootstrap-icons/font/. "$lib/bootstrap-icons/"
+# MudBlazor's Roboto, self-hosted (CSP font-src 'self'): Latin and Latin Extended (German, French, Polish names) in the
+# four weights Material uses, WOFF2 only (every browser the portal supports reads it).
+mkdir -p "$lib/roboto/files"
+: > "$lib/roboto/roboto.css"
+for weight in 300 400 500 700; do
+  for subset in latin latin-ext; do
+    sed -E "s#, url\(./files/[^)]*\.woff\) format\('woff'\)##" "node_modules/@fontsource/roboto/$subset-$weight.css" >> "$lib/roboto/roboto.css"
+    cp "node_modules/@fontsource/roboto/files/roboto-$subset-$weight-normal.woff2" "$lib/roboto/files/"
+  done
+done
 
 # OHIF: the built viewer in @ohif/app's dist/. It cannot be a package.json dependency: npm would install its ~55
 # build-time dependencies, and the registry here does not serve them all (@ohif/core 3.12.10 is missing). So the one

@@ -21,18 +21,28 @@ public sealed class BrowserFixture : IAsyncLifetime
         });
     }
 
-    /// <summary>A fresh browser context (own cookies) with a page at the portal's base URL.</summary>
-    public async Task<IPage> NewPageAsync(PortalHost portal)
+    /// <summary>
+    /// A fresh browser context (own cookies) with a page at the portal's base URL. <paramref name="locale"/> is the
+    /// browser's language (Accept-Language and navigator.language); <paramref name="viewport"/> defaults to 1366×768,
+    /// the clinic desktop the pages are designed for (<see cref="Viewports"/>).
+    /// </summary>
+    public async Task<IPage> NewPageAsync(PortalHost portal, string locale = "en-GB", ViewportSize? viewport = null)
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = portal.Url.ToString(), AcceptDownloads = true });
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = portal.Url.ToString(),
+            AcceptDownloads = true,
+            Locale = locale,
+            ViewportSize = viewport ?? Viewports.Desktop,
+        });
         context.SetDefaultTimeout(30_000);
         return await context.NewPageAsync();
     }
 
     /// <summary>Signs in through the real form and waits for the interactive dashboard.</summary>
-    public async Task<IPage> SignedInPageAsync(PortalHost portal, string userName, string password)
+    public async Task<IPage> SignedInPageAsync(PortalHost portal, string userName, string password, string locale = "en-GB", ViewportSize? viewport = null)
     {
-        var page = await NewPageAsync(portal);
+        var page = await NewPageAsync(portal, locale, viewport);
         await page.GotoAsync("account/login");
         await page.FillAsync("#username", userName);
         await page.FillAsync("#password", password);
@@ -46,9 +56,34 @@ public sealed class BrowserFixture : IAsyncLifetime
     public static async Task WaitForInteractiveAsync(IPage page)
         => await page.WaitForFunctionAsync("() => window.Blazor !== undefined && document.querySelector('[data-test=nav]') !== null && window.portalCircuitUp === true");
 
+    /// <summary>Clicks a menu entry the way a user does: opens the Administration group first when the entry is in it.</summary>
+    public static async Task OpenFromMenuAsync(IPage page, string href)
+    {
+        var link = page.Locator($"[data-test=nav] a[href='{href}']");
+        if (!await link.IsVisibleAsync())
+        {
+            await page.Locator("[data-test=nav-admin] > button, [data-test=nav-admin] .mud-nav-link").First.ClickAsync();
+        }
+        await link.ClickAsync();
+    }
+
+    /// <summary>Signs out through the user menu in the app bar.</summary>
+    public static async Task SignOutAsync(IPage page)
+    {
+        await page.ClickAsync("[data-test=current-user] button");
+        await page.ClickAsync("[data-test=logout]");
+    }
+
     public async Task DisposeAsync()
     {
         if (Browser is not null) await Browser.DisposeAsync();
         playwright?.Dispose();
     }
+}
+
+/// <summary>The two sizes every page is checked at: a clinic desktop and a narrow window (a tablet, half a screen).</summary>
+public static class Viewports
+{
+    public static ViewportSize Desktop => new() { Width = 1366, Height = 768 };
+    public static ViewportSize Narrow => new() { Width = 800, Height = 900 };
 }

@@ -9,7 +9,7 @@ public sealed class AccessBrowserTests(BrowserPortalFixture fixture) : IClassFix
     public async Task Admin_creates_a_viewer_who_must_change_the_password_and_sees_only_what_the_role_allows()
     {
         var admin = await fixture.Browser.SignedInPageAsync(fixture.Portal, PortalFixture.AdminUser, PortalFixture.Password);
-        await admin.ClickAsync("[data-test=nav] a[href='admin/users']");
+        await BrowserFixture.OpenFromMenuAsync(admin, "admin/users");
         await admin.FillAsync("#new-user", "carol");
         await admin.FillAsync("#new-display", "Carol Viewer");
         await admin.CheckAsync("#new-role-Viewer");

@@ -13,7 +13,7 @@ public sealed class RoleChangeBrowserTests(SessionPortalFixture fixture) : IClas
         var admin = await fixture.NewUserAsync("roleboss", Roles.Admin);
         var user = await fixture.NewUserAsync("roleloser", Roles.Admin);
         var page = await fixture.Browser.SignedInPageAsync(fixture.Portal, user, SessionPortalFixture.Password);
-        await page.ClickAsync("[data-test=nav] a[href='admin/users']");
+        await BrowserFixture.OpenFromMenuAsync(page, "admin/users");
         await Assertions.Expect(page.Locator($"tr[data-user={user}]")).ToBeVisibleAsync();
 
         var userId = await fixture.UserIdAsync(user);

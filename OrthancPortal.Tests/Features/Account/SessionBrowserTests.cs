@@ -40,7 +40,7 @@ public sealed class SessionBrowserTests(SessionPortalFixture fixture) : IClassFi
         await second.GotoAsync("");
         await BrowserFixture.WaitForInteractiveAsync(second);
 
-        await first.ClickAsync("[data-test=logout]");
+        await BrowserFixture.SignOutAsync(first);
         await first.WaitForURLAsync(u => u.Contains("/account/login"));
         await second.WaitForURLAsync(u => u.Contains("/account/login"), Soon);
     }

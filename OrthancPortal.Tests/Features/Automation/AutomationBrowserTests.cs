@@ -9,7 +9,7 @@ public sealed class AutomationBrowserTests(AutomationBrowserFixture fixture) : I
     public async Task A_user_creates_a_rule_and_sees_its_run_appear_in_the_log_without_a_reload()
     {
         var page = await fixture.Browser.SignedInPageAsync(fixture.Portal, PortalFixture.StandardUser, PortalFixture.Password);
-        await page.ClickAsync("[data-test=nav] a[href='automation']");
+        await BrowserFixture.OpenFromMenuAsync(page, "automation");
         await BrowserFixture.WaitForInteractiveAsync(page);
         await Assertions.Expect(page.Locator("[data-test=no-runs]")).ToBeVisibleAsync();
 

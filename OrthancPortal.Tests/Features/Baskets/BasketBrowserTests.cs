@@ -27,7 +27,7 @@ public sealed class BasketBrowserTests(BrowserPortalFixture fixture) : IClassFix
             DataObject = new { Items = ids.Select(id => new { Level = "Study", OrthancId = id }).ToArray() },
         });
         add.Status.ShouldBe(200);
-        await Assertions.Expect(page.Locator("[data-test=basket-count-anonymize] .badge")).ToHaveTextAsync("2");
+        await Assertions.Expect(page.Locator("[data-test=basket-count-anonymize] .mud-badge")).ToHaveTextAsync("2");
 
         await page.ClickAsync("[data-test=basket-count-anonymize]");
         await page.WaitForURLAsync(u => u.Contains("/baskets/anonymize"));
@@ -40,7 +40,7 @@ public sealed class BasketBrowserTests(BrowserPortalFixture fixture) : IClassFix
         await Assertions.Expect(page.Locator("[data-test=anon-result]")).ToHaveCountAsync(2, new() { Timeout = 30_000 });
 
         await page.ClickAsync("[data-test=push-export]");
-        await Assertions.Expect(page.Locator("[data-test=basket-count-export] .badge")).ToHaveTextAsync("2");
+        await Assertions.Expect(page.Locator("[data-test=basket-count-export] .mud-badge")).ToHaveTextAsync("2");
         await page.ClickAsync("[data-test=basket-count-export]");
         await page.WaitForURLAsync(u => u.Contains("/baskets/export"));
         await BrowserFixture.WaitForInteractiveAsync(page);
@@ -80,6 +80,6 @@ public sealed class DeleteBasketBrowserTests(BrowserPortalFixture fixture) : ICl
         await page.ClickAsync("[data-test=confirm-yes]");
         await Assertions.Expect(page.Locator("[data-test=delete-done]")).ToBeVisibleAsync();
         (await fixture.Local.Http.GetAsync($"studies/{id}")).StatusCode.ShouldBe(System.Net.HttpStatusCode.NotFound);
-        await Assertions.Expect(page.Locator("[data-test=basket-count-delete] .badge")).ToHaveTextAsync("0");
+        await Assertions.Expect(page.Locator("[data-test=basket-count-delete] .mud-badge")).ToHaveTextAsync("0");
     }
 }

@@ -8,11 +8,10 @@ using OrthancPortal.Features.Burner.Pages;
 namespace OrthancPortal.Tests.Features.Burner;
 
 /// <summary>"Burn this study" is a component other pages place; it must appear only for users with the Burner permission.</summary>
-public sealed class BurnStudyButtonRenderTests : BunitContext
+public sealed class BurnStudyButtonRenderTests : OrthancPortal.Tests.Components.PortalComponentTest
 {
     private IRenderedComponent<BurnStudyButton> RenderFor(params string[] policies)
     {
-        Services.AddSingleton<ToastService>();
         Services.AddScoped<ActorContext>();
         var auth = AddAuthorization();
         auth.SetAuthorized("u");

@@ -67,11 +67,13 @@ public sealed class ShareBrowserTests(ShareBrowserFixture fixture) : IClassFixtu
         await page.GotoAsync($"content/studies/{fixture.StudyId}");
         await BrowserFixture.WaitForInteractiveAsync(page);
         await page.ClickAsync("[data-test=share-study-button]");
-        var dialog = page.Locator("[data-test=share-dialog]");
-        await dialog.Locator("[data-test=share-days]").FillAsync("3");
-        await dialog.Locator("[data-test=share-allow-download]").CheckAsync();
-        await dialog.Locator("[data-test=share-create]").ClickAsync();
-        var link = await dialog.Locator("[data-test=share-link]").InputValueAsync();
+        // MudBlazor puts a field's data-test on its input or on the element around it.
+        await page.Locator("input[data-test=share-days], [data-test=share-days] input").First.FillAsync("3");
+        await page.Locator("input[data-test=share-allow-download], [data-test=share-allow-download] input").First.CheckAsync();
+        await page.ClickAsync("[data-test=share-create]");
+        var linkField = page.Locator("input[data-test=share-link], [data-test=share-link] input").First;
+        await Assertions.Expect(linkField).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("/s/"));
+        var link = await linkField.InputValueAsync();
         link.ShouldStartWith($"{fixture.Portal.Url}s/");
 
         // The recipient: a fresh browser without an account.
@@ -81,7 +83,7 @@ public sealed class ShareBrowserTests(ShareBrowserFixture fixture) : IClassFixtu
 
         await page.GotoAsync("shares");
         await BrowserFixture.WaitForInteractiveAsync(page);
-        var row = page.Locator("[data-test=share-row]").First;
+        var row = page.Locator("tr.share-row").First;
         await Assertions.Expect(row.Locator("[data-test=share-opens]")).ToContainTextAsync("1");
         await Assertions.Expect(row.Locator("[data-test=share-state]")).ToHaveTextAsync("active");
         await row.Locator("[data-test=share-revoke]").ClickAsync();

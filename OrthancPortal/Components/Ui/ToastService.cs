@@ -1,25 +1,20 @@
+using MudBlazor;
+
 namespace OrthancPortal.Components.Ui;
 
 public enum ToastKind { Info, Success, Warning, Error }
 
-public sealed record Toast(Guid Id, string Message, ToastKind Kind);
-
-/// <summary>Short messages for the current user (scoped: one per circuit). <see cref="Toasts"/> renders them.</summary>
-public sealed class ToastService
+/// <summary>
+/// Transitional: pages not yet rebuilt on MudBlazor call this; it shows MudBlazor snackbars. New code injects
+/// <see cref="ISnackbar"/> directly. Removed once no page uses it.
+/// </summary>
+public sealed class ToastService(ISnackbar snackbar)
 {
-    private readonly List<Toast> items = [];
-    public event Action? Changed;
-    public IReadOnlyList<Toast> Items => items;
-
-    public void Show(string message, ToastKind kind = ToastKind.Info)
+    public void Show(string message, ToastKind kind = ToastKind.Info) => snackbar.Add(message, kind switch
     {
-        items.Add(new Toast(Guid.NewGuid(), message, kind));
-        Changed?.Invoke();
-    }
-
-    public void Dismiss(Guid id)
-    {
-        items.RemoveAll(t => t.Id == id);
-        Changed?.Invoke();
-    }
+        ToastKind.Success => Severity.Success,
+        ToastKind.Warning => Severity.Warning,
+        ToastKind.Error => Severity.Error,
+        _ => Severity.Info,
+    });
 }

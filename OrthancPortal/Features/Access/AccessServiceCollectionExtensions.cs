@@ -1,3 +1,4 @@
+using MudBlazor;
 using Microsoft.AspNetCore.Authorization;
 using OrthancPortal.Components.Layout;
 
@@ -17,8 +18,8 @@ public static class AccessServiceCollectionExtensions
             o.FallbackPolicy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build();
         });
         builder.Services.AddScoped<UserAdminService>();
-        builder.Services.AddNavItem(new NavItem("Users", "admin/users", "bi-people", Permissions.Admin, 900, "Administration"));
-        builder.Services.AddNavItem(new NavItem("Roles", "admin/roles", "bi-shield-lock", Permissions.Admin, 910, "Administration"));
+        builder.Services.AddNavItem(new NavItem("Users", "admin/users", Icons.Material.Filled.People, Permissions.Admin, 900, NavArea.Administration, AdminSection.Access));
+        builder.Services.AddNavItem(new NavItem("Roles", "admin/roles", Icons.Material.Filled.Security, Permissions.Admin, 910, NavArea.Administration, AdminSection.Access));
         return builder;
     }
 }

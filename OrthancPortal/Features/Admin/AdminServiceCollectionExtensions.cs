@@ -1,3 +1,4 @@
+using MudBlazor;
 using Microsoft.AspNetCore.Mvc;
 using OrthancPortal.Components.Layout;
 using OrthancPortal.Features.Access;
@@ -15,11 +16,11 @@ public static class AdminServiceCollectionExtensions
         services.AddScoped<OrthancJobService>();
         services.AddScoped<SystemInfoService>();
         services.AddScoped<AuditQueryService>();
-        services.AddNavItem(new NavItem("Settings", "admin/settings", "bi-sliders", Permissions.Admin, 905, "Administration"));
-        services.AddNavItem(new NavItem("Orthanc jobs", "admin/jobs", "bi-gear-wide-connected", Permissions.Admin, 930, "Administration"));
-        services.AddNavItem(new NavItem("System and storage", "admin/system", "bi-hdd", Permissions.Admin, 940, "Administration"));
-        services.AddNavItem(new NavItem("Plugins", "admin/plugins", "bi-puzzle", Permissions.Admin, 950, "Administration"));
-        services.AddNavItem(new NavItem("Audit log", "admin/audit", "bi-journal-text", Permissions.Admin, 960, "Administration"));
+        services.AddNavItem(new NavItem("Settings", "admin/settings", Icons.Material.Filled.Tune, Permissions.Admin, 960, NavArea.Administration, AdminSection.System));
+        services.AddNavItem(new NavItem("Orthanc jobs", "admin/jobs", Icons.Material.Filled.WorkHistory, Permissions.Admin, 923, NavArea.Administration, AdminSection.Orthanc));
+        services.AddNavItem(new NavItem("System and storage", "admin/system", Icons.Material.Filled.Storage, Permissions.Admin, 961, NavArea.Administration, AdminSection.System));
+        services.AddNavItem(new NavItem("Plugins", "admin/plugins", Icons.Material.Filled.Extension, Permissions.Admin, 924, NavArea.Administration, AdminSection.Orthanc));
+        services.AddNavItem(new NavItem("Audit log", "admin/audit", Icons.Material.Filled.History, Permissions.Admin, 962, NavArea.Administration, AdminSection.System));
         return builder;
     }
 

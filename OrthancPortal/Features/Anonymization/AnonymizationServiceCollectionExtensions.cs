@@ -1,3 +1,4 @@
+using MudBlazor;
 using OrthancPortal.Components.Layout;
 using OrthancPortal.Features.Access;
 using OrthancPortal.Features.Audit;
@@ -15,8 +16,8 @@ public static class AnonymizationServiceCollectionExtensions
         s.AddScoped<PseudonymService>();
         s.AddScoped<AnonymizationService>();
         s.AddTaskHandler<AnonymizeTaskHandler>();
-        s.AddNavItem(new NavItem("Anonymization profiles", "admin/anonymization-profiles", "bi-sliders", Permissions.Admin, 930, "Administration"));
-        s.AddNavItem(new NavItem("Pseudonyms", "pseudonyms", "bi-key", Permissions.ViewPseudonymMap, 935, "Administration"));
+        s.AddNavItem(new NavItem("Anonymization profiles", "admin/anonymization-profiles", Icons.Material.Filled.VisibilityOff, Permissions.Admin, 930, NavArea.Administration, AdminSection.Data));
+        s.AddNavItem(new NavItem("Pseudonyms", "pseudonyms", Icons.Material.Filled.Key, Permissions.ViewPseudonymMap, 931, NavArea.Administration, AdminSection.Data));
         return builder;
     }
 

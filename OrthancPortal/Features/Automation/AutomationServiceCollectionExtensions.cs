@@ -1,3 +1,4 @@
+using MudBlazor;
 using OrthancPortal.Infrastructure.Scheduling;
 using OrthancPortal.Features.Content;
 using System.Text;
@@ -27,7 +28,7 @@ public static class AutomationServiceCollectionExtensions
         s.AddPersistedQueue<AutomationQueue>(rescan: TimeSpan.FromSeconds(30));
         s.AddScoped<IChangeSubscriber, AutomationSubscriber>();
         s.AddTaskHandler<RunAgainTaskHandler>();
-        s.AddNavItem(new NavItem("Automation", "automation", "bi-robot", Permissions.Automation, 600));
+        s.AddNavItem(new NavItem("Automation", "automation", Icons.Material.Filled.AutoMode, Permissions.Automation, 950, NavArea.Administration, AdminSection.Automation));
         s.AddResourceActionComponent<Pages.RunAgainButton>(310, ResourceLevel.Study);
         return builder;
     }

@@ -1,3 +1,4 @@
+using MudBlazor;
 using OrthancPortal.Features.QueryRetrieve;
 using FluentValidation;
 using OrthancPortal.Components.Layout;
@@ -21,9 +22,8 @@ public static class BasketsServiceCollectionExtensions
         s.AddBasketResourceActions();
         s.AddTopBarItem<BasketCounters>(100);
         s.AddResultRowAction<AddResultToBasket>(100);
-        s.AddNavItem(new NavItem("Anonymize basket", "baskets/anonymize", "bi-incognito", Permissions.Anonymize, 400, "Baskets"));
-        s.AddNavItem(new NavItem("Export basket", "baskets/export", "bi-box-arrow-up-right", Permissions.ExportLocal, 410, "Baskets"));
-        s.AddNavItem(new NavItem("Delete basket", "baskets/delete", "bi-trash", Permissions.Delete, 420, "Baskets"));
+
+
         return builder;
     }
 

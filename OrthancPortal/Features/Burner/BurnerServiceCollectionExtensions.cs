@@ -1,3 +1,4 @@
+using MudBlazor;
 using OrthancPortal.Infrastructure.Scheduling;
 using OrthancPortal.Features.Content;
 using OrthancPortal.Components.Layout;
@@ -19,9 +20,9 @@ public static class BurnerServiceCollectionExtensions
         services.AddScoped<BurnerJobService>();
         services.AddScoped<DiscBuilder>();
         services.AddScoped<IChangeSubscriber, BurnerChangeSubscriber>();
-        services.AddNavItem(new NavItem("CD/DVD burner", "burner", "bi-disc", Permissions.Burner, 500));
+        services.AddNavItem(new NavItem("CD/DVD burner", "burner", Icons.Material.Filled.Album, Permissions.Burner, 500));
         services.AddResourceActionComponent<Pages.BurnStudyButton>(300, ResourceLevel.Study);
-        services.AddNavItem(new NavItem("Burner settings", "admin/burner", "bi-disc", Permissions.Admin, 930, "Administration"));
+        services.AddNavItem(new NavItem("Burner settings", "admin/burner", Icons.Material.Filled.Album, Permissions.Admin, 941, NavArea.Administration, AdminSection.Integrations));
         return builder;
     }
 

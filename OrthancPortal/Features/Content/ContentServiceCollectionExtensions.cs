@@ -1,3 +1,4 @@
+using MudBlazor;
 using FluentValidation;
 using OrthancPortal.Components.Layout;
 using OrthancPortal.Features.Access;
@@ -16,7 +17,7 @@ public static class ContentServiceCollectionExtensions
         services.AddScoped<StudySearchService>();
         services.AddScoped<ContentService>();
         services.AddTaskHandler<ModifyTagsTask>();
-        services.AddNavItem(new NavItem("Studies", "content/studies", "bi-search", Permissions.ViewContent, 100));
+        services.AddNavItem(new NavItem("Studies", "content/studies", Icons.Material.Filled.Search, Permissions.ViewContent, 100));
         return builder;
     }
 

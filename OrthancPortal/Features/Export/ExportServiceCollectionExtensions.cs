@@ -1,3 +1,4 @@
+using MudBlazor;
 using OrthancPortal.Components.Layout;
 using OrthancPortal.Features.Access;
 using OrthancPortal.Features.Audit;
@@ -15,7 +16,7 @@ public static class ExportServiceCollectionExtensions
         s.AddScoped<RemoteUploader>();
         s.AddScoped<ExportService>();
         s.AddTaskHandler<ExportTaskHandler>();
-        s.AddNavItem(new NavItem("Export destinations", "admin/export-destinations", "bi-cloud-upload", Permissions.Admin, 940, "Administration"));
+        s.AddNavItem(new NavItem("Export destinations", "admin/export-destinations", Icons.Material.Filled.DriveFileMove, Permissions.Admin, 932, NavArea.Administration, AdminSection.Data));
         return builder;
     }
 

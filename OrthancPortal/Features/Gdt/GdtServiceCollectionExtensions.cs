@@ -1,3 +1,4 @@
+using MudBlazor;
 using OrthancPortal.Components.Layout;
 using OrthancPortal.Features.Access;
 using OrthancPortal.Features.Orthanc;
@@ -14,7 +15,7 @@ public static class GdtServiceCollectionExtensions
         services.AddSingleton<Webhooks>();
         services.AddScoped<GdtService>();
         services.AddScoped<IChangeSubscriber, GdtStudySubscriber>();
-        services.AddNavItem(new NavItem("GDT outbox", "gdt", "bi-send", Permissions.Worklists, 510));
+        services.AddNavItem(new NavItem("GDT outbox", "gdt", Icons.Material.Filled.Outbox, Permissions.Worklists, 530));
         return builder;
     }
 }

@@ -1,3 +1,4 @@
+using MudBlazor;
 using OrthancPortal.Components.Layout;
 using OrthancPortal.Features.Access;
 
@@ -14,7 +15,7 @@ public static class ImportServiceCollectionExtensions
             .Validate(o => o.MaxFileBytes > 0 && o.MaxZipBytes > 0 && o.MaxZipTotalBytes > 0 && o.MaxCompressionRatio >= 1 && o.CompressionRatioFloorBytes >= 0
                 && o.Parallelism is >= 1 and <= 16, "Import limits must be positive and parallelism 1..16.")
             .ValidateOnStart();
-        services.AddNavItem(new NavItem("Import", "import", "bi-upload", Permissions.Import, 110));
+        services.AddNavItem(new NavItem("Import", "import", Icons.Material.Filled.UploadFile, Permissions.Import, 110));
         return builder;
     }
 }

@@ -1,3 +1,4 @@
+using MudBlazor;
 using OrthancPortal.Components.Layout;
 using OrthancPortal.Features.Access;
 using OrthancPortal.Features.Account;
@@ -10,7 +11,7 @@ public static class LdapServiceCollectionExtensions
     {
         builder.Services.AddScoped<IDirectorySignIn, LdapSignIn>();
         builder.Services.AddScoped<LdapAdminService>();
-        builder.Services.AddNavItem(new NavItem("Directory (LDAP)", "admin/ldap", "bi-diagram-3", Permissions.Admin, 915, "Administration"));
+        builder.Services.AddNavItem(new NavItem("Directory (LDAP)", "admin/ldap", Icons.Material.Filled.AccountTree, Permissions.Admin, 915, NavArea.Administration, AdminSection.Access));
         return builder;
     }
 }

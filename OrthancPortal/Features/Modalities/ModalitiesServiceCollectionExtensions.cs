@@ -1,3 +1,4 @@
+using MudBlazor;
 using OrthancPortal.Components.Layout;
 using OrthancPortal.Features.Access;
 
@@ -8,7 +9,7 @@ public static class ModalitiesServiceCollectionExtensions
     public static WebApplicationBuilder AddModalities(this WebApplicationBuilder builder)
     {
         builder.Services.AddScoped<ModalityAdminService>();
-        builder.Services.AddNavItem(new NavItem("Modalities & peers", "admin/modalities", "bi-hdd-network", Permissions.Admin, 930, "Administration"));
+        builder.Services.AddNavItem(new NavItem("Modalities & peers", "admin/modalities", Icons.Material.Filled.Lan, Permissions.Admin, 921, NavArea.Administration, AdminSection.Orthanc));
         return builder;
     }
 }

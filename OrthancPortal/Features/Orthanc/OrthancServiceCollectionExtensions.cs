@@ -1,3 +1,4 @@
+using MudBlazor;
 using OrthancPortal.Components.Layout;
 using OrthancPortal.Features.Access;
 
@@ -33,8 +34,8 @@ public static class OrthancServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<ChangeFeedReader>());
         services.AddScoped<HeldChangesService>();
         services.AddScoped<StudyOriginClassifier>();
-        services.AddNavItem(new NavItem("Held changes", "admin/held-changes", "bi-pause-circle", Permissions.Admin, 935, "Administration"));
-        services.AddNavItem(new NavItem("Orthanc connection", "admin/orthanc", "bi-plug", Permissions.Admin, 920, "Administration"));
+        services.AddNavItem(new NavItem("Held changes", "admin/held-changes", Icons.Material.Filled.PauseCircle, Permissions.Admin, 951, NavArea.Administration, AdminSection.Automation));
+        services.AddNavItem(new NavItem("Orthanc connection", "admin/orthanc", Icons.Material.Filled.Cable, Permissions.Admin, 920, NavArea.Administration, AdminSection.Orthanc));
         return builder;
     }
 }

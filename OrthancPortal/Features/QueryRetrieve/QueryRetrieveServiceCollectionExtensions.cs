@@ -1,3 +1,4 @@
+using MudBlazor;
 using OrthancPortal.Components.Layout;
 using OrthancPortal.Features.Access;
 using OrthancPortal.Features.Tasks;
@@ -13,7 +14,7 @@ public static class QueryRetrieveServiceCollectionExtensions
         builder.Services.AddSingleton<OwnAetCache>();
         builder.Services.AddScoped<RetrieveTracker>();
         builder.Services.AddTaskHandler<RetrieveTaskHandler>();
-        builder.Services.AddNavItem(new NavItem("Query / retrieve", "query", "bi-cloud-download", Permissions.Query, 300));
+        builder.Services.AddNavItem(new NavItem("Query / retrieve", "query", Icons.Material.Filled.CloudDownload, Permissions.Query, 300));
         return builder;
     }
 }

@@ -1,3 +1,4 @@
+using MudBlazor;
 using OrthancPortal.Components.Layout;
 using OrthancPortal.Features.Access;
 
@@ -13,8 +14,8 @@ public static class RobotsServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<RobotRunner>());
         services.AddScoped<RobotService>();
         services.AddScoped<QueryListService>();
-        services.AddNavItem(new NavItem("Robots", "robots", "bi-robot", Permissions.AutoRetrieve, 310));
-        services.AddNavItem(new NavItem("New robot", "robots/new", "bi-plus-square", Permissions.AutoRetrieve, 311));
+        services.AddNavItem(new NavItem("Robots", "robots", Icons.Material.Filled.SmartToy, Permissions.AutoRetrieve, 310));
+
         return builder;
     }
 

@@ -1,3 +1,4 @@
+using MudBlazor;
 using OrthancPortal.Components.Layout;
 using OrthancPortal.Features.Access;
 using OrthancPortal.Features.Content;
@@ -17,7 +18,7 @@ public static class SharesServiceCollectionExtensions
         builder.Services.AddScoped<ShareLanding>();
         builder.Services.AddScoped<ViewerShares>();
         builder.Services.AddScoped<IViewerShares>(sp => sp.GetRequiredService<ViewerShares>());
-        builder.Services.AddNavItem(new NavItem("Shares", "shares", "bi-share", Permissions.Share, 250));
+        builder.Services.AddNavItem(new NavItem("Shares", "shares", Icons.Material.Filled.Share, Permissions.Share, 250));
         // "Share" on the study page (and study rows), beside "Burn" and "Run again".
         builder.Services.AddResourceActionComponent<Pages.ShareButton>(305, ResourceLevel.Study);
         return builder;

@@ -1,3 +1,4 @@
+using MudBlazor;
 using OrthancPortal.Components.Layout;
 
 namespace OrthancPortal.Features.Tasks;
@@ -9,7 +10,7 @@ public static class TasksServiceCollectionExtensions
         builder.Services.AddSingleton<TaskQueue>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TaskQueue>());
         builder.Services.AddScoped<TaskListService>();
-        builder.Services.AddNavItem(new NavItem("My tasks", "tasks", "bi-list-check", null, 800));
+        builder.Services.AddNavItem(new NavItem("My tasks", "tasks", Icons.Material.Filled.Checklist, null, 800));
         return builder;
     }
 

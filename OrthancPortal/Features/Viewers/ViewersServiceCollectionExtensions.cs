@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authorization;
+using MudBlazor;
 using OrthancPortal.Components.Layout;
 using OrthancPortal.Features.Access;
 
@@ -12,7 +13,7 @@ public static class ViewersServiceCollectionExtensions
         builder.Services.AddAuthorization(o => o.AddPolicy(ViewerAccess.Policy, p => p.AddRequirements(new ViewerAccess.Requirement())));
         builder.Services.AddSingleton<IAuthorizationHandler, ViewerAccess.Handler>();
         builder.Services.AddSingleton<ViewerStudyResolver>();
-        builder.Services.AddNavItem(new NavItem("Viewers", "admin/viewers", "bi-eye", Permissions.Admin, 930, "Administration"));
+        builder.Services.AddNavItem(new NavItem("Viewers", "admin/viewers", Icons.Material.Filled.Visibility, Permissions.Admin, 922, NavArea.Administration, AdminSection.Orthanc));
         return builder;
     }
 }

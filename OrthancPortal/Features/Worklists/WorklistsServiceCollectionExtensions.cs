@@ -1,3 +1,4 @@
+using MudBlazor;
 using OrthancPortal.Components.Layout;
 using OrthancPortal.Features.Access;
 
@@ -12,9 +13,9 @@ public static class WorklistsServiceCollectionExtensions
         services.AddScoped<WorklistService>();
         services.AddScoped<WorklistApiKeyService>();
         services.AddHostedService<WorklistCleanupScheduler>();
-        services.AddNavItem(new NavItem("Worklist", "worklist", "bi-calendar-check", Permissions.Worklists, 500));
+        services.AddNavItem(new NavItem("Worklist", "worklist", Icons.Material.Filled.EventNote, Permissions.Worklists, 520));
         // The GDT and worklist settings share one page (Pages/GdtSettingsPage): it edits both, so it lives here, where Gdt is already known.
-        services.AddNavItem(new NavItem("GDT and worklists", "admin/gdt", "bi-sliders", Permissions.Admin, 940, "Administration"));
+        services.AddNavItem(new NavItem("GDT and worklists", "admin/gdt", Icons.Material.Filled.SettingsInputComponent, Permissions.Admin, 940, NavArea.Administration, AdminSection.Integrations));
         return builder;
     }
 }

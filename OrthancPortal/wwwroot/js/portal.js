@@ -2,6 +2,11 @@
 window.portal = window.portal || {};
 // Browser tests wait for this: the Blazor circuit is up and the page is interactive.
 window.portal.markInteractive = () => { window.portalCircuitUp = true; };
+// The light/dark choice is a preference of this browser, not of the account (a shared reading-room PC stays as it is).
+window.portal.theme = {
+    get: () => { try { return localStorage.getItem('portal-theme'); } catch { return null; } },
+    set: (value) => { try { localStorage.setItem('portal-theme', value); } catch { /* private mode: not kept */ } },
+};
 
 (function (portal) {
     'use strict';

@@ -1,0 +1,24 @@
+using Bunit;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor.Services;
+using OrthancPortal.Components.Ui;
+using OrthancPortal.Infrastructure.Localization;
+
+namespace OrthancPortal.Tests.Components;
+
+/// <summary>
+/// The base of bUnit tests of portal components: MudBlazor's services (its JS calls answered loosely, as bUnit has no
+/// browser), the localizer (English keys), the portal's formatter and clock.
+/// </summary>
+public abstract class PortalComponentTest : BunitContext
+{
+    protected PortalComponentTest()
+    {
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Services.AddMudServices();
+        Services.AddLocalization();
+        Services.AddSingleton(TimeProvider.System);
+        Services.AddScoped<PortalFormat>();
+        Services.AddScoped<ToastService>();
+    }
+}

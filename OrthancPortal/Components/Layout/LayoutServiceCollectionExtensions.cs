@@ -1,0 +1,24 @@
+using MudBlazor;
+using MudBlazor.Services;
+using OrthancPortal.Infrastructure.Localization;
+
+namespace OrthancPortal.Components.Layout;
+
+/// <summary>The UI's shared services: MudBlazor, the languages, the one formatter, and the dashboard's menu entry.</summary>
+public static class LayoutServiceCollectionExtensions
+{
+    public static WebApplicationBuilder AddPortalUi(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddMudServices(options =>
+        {
+            options.SnackbarConfiguration.PositionClass = Defaults.Classes.Position.BottomRight;
+            options.SnackbarConfiguration.PreventDuplicates = false;
+            options.SnackbarConfiguration.VisibleStateDuration = 6000;
+            options.SnackbarConfiguration.ShowCloseIcon = true;
+        });
+        services.AddPortalLocalization();
+        services.AddNavItem(new NavItem("Dashboard", "", Icons.Material.Filled.Dashboard, null, 0));
+        return builder;
+    }
+}
