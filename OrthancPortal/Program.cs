@@ -19,6 +19,7 @@ using OrthancPortal.Features.Labels;
 using OrthancPortal.Features.Orthanc;
 using OrthancPortal.Features.QueryRetrieve;
 using OrthancPortal.Features.Robots;
+using OrthancPortal.Features.Shares;
 using OrthancPortal.Features.Tasks;
 using OrthancPortal.Features.Viewers;
 using OrthancPortal.Features.Worklists;
@@ -79,6 +80,7 @@ public static class PortalApp
         builder.AddViewers();
         builder.AddLabels();
         builder.AddDocuments();
+        builder.AddShares();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -93,6 +95,8 @@ public static class PortalApp
         app.UseAuthentication();
         app.UseActorContext();
         app.UseForcedPasswordChange();
+        // Before authorization: a share link's cookie reaches the viewers only, never a page (403, not a sign-in redirect).
+        app.UseShareCookieGuard();
         app.UseAuthorization();
         app.UseAntiforgery();
 
@@ -115,6 +119,7 @@ public static class PortalApp
         app.MapImportEndpoints();
         app.MapLabelEndpoints();
         app.MapDocumentEndpoints();
+        app.MapShareEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
