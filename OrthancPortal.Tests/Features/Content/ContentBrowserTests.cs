@@ -18,7 +18,7 @@ public sealed class ContentBrowserTests(BrowserPortalFixture fixture) : IClassFi
 
         await page.GotoAsync("content/studies");
         await BrowserFixture.WaitForInteractiveAsync(page);
-        await page.FillAsync("[data-test=q-name] input", $"{tag[..6].ToLowerInvariant()}*");
+        await page.FillAsync("input[data-test=q-name], [data-test=q-name] input", $"{tag[..6].ToLowerInvariant()}*");
         await page.ClickAsync("[data-test=q-date] input >> nth=0");
         await page.ClickAsync("[data-test=date-last7]");
         var rows = StudyList.Rows(page);

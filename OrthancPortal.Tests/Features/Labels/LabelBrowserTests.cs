@@ -16,7 +16,7 @@ public sealed class LabelBrowserTests(BrowserLabelFixture fixture) : IClassFixtu
         var page = await fixture.Browser.SignedInPageAsync(fixture.Portal, PortalFixture.StandardUser, PortalFixture.Password);
         await page.GotoAsync("content/studies");
         await BrowserFixture.WaitForInteractiveAsync(page);
-        await page.FillAsync("[data-test=q-name]", $"{tag}*");
+        await page.FillAsync("input[data-test=q-name], [data-test=q-name] input", $"{tag}*");
         await page.ClickAsync("[data-test=search]");
         var rows = StudyList.Rows(page);
         await Assertions.Expect(rows).ToHaveCountAsync(3);
@@ -26,7 +26,7 @@ public sealed class LabelBrowserTests(BrowserLabelFixture fixture) : IClassFixtu
         await page.ClickAsync("[data-test=bulk-add-label]");
         await Assertions.Expect(page.Locator("[data-test=row-label]")).ToHaveCountAsync(2);
 
-        await page.FillAsync("[data-test=q-labels] input", LabelFixture.Research);
+        await page.FillAsync("input[data-test=q-labels], [data-test=q-labels] input", LabelFixture.Research);
         await page.ClickAsync("[data-test=search]");
         await Assertions.Expect(rows).ToHaveCountAsync(2);
         await Assertions.Expect(page.Locator("[data-test=study-count]")).ToHaveTextAsync("Studies 1–2 of 2");
@@ -42,7 +42,7 @@ public sealed class LabelBrowserTests(BrowserLabelFixture fixture) : IClassFixtu
         var research = await fixture.Browser.SignedInPageAsync(fixture.Portal, LabelFixture.ResearchUser, PortalFixture.Password);
         await research.GotoAsync("content/studies");
         await BrowserFixture.WaitForInteractiveAsync(research);
-        await research.FillAsync("[data-test=q-name]", $"{tag}*");
+        await research.FillAsync("input[data-test=q-name], [data-test=q-name] input", $"{tag}*");
         await research.ClickAsync("[data-test=search]");
         var seen = StudyList.Rows(research);
         await Assertions.Expect(seen).ToHaveCountAsync(2);
