@@ -20,7 +20,7 @@ public sealed class LabelBrowserTests(BrowserLabelFixture fixture) : IClassFixtu
         await page.ClickAsync("[data-test=search]");
         var rows = StudyList.Rows(page);
         await Assertions.Expect(rows).ToHaveCountAsync(3);
-        foreach (var id in studies.Take(2)) await StudyList.Row(page, id).Locator("[data-test=select-study] input").CheckAsync();
+        foreach (var id in studies.Take(2)) await StudyList.Row(page, id).Locator("[data-test=select-study] input, input[data-test=select-study]").First.CheckAsync();
         await Assertions.Expect(page.Locator("[data-test=selected-count]")).ToContainTextAsync("2 selected");
         await page.FillAsync("[data-test=bulk-label]", LabelFixture.Research);
         await page.ClickAsync("[data-test=bulk-add-label]");

@@ -75,12 +75,12 @@ public sealed class StudyQueryValidator : AbstractValidator<StudyQuery>
 }
 
 /// <summary>One row of the study list.</summary>
-/// <remarks>Dates are DICOM DA values (yyyyMMdd); pages show them with <c>PortalFormat.DicomDate</c>.</remarks>
+/// <remarks>Dates are ISO (yyyy-MM-dd, the API's form); pages show them with <c>PortalFormat.DicomDate(row.StudyDate.Replace("-", ""))</c>.</remarks>
 public sealed record StudyRow(string Id, string PatientOrthancId, string PatientName, string PatientId, string BirthDate, string StudyDate,
     string Description, string Accession, int SeriesCount, string StudyInstanceUid, IReadOnlyList<string>? Labels = null, string Modalities = "")
 {
     public static StudyRow From(OrthancStudy s) => new(s.ID, s.ParentPatient, PortalFormat.PersonName(s.Tag("PatientName")), s.Tag("PatientID"),
-        s.Tag("PatientBirthDate"), s.Tag("StudyDate"), s.Tag("StudyDescription"), s.Tag("AccessionNumber"), s.Series.Count,
+        DicomText.Date(s.Tag("PatientBirthDate")), DicomText.Date(s.Tag("StudyDate")), s.Tag("StudyDescription"), s.Tag("AccessionNumber"), s.Series.Count,
         s.Tag("StudyInstanceUID"), s.Labels?.Order(StringComparer.Ordinal).ToList(), s.Tag("ModalitiesInStudy").Replace('\\', '/'));
 }
 
