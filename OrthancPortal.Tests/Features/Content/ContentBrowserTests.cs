@@ -19,7 +19,7 @@ public sealed class ContentBrowserTests(BrowserPortalFixture fixture) : IClassFi
         await page.GotoAsync("content/studies");
         await BrowserFixture.WaitForInteractiveAsync(page);
         await page.FillAsync("input[data-test=q-name], [data-test=q-name] input", $"{tag[..6].ToLowerInvariant()}*");
-        await page.Locator("[data-test=q-date] input, input[data-test=q-date]").First.ClickAsync();
+        await page.Locator(".mud-picker:has([data-test=q-date]) button, [data-test=q-date] button").First.ClickAsync();
         await page.ClickAsync("[data-test=date-last7]");
         var rows = StudyList.Rows(page);
         await Assertions.Expect(rows).ToHaveCountAsync(1);
