@@ -1,3 +1,4 @@
+using OrthancPortal.Features.RowActions;
 using MudBlazor;
 using OrthancPortal.Components.Layout;
 using OrthancPortal.Features.Access;
@@ -20,7 +21,7 @@ public static class SharesServiceCollectionExtensions
         builder.Services.AddScoped<IViewerShares>(sp => sp.GetRequiredService<ViewerShares>());
         builder.Services.AddNavItem(new NavItem("Shares", "shares", Icons.Material.Filled.Share, Permissions.Share, 250));
         // "Share" on the study page (and study rows), beside "Burn" and "Run again".
-        builder.Services.AddResourceActionComponent<Pages.ShareButton>(305, ResourceLevel.Study);
+        builder.Services.AddRowAction<Pages.ShareButton>(305, RowKind.StudyPage, RowKind.Study);
         return builder;
     }
 
