@@ -13,6 +13,7 @@ using OrthancPortal.Features.Admin;
 using OrthancPortal.Features.Ldap;
 using OrthancPortal.Features.Content;
 using OrthancPortal.Features.Gdt;
+using OrthancPortal.Features.Home;
 using OrthancPortal.Features.Import;
 using OrthancPortal.Features.Labels;
 using OrthancPortal.Features.Orthanc;
@@ -77,6 +78,7 @@ public static class PortalApp
         builder.AddImport();
         builder.AddViewers();
         builder.AddLabels();
+        builder.AddHome();
         configure?.Invoke(builder);
 
         var app = builder.Build();
