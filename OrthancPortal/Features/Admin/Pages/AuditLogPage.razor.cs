@@ -62,7 +62,12 @@ public partial class AuditLogPage
     {
         var sort = state.SortDefinitions.FirstOrDefault();
         var page = await Audit.PageAsync(filter, state.Page * state.PageSize, state.PageSize, ct, sort?.SortBy, sort?.Descending ?? true);
-        total = page.Total;
+        if (total != page.Total)
+        {
+            // The count above the grid belongs to the page, which the grid does not re-render.
+            total = page.Total;
+            await InvokeAsync(StateHasChanged);
+        }
         return new GridData<AuditEntry> { Items = page.Rows, TotalItems = page.Total };
     }
 
