@@ -138,4 +138,22 @@ public sealed partial class AdminPagesBrowserTests(BrowserPortalFixture fixture)
         // The sign-in just made is there, its time in German: 01.12.2026 14:05:03.
         lines.Skip(1).ShouldContain(l => Regex.IsMatch(l, @"^\d+;\d{2}\.\d{2}\.\d{4} \d{2}:\d{2}:\d{2};"));
     }
+
+    public static TheoryData<string, string, string> SettingsPages => new()
+    {
+        { "admin/orthanc", "orthanc-settings", "desktop" }, { "admin/orthanc", "orthanc-settings", "narrow" },
+        { "admin/ldap", "ldap", "desktop" }, { "admin/ldap", "ldap", "narrow" },
+        { "admin/modalities", "modalities", "desktop" }, { "admin/modalities", "modalities", "narrow" },
+        { "admin/viewers", "viewers", "desktop" }, { "admin/viewers", "viewers", "narrow" },
+        { "admin/jobs", "orthanc-jobs", "desktop" }, { "admin/plugins", "plugins", "narrow" },
+        { "admin/held-changes", "held-changes", "desktop" },
+    };
+
+    [Theory, MemberData(nameof(SettingsPages))]
+    public async Task The_other_administration_pages_pass_the_page_checks(string path, string name, string size)
+    {
+        var page = await OpenAsync(path, size);
+        await Assertions.Expect(page.Locator("h1")).ToBeVisibleAsync();
+        await PageChecks.AssertPageAsync(page, name);
+    }
 }
