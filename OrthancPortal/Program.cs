@@ -14,6 +14,7 @@ using OrthancPortal.Features.Ldap;
 using OrthancPortal.Features.Content;
 using OrthancPortal.Features.Documents;
 using OrthancPortal.Features.Gdt;
+using OrthancPortal.Features.Home;
 using OrthancPortal.Features.Import;
 using OrthancPortal.Features.Labels;
 using OrthancPortal.Features.Orthanc;
@@ -81,6 +82,7 @@ public static class PortalApp
         builder.AddLabels();
         builder.AddDocuments();
         builder.AddShares();
+        builder.AddHome();
         configure?.Invoke(builder);
 
         var app = builder.Build();
