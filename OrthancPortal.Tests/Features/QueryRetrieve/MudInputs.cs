@@ -16,7 +16,12 @@ public static class MudInputs
 
     /// <summary>The text the MudSelect inside <paramref name="wrapper"/> shows (empty when nothing is chosen).</summary>
     public static async Task<string> SelectedAsync(IPage page, string wrapper)
-        => await page.Locator($"{wrapper} input").First.InputValueAsync();
+        => (await page.Locator(wrapper).First.EvaluateAsync<string>(@"w => {
+            const values = [...w.querySelectorAll('input')].map(i => i.value).filter(v => v);
+            if (values.length) return values[0];
+            const slot = [...w.querySelectorAll('.mud-input-slot')].find(e => e.tagName !== 'INPUT' && !e.classList.contains('mud-input-slot-placeholder'));
+            return slot ? slot.textContent : '';
+        }")).Trim();
 
     /// <summary>The open message box (IDialogService.ShowMessageBoxAsync).</summary>
     public static ILocator Dialog(IPage page) => page.Locator(".mud-dialog");
