@@ -35,7 +35,7 @@ public sealed class QueryPageBrowserTests(RobotsBrowserFixture fixture) : IClass
         var row = StudyRow(page, study.StudyUid);
         await Assertions.Expect(row).ToHaveCountAsync(1);
         await Assertions.Expect(row).ToContainTextAsync("Query, Page");
-        await Assertions.Expect(row.Locator("[data-test=q-answer-count]")).ToHaveTextAsync("2 / 3");
+        await Assertions.Expect(row.Locator("[data-test=q-answer-count]")).ToHaveTextAsync("2 / 6");
         await row.Locator("[data-test=q-expand]").ClickAsync();
         await Assertions.Expect(page.Locator("[data-test=q-results] tr[data-series]")).ToHaveCountAsync(2);
 

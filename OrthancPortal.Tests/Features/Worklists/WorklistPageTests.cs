@@ -18,7 +18,7 @@ public sealed class WorklistPageTests(BrowserWorklistFixture fixture) : IClassFi
         // Invalid first: the form says why at the field and nothing is written.
         var filesBefore = fixture.WorklistFiles().Length;
         await page.ClickAsync("[data-test=wl-create]");
-        await Assertions.Expect(page.Locator(".mud-input-control:has([data-test=wl-patient-id]) .mud-input-error")).ToContainTextAsync("patient ID");
+        await Assertions.Expect(page.GetByText("The patient ID is required.")).ToBeVisibleAsync();
         fixture.WorklistFiles().Length.ShouldBe(filesBefore);
 
         await page.FillAsync("[data-test=wl-patient-id]", "UIPAT1");
