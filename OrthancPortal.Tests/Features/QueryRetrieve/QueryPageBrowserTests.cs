@@ -68,7 +68,7 @@ public sealed class QueryPageBrowserTests(RobotsBrowserFixture fixture) : IClass
         await MudInputs.ChooseAsync(page, Remote, OrthancPair.RemoteModalityName);
         await page.FillAsync("[data-test=q-pid]", "QP02");
         await page.ClickAsync("[data-test=q-search]");
-        await Assertions.Expect(page.Locator("[data-test=q-count]")).ToContainTextAsync("1 studies found on remote");
+        await Assertions.Expect(page.Locator("[data-test=q-count]")).ToContainTextAsync("Studies found on remote: 1");
         var row = StudyRow(page, study.StudyUid);
         await Assertions.Expect(row).ToContainTextAsync("Müller, Jürgen");
         await Assertions.Expect(row.Locator("[data-test=q-date-cell]")).ToHaveTextAsync("02/03/2024");
