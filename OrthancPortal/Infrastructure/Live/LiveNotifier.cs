@@ -13,7 +13,16 @@ public sealed class LiveNotifier(ILogger<LiveNotifier> logger)
 
     public IDisposable Subscribe<T>(Func<T, Task> handler)
     {
-        Func<object, Task> wrapped = message => handler((T)message);
+        // The subscriber's culture (its circuit's language), not the publisher's: a background worker publishes with
+        // the server's culture, and the page it wakes would otherwise re-render its dates as 12/01/2026.
+        var culture = System.Globalization.CultureInfo.CurrentCulture;
+        var uiCulture = System.Globalization.CultureInfo.CurrentUICulture;
+        Func<object, Task> wrapped = message =>
+        {
+            System.Globalization.CultureInfo.CurrentCulture = culture;
+            System.Globalization.CultureInfo.CurrentUICulture = uiCulture;
+            return handler((T)message);
+        };
         subscribers.AddOrUpdate(typeof(T), _ => new([wrapped]), (_, list) => list.Add(wrapped));
         return new Subscription(() => subscribers.AddOrUpdate(typeof(T), _ => new([]), (_, list) => list.Remove(wrapped)));
     }
