@@ -18,7 +18,9 @@ public sealed class WorklistPageTests(BrowserWorklistFixture fixture) : IClassFi
         // Invalid first: the form says why at the field and nothing is written.
         var filesBefore = fixture.WorklistFiles().Length;
         await page.ClickAsync("[data-test=wl-create]");
-        await Assertions.Expect(page.GetByText("The patient ID is required.")).ToBeVisibleAsync();
+        await PageChecks.ScreenshotAsync(page, "worklist-invalid");
+        await Assertions.Expect(page.Locator("[data-test=wl-error]")).ToContainTextAsync("The patient ID is required.");
+        await Assertions.Expect(page.Locator(".mud-input-error", new() { HasText = "The patient ID is required." })).ToHaveCountAsync(1);
         fixture.WorklistFiles().Length.ShouldBe(filesBefore);
 
         await page.FillAsync("[data-test=wl-patient-id]", "UIPAT1");
