@@ -20,7 +20,7 @@ public sealed class WorklistPageTests(BrowserWorklistFixture fixture) : IClassFi
         await page.ClickAsync("[data-test=wl-create]");
         await PageChecks.ScreenshotAsync(page, "worklist-invalid");
         await Assertions.Expect(page.Locator("[data-test=wl-error]")).ToContainTextAsync("The patient ID is required.");
-        await Assertions.Expect(page.Locator(".mud-input-error", new() { HasText = "The patient ID is required." })).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator(".mud-input-helper-text", new() { HasText = "The patient ID is required." })).ToBeVisibleAsync();
         fixture.WorklistFiles().Length.ShouldBe(filesBefore);
 
         await page.FillAsync("[data-test=wl-patient-id]", "UIPAT1");
