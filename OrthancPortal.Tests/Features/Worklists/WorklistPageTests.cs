@@ -42,6 +42,8 @@ public sealed class WorklistPageTests(BrowserWorklistFixture fixture) : IClassFi
         var accession = (await row.Locator("[data-test=wl-entry]").GetAttributeAsync("data-accession"))!;
         accession.ShouldMatch(@"^R\d{10}$");
         File.Exists(Path.Combine(fixture.Local.WorklistFolder, accession + ".wl")).ShouldBeTrue();
+        // The page, not the fading "added" snackbar, is what the checks look at.
+        await Assertions.Expect(page.Locator(".mud-snackbar")).ToHaveCountAsync(0, new() { Timeout = 20_000 });
         await PageChecks.AssertPageAsync(page, "worklist-de");
 
         await row.Locator("[data-test=wl-delete]").ClickAsync();
