@@ -77,7 +77,9 @@ public sealed class AnonymizingIntakeTests(AnonymizingIntakeTests.IntakeFixture 
         // The reverse map (ViewPseudonymMap) leads back to each original patient id; a user without it gets 403.
         using var admin = await fixture.SignInAsync(PortalFixture.AdminUser);
         var csv = await admin.GetStringAsync("api/pseudonyms/intake-five/map.csv");
-        foreach (var (patientId, pseudonym) in pseudonymOf) csv.ShouldContain($"\"{pseudonym}\";\"{patientId}\"");
+        // The CSV follows the request's culture (English here: comma-separated); each line starts "pseudonym,original id".
+        var lines = csv.Split('\n', StringSplitOptions.TrimEntries);
+        foreach (var (patientId, pseudonym) in pseudonymOf) lines.ShouldContain(l => l.StartsWith($"{pseudonym},{patientId},", StringComparison.Ordinal));
         using var user = await fixture.SignInAsync(PortalFixture.StandardUser);
         (await user.GetAsync("api/pseudonyms/intake-five/map.csv")).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
     }
