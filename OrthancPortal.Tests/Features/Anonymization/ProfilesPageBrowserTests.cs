@@ -21,7 +21,7 @@ public sealed class ProfilesPageBrowserTests(BrowserPortalFixture fixture) : ICl
         await page.FillAsync("input#p-name", "Research");
         await page.FillAsync("textarea#p-keep", "PatientWeight\nnot a tag");
         await page.ClickAsync("[data-test=p-save]");
-        await Assertions.Expect(page.Locator("[data-test=profile-form] .mud-input-error")).ToContainTextAsync("'not a tag' is not a tag");
+        await Assertions.Expect(page.Locator("[data-test=profile-form] .mud-input-helper-text.mud-input-error")).ToContainTextAsync("'not a tag' is not a tag");
 
         await page.FillAsync("textarea#p-keep", "PatientWeight");
         await page.ClickAsync("[data-test=p-save]");
