@@ -27,6 +27,7 @@ public sealed class ProfilesPageBrowserTests(BrowserPortalFixture fixture) : ICl
         await page.ClickAsync("[data-test=p-save]");
         var row = page.Locator("tr.profile-row", new() { Has = page.Locator("[data-profile='Research']") });
         await Assertions.Expect(row.Locator("[data-test=profile-summary]")).ToHaveTextAsync("Basic profile; keeps 1 tags; dates unchanged; random patient IDs.");
+        await Features.Automation.AutomationPageParts.DismissSnackbarsAsync(page);
         await PageChecks.AssertPageAsync(page, "anonymization-profiles");
 
         await row.Locator("[data-test=p-delete]").ClickAsync();

@@ -25,6 +25,7 @@ public sealed class AutomationBrowserTests(AutomationBrowserFixture fixture) : I
         await ChooseAsync(page, "[data-test=condition-level]", "Patient");
         await page.FillAsync("input[data-test=condition-value], [data-test=condition-value] input", "uirule");
         await page.ClickAsync("[data-test=save-rule]");
+        await DismissSnackbarsAsync(page);
         var row = page.Locator("tr.rule-row", new() { Has = page.Locator("[data-rule='ui-rule']") });
         await Assertions.Expect(row).ToContainTextAsync("Patient PatientID contains “uirule”");
         await Assertions.Expect(row).ToContainTextAsync("1. Download to the output folder");
@@ -43,7 +44,7 @@ public sealed class AutomationBrowserTests(AutomationBrowserFixture fixture) : I
 
         // "Run again" from the log queues a task; its run shows up live as well.
         await run.Locator("[data-test=run-again]").ClickAsync();
-        await Assertions.Expect(page.Locator("[data-test=run-again-result]").First).ToContainTextAsync("Queued as task");
+        await Assertions.Expect(page.Locator("[data-test=run-again-result], .mud-snackbar", new() { HasText = "Queued as task" }).First).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("[data-test=run][data-rule='ui-rule'][data-outcome=Succeeded]")).ToHaveCountAsync(2, new() { Timeout = 30_000 });
 
         // The dry run names each condition and the folder it would write.
@@ -56,6 +57,7 @@ public sealed class AutomationBrowserTests(AutomationBrowserFixture fixture) : I
         await Assertions.Expect(target.Locator("[data-test=dry-run-plan]")).ToContainTextAsync($"UIRULE1-Browser-EX{study.StudyId}.WORKING");
 
         // The page with a rule, a run and the dry run open passes the page checks at both sizes; in German the run's time reads dd.MM.yyyy.
+        await DismissSnackbarsAsync(page);
         await PageChecks.AssertPageAsync(page, "automation");
         var narrow = await fixture.Browser.SignedInPageAsync(fixture.Portal, PortalFixture.StandardUser, PortalFixture.Password, viewport: Viewports.Narrow);
         await narrow.GotoAsync("automation");
@@ -86,6 +88,17 @@ internal static class AutomationPageParts
     /// <summary>A row of the run log: the grid's row holding the run's marker.</summary>
     public static ILocator Run(IPage page, string rule, string outcome = "Succeeded")
         => page.Locator("tr.run-row", new() { Has = page.Locator($"[data-test=run][data-rule='{rule}'][data-outcome={outcome}]") });
+
+    /// <summary>Closes the snackbars (they cover buttons, and axe reads them mid-fade).</summary>
+    public static async Task DismissSnackbarsAsync(IPage page)
+    {
+        var snackbars = page.Locator(".mud-snackbar");
+        while (await snackbars.CountAsync() > 0)
+        {
+            try { await snackbars.First.Locator("button").ClickAsync(new() { Timeout = 2_000 }); } catch (Exception ex) when (ex is PlaywrightException or TimeoutException) { }
+        }
+        await Assertions.Expect(snackbars).ToHaveCountAsync(0);
+    }
 
     /// <summary>Opens a MudSelect and picks the item with this text.</summary>
     public static async Task ChooseAsync(IPage page, string select, string item)
