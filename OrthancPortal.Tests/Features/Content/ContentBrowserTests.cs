@@ -18,7 +18,7 @@ public sealed class ContentBrowserTests(BrowserPortalFixture fixture) : IClassFi
 
         await page.GotoAsync("content/studies");
         await BrowserFixture.WaitForInteractiveAsync(page);
-        await page.FillAsync("input[data-test=q-name], [data-test=q-name] input", $"{tag[..6].ToLowerInvariant()}*");
+        await page.FillAsync(StudyList.NameFilter, $"{tag[..6].ToLowerInvariant()}*");
         await page.Locator(".mud-picker:has([data-test=q-date]) button, [data-test=q-date] button").First.ClickAsync();
         await page.ClickAsync("[data-test=date-last7]");
         var rows = StudyList.Rows(page);

@@ -5,6 +5,9 @@ namespace OrthancPortal.Tests.Features.Content;
 /// <summary>Where things are on the study list (a MudDataGrid: rows carry a class, the study id sits on the patient link).</summary>
 public static class StudyList
 {
+    /// <summary>The patient-name filter's input (MudTextField puts the data-test on its wrapper or its input).</summary>
+    public const string NameFilter = "input[data-test=q-name], [data-test=q-name] input";
+
     public static ILocator Rows(IPage page) => page.Locator("[data-test=study-results] tr.study-row");
 
     public static ILocator Row(IPage page, string studyId)

@@ -33,11 +33,11 @@ public sealed class StudyListBrowserTests(BrowserPortalFixture fixture) : IClass
             await PageChecks.AssertPageAsync(page, "studies");
 
             // A plain part of the given name, in lower case, finds the patient.
-            await page.FillAsync("input[data-test=q-name], [data-test=q-name] input", $"{tag.ToLowerInvariant()[2..8]}");
+            await page.FillAsync(StudyList.NameFilter, $"{tag.ToLowerInvariant()[2..8]}");
             await Assertions.Expect(StudyList.Rows(page)).ToHaveCountAsync(2);
-            await page.FillAsync("input[data-test=q-name], [data-test=q-name] input", "annabel");
+            await page.FillAsync(StudyList.NameFilter, "annabel");
             await Assertions.Expect(StudyList.Row(page, newestId)).ToBeVisibleAsync();
-            await page.FillAsync("input[data-test=q-name], [data-test=q-name] input", $"{tag}*");
+            await page.FillAsync(StudyList.NameFilter, $"{tag}*");
             await Assertions.Expect(StudyList.Rows(page)).ToHaveCountAsync(2);
             await Assertions.Expect(StudyList.Rows(page).First).ToContainTextAsync("Newest CT");
             // Oldest first after one click on the date column.
@@ -74,7 +74,7 @@ public sealed class StudyListBrowserTests(BrowserPortalFixture fixture) : IClass
         var page = await fixture.Browser.SignedInPageAsync(fixture.Portal, PortalFixture.StandardUser, PortalFixture.Password, locale: "de-DE");
         await page.GotoAsync("content/studies");
         await BrowserFixture.WaitForInteractiveAsync(page);
-        await page.FillAsync("input[data-test=q-name], [data-test=q-name] input", $"{tag}*");
+        await page.FillAsync(StudyList.NameFilter, $"{tag}*");
         await Assertions.Expect(StudyList.Rows(page)).ToHaveCountAsync(2);
         await Assertions.Expect(page.Locator("[data-test=study-results] th.sort-StudyDate")).ToContainTextAsync("Studiendatum");
         await Assertions.Expect(StudyList.Rows(page).Nth(1)).ToContainTextAsync("04.03.2011");

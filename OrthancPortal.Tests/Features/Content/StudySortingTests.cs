@@ -94,7 +94,7 @@ public sealed class StudySortingBrowserTests(BrowserPortalFixture fixture) : ICl
         var page = await fixture.Browser.SignedInPageAsync(fixture.Portal, PortalFixture.StandardUser, PortalFixture.Password);
         await page.GotoAsync("content/studies");
         await BrowserFixture.WaitForInteractiveAsync(page);
-        await page.FillAsync("input[data-test=q-name], [data-test=q-name] input", $"{tag}*");
+        await page.FillAsync(StudyList.NameFilter, $"{tag}*");
         await page.ClickAsync("[data-test=search]");
 
         var rows = StudyList.Rows(page);
@@ -127,7 +127,7 @@ public sealed class LegacyStudySearchBrowserTests : IClassFixture<LegacyStudySea
         var page = await fixture.Browser.SignedInPageAsync(fixture.Portal, PortalFixture.StandardUser, PortalFixture.Password);
         await page.GotoAsync("content/studies");
         await BrowserFixture.WaitForInteractiveAsync(page);
-        await page.FillAsync("input[data-test=q-name], [data-test=q-name] input", $"{tag}*");
+        await page.FillAsync(StudyList.NameFilter, $"{tag}*");
         await page.ClickAsync("[data-test=search]");
 
         await Assertions.Expect(StudyList.Rows(page)).ToHaveCountAsync(5);

@@ -16,7 +16,7 @@ public sealed class LabelBrowserTests(BrowserLabelFixture fixture) : IClassFixtu
         var page = await fixture.Browser.SignedInPageAsync(fixture.Portal, PortalFixture.StandardUser, PortalFixture.Password);
         await page.GotoAsync("content/studies");
         await BrowserFixture.WaitForInteractiveAsync(page);
-        await page.FillAsync("input[data-test=q-name], [data-test=q-name] input", $"{tag}*");
+        await page.FillAsync(StudyList.NameFilter, $"{tag}*");
         await page.ClickAsync("[data-test=search]");
         var rows = StudyList.Rows(page);
         await Assertions.Expect(rows).ToHaveCountAsync(3);
@@ -42,7 +42,7 @@ public sealed class LabelBrowserTests(BrowserLabelFixture fixture) : IClassFixtu
         var research = await fixture.Browser.SignedInPageAsync(fixture.Portal, LabelFixture.ResearchUser, PortalFixture.Password);
         await research.GotoAsync("content/studies");
         await BrowserFixture.WaitForInteractiveAsync(research);
-        await research.FillAsync("input[data-test=q-name], [data-test=q-name] input", $"{tag}*");
+        await research.FillAsync(StudyList.NameFilter, $"{tag}*");
         await research.ClickAsync("[data-test=search]");
         var seen = StudyList.Rows(research);
         await Assertions.Expect(seen).ToHaveCountAsync(2);

@@ -56,7 +56,7 @@ public sealed class ViewerBrowserTests(ViewerBrowserFixture fixture) : IClassFix
 
         await page.GotoAsync("content/studies");
         await BrowserFixture.WaitForInteractiveAsync(page);
-        await page.FillAsync("input[data-test=q-name], [data-test=q-name] input", "proxy*");
+        await page.FillAsync(OrthancPortal.Tests.Features.Content.StudyList.NameFilter, "proxy*");
         await page.ClickAsync("[data-test=search]");
         var row = OrthancPortal.Tests.Features.Content.StudyList.Row(page, fixture.StudyId);
         var link = row.Locator("[data-test=open-ohif]");
