@@ -49,6 +49,8 @@ public partial class HomePage
         subscriptions.Add(Notifier.Subscribe<BurnerServiceChanged>(_ => RefreshActivityAsync()));
         subscriptions.Add(Notifier.Subscribe<RobotChanged>(_ => RefreshActivityAsync()));
         if (health is null && Monitor.Current is { } current) _ = InvokeAsync(async () => await OnHealthAsync(current));
+        // Tasks, discs or robots may have moved on between the first load and the subscriptions.
+        _ = RefreshActivityAsync();
     }
 
     private async Task OnHealthAsync(OrthancHealth h)
