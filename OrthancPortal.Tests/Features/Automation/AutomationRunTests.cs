@@ -14,6 +14,34 @@ public sealed class AutomationRunTests(AutomationFixture fixture) : IClassFixtur
     private static int FileCount(string folder) => Directory.Exists(folder) ? Directory.EnumerateFiles(folder, "*.dcm", SearchOption.AllDirectories).Count() : 0;
 
     [Fact]
+    public async Task A_stable_event_parses_the_rules_folder_again_only_when_a_file_changed()
+    {
+        var source = fixture.Portal.GetRequiredService<RuleFileSource>();
+        var path = Path.Combine(fixture.RulesFolder, "listing-check.json");
+        const string inactive = """{ "CheckOn": "Study", "IsActive": false, "Tags": [ { "TagName": "PatientID", "Level": "Patient", "Value": "never-AAAA" } ], "Action": "DOWNLOAD" }""";
+        try
+        {
+            await File.WriteAllTextAsync(path, inactive);
+            var first = await source.ReloadAsync(force: false);
+            first.Rules.ShouldContain(r => r.Id == "listing-check");
+            // Nothing changed: the same snapshot.
+            (await source.ReloadAsync(force: false)).ShouldBeSameAs(first);
+
+            // The same size, a new modification time (an editor saving a one-letter change): read again.
+            await File.WriteAllTextAsync(path, inactive.Replace("AAAA", "BBBB"));
+            File.SetLastWriteTimeUtc(path, File.GetLastWriteTimeUtc(path).AddSeconds(5));
+            var edited = await source.ReloadAsync(force: false);
+            edited.ShouldNotBeSameAs(first);
+            edited.Rules.Single(r => r.Id == "listing-check").Conditions.ShouldContain(c => c.Value == "never-BBBB");
+        }
+        finally
+        {
+            File.Delete(path);
+            await source.ReloadAsync();
+        }
+    }
+
+    [Fact]
     public async Task A_rule_file_dropped_in_takes_effect_without_a_restart_and_a_matching_study_appears_complete()
     {
         var ruleFolder = Path.Combine(fixture.OutputFolder, "drop-ct");

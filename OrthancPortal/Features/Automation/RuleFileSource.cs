@@ -13,33 +13,53 @@ public sealed record RuleFileSnapshot(string Folder, IReadOnlyList<AutomationRul
 }
 
 /// <summary>
-/// The rules folder. It is read whole on every change event and on every stable event, like autorthanc, so files can
-/// be added and edited while the portal runs. A file that does not parse is reported and skipped; the rest go on.
+/// The rules folder. It is looked at on every change event and on every stable event, like autorthanc, so files can
+/// be added and edited while the portal runs (also on shares where the watcher sees nothing). A file that does not
+/// parse is reported and skipped; the rest go on.
 /// </summary>
 public sealed class RuleFileSource(SettingsStore settings, IOptions<PortalOptions> portal, LiveNotifier notifier, ILogger<RuleFileSource> logger)
 {
     private readonly SemaphoreSlim gate = new(1, 1);
     private volatile RuleFileSnapshot current = RuleFileSnapshot.Empty;
+    private string listing = "";
 
     public RuleFileSnapshot Current => current;
 
     public async Task<string> FolderAsync(CancellationToken ct = default)
         => (await settings.GetAsync<AutomationSettings>(ct)).ResolveRulesFolder(portal.Value);
 
-    public async Task<RuleFileSnapshot> ReloadAsync(CancellationToken ct = default)
+    /// <param name="force">
+    /// True for watcher events: parse every file. False (stable events, hundreds a minute during a burst): parse only
+    /// when the folder's listing (names, sizes, modification times) differs from the last read.
+    /// </param>
+    public async Task<RuleFileSnapshot> ReloadAsync(bool force = true, CancellationToken ct = default)
     {
         // Watcher events come in bursts (one per write); reading one at a time keeps the snapshot the newest.
         await gate.WaitAsync(ct);
-        try { return await ReadAsync(ct); }
+        try
+        {
+            var folder = await FolderAsync(ct);
+            var now = Listing(folder);
+            if (!force && now == listing && current.Folder == folder) return current;
+            var snapshot = await ReadAsync(folder, now, ct);
+            listing = now;
+            return snapshot;
+        }
         finally { gate.Release(); }
     }
 
-    private async Task<RuleFileSnapshot> ReadAsync(CancellationToken ct)
+    private static string Listing(string folder)
     {
-        var folder = await FolderAsync(ct);
+        if (!Directory.Exists(folder)) return "";
+        return string.Join('\n', new DirectoryInfo(folder).EnumerateFiles().Where(f => RuleFileNames.IsRuleFile(f.FullName))
+            .OrderBy(f => f.Name, StringComparer.Ordinal).Select(f => $"{f.Name}\t{f.Length}\t{f.LastWriteTimeUtc.Ticks}"));
+    }
+
+    private async Task<RuleFileSnapshot> ReadAsync(string folder, string now, CancellationToken ct)
+    {
         var rules = new List<AutomationRule>();
         var errors = new List<RuleFileError>();
-        if (Directory.Exists(folder))
+        if (now.Length > 0)
         {
             foreach (var path in Directory.EnumerateFiles(folder).Where(RuleFileNames.IsRuleFile).Order(StringComparer.Ordinal))
             {
@@ -55,13 +75,11 @@ public sealed class RuleFileSource(SettingsStore settings, IOptions<PortalOption
             }
         }
         var snapshot = new RuleFileSnapshot(folder, rules, errors);
-        var changed = !SameAs(current, snapshot);
+        // An unchanged folder keeps its snapshot, so readers can tell a change by reference.
+        if (SameAs(current, snapshot)) return current;
         current = snapshot;
-        if (changed)
-        {
-            foreach (var e in errors) logger.LogWarning("Automation rule file {File} is skipped: {Error}", e.FileName, e.Error);
-            notifier.Publish(new AutomationRulesChanged());
-        }
+        foreach (var e in errors) logger.LogWarning("Automation rule file {File} is skipped: {Error}", e.FileName, e.Error);
+        notifier.Publish(new AutomationRulesChanged());
         return snapshot;
     }
 
@@ -110,7 +128,7 @@ public sealed class RuleFolderWatcher(RuleFileSource source, SettingsStore setti
             }
         }
         finally { gate.Release(); }
-        await source.ReloadAsync(ct);
+        await source.ReloadAsync(ct: ct);
     }
 
     private void OnEvent(object sender, FileSystemEventArgs e) => _ = ReloadQuietlyAsync();

@@ -23,10 +23,10 @@ public sealed class RuleStore(IDbContextFactory<PortalDbContext> dbFactory, Rule
 {
     private static readonly RuleInput.Validator Validator = new();
 
-    /// <param name="rereadFiles">True on every stable event (autorthanc re-reads its files each time); the page uses the watcher's snapshot.</param>
+    /// <param name="rereadFiles">True on every stable event (autorthanc re-reads its files each time; here only a changed folder is parsed again); the page uses the watcher's snapshot.</param>
     public async Task<RuleCatalog> AllAsync(bool rereadFiles = false, CancellationToken ct = default)
     {
-        var snapshot = rereadFiles || files.Current.Folder.Length == 0 ? await files.ReloadAsync(ct) : files.Current;
+        var snapshot = rereadFiles || files.Current.Folder.Length == 0 ? await files.ReloadAsync(force: !rereadFiles, ct) : files.Current;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var rows = await db.Set<AutomationRuleRow>().AsNoTracking().OrderBy(r => r.Name).ToListAsync(ct);
         return new RuleCatalog([.. rows.Select(ToRule), .. snapshot.Rules], snapshot.Errors, snapshot.Folder);
