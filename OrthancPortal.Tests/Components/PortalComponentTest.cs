@@ -1,7 +1,6 @@
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
-using OrthancPortal.Components.Ui;
 using OrthancPortal.Infrastructure.Localization;
 
 namespace OrthancPortal.Tests.Components;
@@ -19,6 +18,5 @@ public abstract class PortalComponentTest : BunitContext
         Services.AddLocalization();
         Services.AddSingleton(TimeProvider.System);
         Services.AddScoped<PortalFormat>();
-        Services.AddScoped<ToastService>();
     }
 }

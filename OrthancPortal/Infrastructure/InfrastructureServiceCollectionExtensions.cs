@@ -6,7 +6,6 @@ using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using OrthancPortal.Components.Ui;
 using OrthancPortal.Features.Account;
 using OrthancPortal.Features.Audit;
 using OrthancPortal.Features.Settings;
@@ -68,7 +67,6 @@ public static class InfrastructureServiceCollectionExtensions
         services.AddScoped<ActorContext>();
         services.AddScoped<AuditLog>();
         services.AddScoped<CircuitHandler, ActorCircuitHandler>();
-        services.AddScoped<ToastService>();
         services.AddHttpContextAccessor();
 
         services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<PortalOptions>>((o, portalOptions) =>

@@ -62,17 +62,34 @@ public sealed class BurnerMonitorPageTests(BurnerBrowserFixture fx) : IClassFixt
     }
 
     [Fact]
-    public async Task Burner_settings_refuse_a_missing_folder_with_the_reason()
+    public async Task Burner_settings_refuse_a_missing_folder_with_the_reason_at_the_field()
     {
         var page = await fx.Browser.SignedInPageAsync(fx.Portal, PortalFixture.AdminUser, PortalFixture.Password);
         await page.GotoAsync("admin/burner");
         await BrowserFixture.WaitForInteractiveAsync(page);
-        await page.FillAsync("[data-test=burner-monitored-folder]", "/no/such/burner/folder");
+        await page.FillAsync("#monitored", "/no/such/burner/folder");
         await page.ClickAsync("[data-test=save]");
-        await Assertions.Expect(page.Locator("[data-test=settings-error]")).ToContainTextAsync("'/no/such/burner/folder' does not exist");
+        var monitoredError = page.Locator(".mud-input-control:has(#monitored) .mud-input-helper-text.mud-input-error");
+        await Assertions.Expect(monitoredError).ToContainTextAsync("'/no/such/burner/folder' does not exist");
+        await PageChecks.AssertPageAsync(page, "burner-settings");
 
-        await page.FillAsync("[data-test=burner-monitored-folder]", fx.Monitored);
+        await page.FillAsync("#monitored", fx.Monitored);
         await page.ClickAsync("[data-test=save]");
+        await Assertions.Expect(page.GetByText("Burner settings saved.")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator(".mud-input-error")).ToHaveCountAsync(0);
         await Assertions.Expect(page.Locator("[data-test=settings-error]")).ToHaveCountAsync(0);
+
+        var narrow = await fx.Browser.SignedInPageAsync(fx.Portal, PortalFixture.AdminUser, PortalFixture.Password, viewport: Viewports.Narrow);
+        // Bootstrap is about to go: this page must look right without it.
+        await narrow.Context.RouteAsync("**/lib/bootstrap*/**", route => route.AbortAsync());
+        await narrow.GotoAsync("admin/burner");
+        await BrowserFixture.WaitForInteractiveAsync(narrow);
+        await Assertions.Expect(narrow.Locator("#monitored")).ToHaveValueAsync(fx.Monitored);
+        await PageChecks.AssertPageAsync(narrow, "burner-settings");
+        var german = await fx.Browser.SignedInPageAsync(fx.Portal, PortalFixture.AdminUser, PortalFixture.Password, locale: "de-DE", viewport: Viewports.Narrow);
+        await german.GotoAsync("admin/burner");
+        await BrowserFixture.WaitForInteractiveAsync(german);
+        await Assertions.Expect(german.Locator("h1")).ToHaveTextAsync("Einstellungen CD/DVD-Brenner");
+        await PageChecks.AssertPageAsync(german, "burner-settings-de");
     }
 }

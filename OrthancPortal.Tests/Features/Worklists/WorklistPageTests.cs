@@ -135,7 +135,10 @@ public sealed class WorklistPageTests(BrowserWorklistFixture fixture) : IClassFi
         await page.GotoAsync("admin/gdt");
         await BrowserFixture.WaitForInteractiveAsync(page);
 
-        await page.FillAsync("[data-test=key-client]", "Empfang");
+        // A client name is required: the reason is at the field.
+        await page.ClickAsync("[data-test=key-create]");
+        await Assertions.Expect(page.Locator(".mud-input-helper-text.mud-input-error", new() { HasTextString = "Name the client" })).ToBeVisibleAsync();
+        await page.FillAsync("#key-client", "Empfang");
         await page.ClickAsync("[data-test=key-create]");
         var key = await page.Locator("[data-test=key-value]").InnerTextAsync();
         key.ShouldStartWith("wl_");
@@ -148,7 +151,37 @@ public sealed class WorklistPageTests(BrowserWorklistFixture fixture) : IClassFi
         (await page.ContentAsync()).ShouldNotContain(key);
         var keyRow = page.Locator("[data-test=keys] tr", new() { HasText = "Empfang" });
         await keyRow.Locator("[data-test=key-revoke]").ClickAsync();
+        await MudInputs.AnswerDialogAsync(page, "Revoke");
         await Assertions.Expect(keyRow).ToContainTextAsync("revoked");
         (await ais.GetAsync(add.Replace("UIKEY1", "UIKEY2"))).StatusCode.ShouldBe(System.Net.HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task The_GDT_settings_page_says_what_is_wrong_at_the_field_fits_a_narrow_window_and_reads_German()
+    {
+        foreach (var viewport in new[] { Viewports.Desktop, Viewports.Narrow })
+        {
+            var page = await fixture.Browser.SignedInPageAsync(fixture.Portal, PortalFixture.AdminUser, PortalFixture.Password, viewport: viewport);
+            await page.GotoAsync("admin/gdt");
+            await BrowserFixture.WaitForInteractiveAsync(page);
+            await Assertions.Expect(page.Locator("#gdt-recv")).Not.ToHaveValueAsync("");
+            await PageChecks.AssertPageAsync(page, "gdt-settings");
+        }
+
+        var german = await fixture.Browser.SignedInPageAsync(fixture.Portal, PortalFixture.AdminUser, PortalFixture.Password, locale: "de-DE");
+        // Bootstrap is about to go: this page must look right without it.
+        await german.Context.RouteAsync("**/lib/bootstrap*/**", route => route.AbortAsync());
+        await german.GotoAsync("admin/gdt");
+        await BrowserFixture.WaitForInteractiveAsync(german);
+        await Assertions.Expect(german.Locator("h1")).ToHaveTextAsync("GDT und Arbeitslisten");
+        var receiver = await german.Locator("#gdt-recv").InputValueAsync();
+        await german.FillAsync("#gdt-recv", "AB CD");
+        await german.ClickAsync("[data-test=save]");
+        await Assertions.Expect(german.Locator(".mud-input-helper-text.mud-input-error", new() { HasTextString = "Empfänger-ID: 1 bis 8 Buchstaben" })).ToBeVisibleAsync();
+        await PageChecks.AssertPageAsync(german, "gdt-settings-de");
+        // Nothing was saved: the stored receiver id is unchanged.
+        await german.ReloadAsync();
+        await BrowserFixture.WaitForInteractiveAsync(german);
+        await Assertions.Expect(german.Locator("#gdt-recv")).ToHaveValueAsync(receiver);
     }
 }

@@ -62,8 +62,9 @@ public sealed record PseudonymMapRow(string OriginalPatientId, string Pseudonym,
 /// Forward lookups (made on first use) for anonymization, and the reverse map for people holding
 /// ViewPseudonymMap. Every look at or export of the map is audited.
 /// </summary>
-public sealed class PseudonymService(IDbContextFactory<PortalDbContext> dbFactory, AuditLog audit, TimeProvider clock)
+public sealed partial class PseudonymService(IDbContextFactory<PortalDbContext> dbFactory, AuditLog audit, TimeProvider clock)
 {
+    // One writer at a time (new pseudonyms and imports) keeps sequences gap-free and pseudonyms unique.
     private static readonly SemaphoreSlim Gate = new(1, 1);
     private const string RandomAlphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 

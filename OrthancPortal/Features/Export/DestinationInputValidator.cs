@@ -6,8 +6,9 @@ public sealed class DestinationInputValidator : AbstractValidator<DestinationInp
 {
     public DestinationInputValidator()
     {
-        RuleFor(x => x.Name).NotEmpty().MaximumLength(64);
-        RuleFor(x => x.Url).NotEmpty().MaximumLength(512);
+        // The page shows these messages at the field, in German through its resources (the English text is the key).
+        RuleFor(x => x.Name).NotEmpty().WithMessage("Give the destination a name.").MaximumLength(64).WithMessage("A name has at most 64 characters.");
+        RuleFor(x => x.Url).NotEmpty().WithMessage("Enter the address.").MaximumLength(512).WithMessage("An address has at most 512 characters.");
         RuleFor(x => x.Url).Must((input, url) => HasScheme(url, input.Kind)).When(x => x.Kind != DestinationKind.Folder)
             .WithMessage(x => x.Kind switch
             {
@@ -17,7 +18,7 @@ public sealed class DestinationInputValidator : AbstractValidator<DestinationInp
             });
         RuleFor(x => x.Url).Must(Path.IsPathRooted).When(x => x.Kind == DestinationKind.Folder).WithMessage("Enter an absolute folder path, e.g. /mnt/export");
         RuleFor(x => x.Url).Must(u => !u.Contains("..")).WithMessage("The path may not contain '..'.");
-        RuleFor(x => x.Username).MaximumLength(128).Must(u => u is null || !u.Contains(':')).WithMessage("A user name cannot contain ':'.");
+        RuleFor(x => x.Username).MaximumLength(128).WithMessage("A user name has at most 128 characters.").Must(u => u is null || !u.Contains(':')).WithMessage("A user name cannot contain ':'.");
         RuleFor(x => x.PrivateKey).Must(k => string.IsNullOrEmpty(k) || k.Contains("PRIVATE KEY")).WithMessage("Paste the private key in PEM/OpenSSH form.");
         // Without a pinned host key anyone on the path could pose as the server and receive the patients' images.
         RuleFor(x => x.HostKeySha256).Must(k => RemoteUploader.NormalizeHostKey(k) is not null).When(x => x.Kind == DestinationKind.Sftp)

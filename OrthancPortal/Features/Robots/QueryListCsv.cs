@@ -86,20 +86,7 @@ public static class QueryListCsv
     }
 
     /// <summary>The text of the file and the name of the character set it was read in.</summary>
-    public static (string Text, string EncodingName) Decode(ReadOnlySpan<byte> bytes)
-    {
-        if (bytes.StartsWith(Encoding.UTF8.Preamble)) return (Encoding.UTF8.GetString(bytes[3..]), "UTF-8 (with BOM)");
-        if (bytes.StartsWith(Encoding.Unicode.Preamble)) return (Encoding.Unicode.GetString(bytes[2..]), "UTF-16");
-        if (bytes.StartsWith(Encoding.BigEndianUnicode.Preamble)) return (Encoding.BigEndianUnicode.GetString(bytes[2..]), "UTF-16");
-        try
-        {
-            return (new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true).GetString(bytes), "UTF-8");
-        }
-        catch (DecoderFallbackException)
-        {
-            return (LegacyEncodings.For(LegacyEncodings.Windows1252).GetString(bytes), "Windows-1252");
-        }
-    }
+    public static (string Text, string EncodingName) Decode(ReadOnlySpan<byte> bytes) => CsvFormat.Decode(bytes);
 
     private static string Describe(CsvMalformedReason reason) => reason switch
     {

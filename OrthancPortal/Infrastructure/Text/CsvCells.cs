@@ -12,4 +12,7 @@ public static class CsvCells
     public static string Neutralize(string value) => value.Length > 0 && Array.IndexOf(FormulaStarts, value[0]) >= 0 ? "'" + value : value;
 
     public static string? NeutralizeOrNull(string? value) => value is null ? null : Neutralize(value);
+
+    /// <summary>The value as it was before <see cref="Neutralize"/>, for reading back a file the portal wrote.</summary>
+    public static string Restore(string value) => value.Length > 1 && value[0] == '\'' && Array.IndexOf(FormulaStarts, value[1]) >= 0 ? value[1..] : value;
 }

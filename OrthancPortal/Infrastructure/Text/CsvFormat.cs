@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using CsvHelper;
 
 namespace OrthancPortal.Infrastructure.Text;
@@ -14,4 +15,23 @@ public static class CsvFormat
 
     public static CsvWriterOptions WriterOptions(CultureInfo culture)
         => new() { Separator = Separator(culture), WriteByteOrderMark = true };
+
+    /// <summary>
+    /// The text of an uploaded CSV file and the name of the character set it was read in: a BOM names it; otherwise
+    /// UTF-8 when it decodes as UTF-8, else Windows-1252 (what German Excel's "CSV (Trennzeichen-getrennt)" writes).
+    /// </summary>
+    public static (string Text, string EncodingName) Decode(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.StartsWith(Encoding.UTF8.Preamble)) return (Encoding.UTF8.GetString(bytes[3..]), "UTF-8 (with BOM)");
+        if (bytes.StartsWith(Encoding.Unicode.Preamble)) return (Encoding.Unicode.GetString(bytes[2..]), "UTF-16");
+        if (bytes.StartsWith(Encoding.BigEndianUnicode.Preamble)) return (Encoding.BigEndianUnicode.GetString(bytes[2..]), "UTF-16");
+        try
+        {
+            return (new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true).GetString(bytes), "UTF-8");
+        }
+        catch (DecoderFallbackException)
+        {
+            return (LegacyEncodings.For(LegacyEncodings.Windows1252).GetString(bytes), "Windows-1252");
+        }
+    }
 }
