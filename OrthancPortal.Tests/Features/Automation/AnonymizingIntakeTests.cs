@@ -207,4 +207,34 @@ public sealed class AnonymizingIntakeTests(AnonymizingIntakeTests.IntakeFixture 
             (await fixture.Local.GetJsonAsync($"studies/{copy!["ID"]}/labels")).AsArray().ShouldBeEmpty();
         }
     }
+
+    [Fact]
+    public async Task A_role_limited_to_the_done_label_never_sees_the_original_only_the_finished_copy()
+    {
+        await CreateProjectAsync("intake-window", "RW");
+        var rule = IntakeRule("intake-window", "WNDW", "intake-window");
+        rule.IsActive = false;
+        var ruleId = await fixture.CreateRuleAsync(rule);
+        await fixture.Portal.CreateRoleAsync("IntakeResearch", OrthancPortal.Features.Access.Permissions.ViewContent);
+        await OrthancPortal.Tests.Features.Labels.LabelFixture.LimitRoleAsync(fixture.Portal, "IntakeResearch", Label);
+        await fixture.Portal.CreateUserAsync("intakeresearch1", PortalFixture.Password, "IntakeResearch");
+        var study = TestDicom.Study(TestDicom.Patient("WNDW1", "Window^Wim"), "CT", instances: 2);
+        await TestDicom.SendAsync(study, fixture.Local.DicomPort, fixture.Local.Aet);
+        var originalId = (await FindStudiesAsync($$"""{ "StudyInstanceUID": "{{study.StudyUid}}" }""")).ShouldHaveSingleItem()!["ID"]!.GetValue<string>();
+
+        // Before the intake has run (the window the rule page tells of), staff see the original, the limited role does not.
+        using var staff = await fixture.SignInAsync(PortalFixture.StandardUser);
+        using var research = await fixture.Portal.SignInAsync("intakeresearch1", PortalFixture.Password);
+        (await staff.GetStringAsync("api/content/studies?patientId=WNDW1")).ShouldContain(study.StudyUid);
+        (await research.GetStringAsync("api/content/studies?patientId=WNDW1")).ShouldNotContain(study.StudyUid);
+        (await research.GetAsync($"api/instances/{(await fixture.Local.GetJsonAsync($"studies/{originalId}/instances")).AsArray()[0]!["ID"]}/pdf")).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+
+        using var admin = await fixture.SignInAsync(PortalFixture.AdminUser);
+        (await admin.PostAsync($"api/automation/studies/{originalId}/run-again?rule=portal:{ruleId}", null)).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        var run = (await fixture.WaitForRunsAsync("intake-window", seconds: 60)).ShouldHaveSingleItem();
+        run.Outcome.ShouldBe(ExecutionOutcome.Succeeded, run.Error);
+        var copy = await fixture.Local.GetJsonAsync($"studies/{run.ProducedStudyId}");
+        var pseudonym = copy["PatientMainDicomTags"]!["PatientID"]!.GetValue<string>();
+        (await research.GetStringAsync($"api/content/studies?patientId={pseudonym}")).ShouldContain(copy["MainDicomTags"]!["StudyInstanceUID"]!.GetValue<string>());
+    }
 }
