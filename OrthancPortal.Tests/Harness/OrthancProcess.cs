@@ -25,7 +25,8 @@ public sealed class OrthancProcess : IAsyncDisposable
     public const string Username = "test";
     public const string Password = "test-password";
 
-    private readonly Process process;
+    private Process process;
+    private readonly OrthancInstallation installation;
     public string Aet { get; }
     public int HttpPort { get; }
     public int DicomPort { get; }
@@ -41,9 +42,10 @@ public sealed class OrthancProcess : IAsyncDisposable
     /// <summary>A client with the test credentials, for checking Orthanc's state from tests.</summary>
     public HttpClient Http { get; }
 
-    private OrthancProcess(Process process, string aet, int httpPort, int dicomPort, string folder)
+    private OrthancProcess(Process process, OrthancInstallation installation, string aet, int httpPort, int dicomPort, string folder)
     {
         this.process = process;
+        this.installation = installation;
         Aet = aet;
         HttpPort = httpPort;
         DicomPort = dicomPort;
@@ -93,15 +95,36 @@ public sealed class OrthancProcess : IAsyncDisposable
         configure?.Invoke(config);
         var configPath = Path.Combine(folder, "orthanc.json");
         await File.WriteAllTextAsync(configPath, config.ToJsonString());
-        var start = installation.CreateStartInfo([$"--logfile={Path.Combine(folder, "orthanc.log")}", configPath]);
+        var orthanc = new OrthancProcess(Launch(installation, folder), installation, aet, httpPort, dicomPort, folder);
+        await orthanc.WaitReadyAsync();
+        return orthanc;
+    }
+
+    private static Process Launch(OrthancInstallation installation, string folder)
+    {
+        var start = installation.CreateStartInfo([$"--logfile={Path.Combine(folder, "orthanc.log")}", Path.Combine(folder, "orthanc.json")]);
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
         var process = Process.Start(start)!;
         _ = process.StandardOutput.ReadToEndAsync();
         _ = process.StandardError.ReadToEndAsync();
-        var orthanc = new OrthancProcess(process, aet, httpPort, dicomPort, folder);
-        await orthanc.WaitReadyAsync();
-        return orthanc;
+        return process;
+    }
+
+    /// <summary>True once the process ended (a test that makes Orthanc die halfway waits for this).</summary>
+    public bool HasExited => process.HasExited;
+
+    /// <summary>Starts Orthanc again on the same folder, ports and configuration (after it died or was stopped), and waits until it answers.</summary>
+    public async Task RestartAsync()
+    {
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+        }
+        await process.WaitForExitAsync();
+        process.Dispose();
+        process = Launch(installation, Folder);
+        await WaitReadyAsync();
     }
 
     private async Task WaitReadyAsync()

@@ -14,8 +14,30 @@ public sealed class AnonymizingIntakeTests(AnonymizingIntakeTests.IntakeFixture 
     /// <summary>Orthanc without its storage cache, so a file lost on disk is really missed (1.12 caches recent files in memory).</summary>
     public sealed class IntakeFixture : AutomationFixture
     {
-        protected override Action<JsonObject>? ConfigureLocalOrthanc => config => config["MaximumStorageCacheSize"] = 0;
+        protected override Action<JsonObject>? ConfigureLocalOrthanc => config =>
+        {
+            config["MaximumStorageCacheSize"] = 0;
+            // Two ways for Orthanc to fail halfway through an intake, after the copy exists: refuse to label it, or die
+            // (SIGKILL from the filter's shell, whose parent is Orthanc) while it is being labelled.
+            var script = Path.Combine(Path.GetDirectoryName(config["StorageDirectory"]!.GetValue<string>())!, "intake-failures.lua");
+            File.WriteAllText(script, $$"""
+                function IncomingHttpRequestFilter(method, uri, ip, username, httpHeaders)
+                  if method == 'PUT' and string.find(uri, '/labels/{{LuaPattern(RefusedLabel)}}$') then
+                    return false
+                  end
+                  if method == 'PUT' and string.find(uri, '/labels/{{LuaPattern(HaltLabel)}}$') then
+                    os.execute('kill -9 $PPID')
+                  end
+                  return true
+                end
+                """);
+            config["LuaScripts"] = new JsonArray(script);
+        };
     }
+
+    private static string LuaPattern(string label) => label.Replace("-", "%-");
+    private const string RefusedLabel = "intake-refused";
+    private const string HaltLabel = "intake-halt";
 
     private const string Label = "intake-done";
 
@@ -25,9 +47,9 @@ public sealed class AnonymizingIntakeTests(AnonymizingIntakeTests.IntakeFixture 
         await scope.ServiceProvider.GetRequiredService<PseudonymService>().CreateProjectAsync(name, PseudonymMode.Sequential, prefix, 4, Actor.System);
     }
 
-    private static RuleInput IntakeRule(string name, string patientIdContains, string project) => AutomationFixture.Rule(name, patientIdContains, new RuleInput.ActionInput
+    private static RuleInput IntakeRule(string name, string patientIdContains, string project, string label = Label) => AutomationFixture.Rule(name, patientIdContains, new RuleInput.ActionInput
     {
-        Kind = ActionKind.AnonymizeKeepOnlyCopy, ProfileId = BuiltInProfiles.DefaultId, PseudonymProject = project, DoneLabel = Label,
+        Kind = ActionKind.AnonymizeKeepOnlyCopy, ProfileId = BuiltInProfiles.DefaultId, PseudonymProject = project, DoneLabel = label,
     });
 
     private async Task<JsonArray> FindStudiesAsync(string query)
@@ -135,5 +157,84 @@ public sealed class AnonymizingIntakeTests(AnonymizingIntakeTests.IntakeFixture 
             new AnonymizationOverrides(PseudonymProject: "intake-check"), Actor.System);
         await intake.VerifyAsync(originalId, good, action, CancellationToken.None);
         await Should.ThrowAsync<AutomationRunException>(() => intake.VerifyAsync(originalId, originalId, action, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_copy_Orthanc_refuses_to_label_is_deleted_and_the_original_stays_with_the_reason_in_the_run_log()
+    {
+        await CreateProjectAsync("intake-refused", "RR");
+        await fixture.CreateRuleAsync(IntakeRule("intake-refused", "NOLBL", "intake-refused", RefusedLabel));
+        var study = TestDicom.Study(TestDicom.Patient("NOLBL1", "Refused^Rita"), "CT", instances: 3);
+        await TestDicom.SendAsync(study, fixture.Local.DicomPort, fixture.Local.Aet);
+
+        var run = (await fixture.WaitForRunsAsync("intake-refused", seconds: 90)).ShouldHaveSingleItem();
+        run.Outcome.ShouldBe(ExecutionOutcome.Failed);
+        var error = run.Error.ShouldNotBeNull();
+        error.ShouldStartWith($"The verified copy could not be labelled '{RefusedLabel}', the original stays: Orthanc refused PUT /studies/");
+        error.ShouldContain("403 Forbidden");
+        error.ShouldEndWith("(the unfinished copy was deleted)");
+        var original = (await FindStudiesAsync($$"""{ "StudyInstanceUID": "{{study.StudyUid}}" }""")).ShouldHaveSingleItem()!["ID"]!.GetValue<string>();
+        (await fixture.Local.GetJsonAsync($"studies/{original}/instances")).AsArray().Count.ShouldBe(3, "the original is untouched");
+        (await FindStudiesAsync("""{ "PatientID": "RR*" }""")).ShouldBeEmpty("no unfinished copy stays");
+    }
+
+    [Fact]
+    public async Task Orthanc_dying_halfway_through_an_intake_leaves_the_original_and_the_run_says_why()
+    {
+        await CreateProjectAsync("intake-halt", "RH");
+        await fixture.CreateRuleAsync(IntakeRule("intake-halt", "HALT", "intake-halt", HaltLabel));
+        var study = TestDicom.Study(TestDicom.Patient("HALT1", "Halted^Hal"), "MR", instances: 3);
+        await TestDicom.SendAsync(study, fixture.Local.DicomPort, fixture.Local.Aet);
+        try
+        {
+            // The copy exists and passed its check; Orthanc dies while the portal labels it.
+            var run = (await fixture.WaitForRunsAsync("intake-halt", seconds: 90)).ShouldHaveSingleItem();
+            fixture.Local.HasExited.ShouldBeTrue();
+            run.Outcome.ShouldBe(ExecutionOutcome.Failed);
+            var error = run.Error.ShouldNotBeNull();
+            error.ShouldStartWith($"The verified copy could not be labelled '{HaltLabel}', the original stays: ");
+            error.ShouldContain("could not be deleted");
+        }
+        finally
+        {
+            await fixture.Local.RestartAsync();
+        }
+        var original = (await FindStudiesAsync($$"""{ "StudyInstanceUID": "{{study.StudyUid}}" }""")).ShouldHaveSingleItem()!["ID"]!.GetValue<string>();
+        (await fixture.Local.GetJsonAsync($"studies/{original}/instances")).AsArray().Count.ShouldBe(3, "the original is untouched");
+        // What Orthanc kept of the copy carries no done label, so a role limited to that label never sees it.
+        foreach (var copy in await FindStudiesAsync("""{ "PatientID": "RH*" }"""))
+        {
+            (await fixture.Local.GetJsonAsync($"studies/{copy!["ID"]}/labels")).AsArray().ShouldBeEmpty();
+        }
+    }
+
+    [Fact]
+    public async Task A_role_limited_to_the_done_label_never_sees_the_original_only_the_finished_copy()
+    {
+        await CreateProjectAsync("intake-window", "RW");
+        var rule = IntakeRule("intake-window", "WNDW", "intake-window");
+        rule.IsActive = false;
+        var ruleId = await fixture.CreateRuleAsync(rule);
+        await fixture.Portal.CreateRoleAsync("IntakeResearch", OrthancPortal.Features.Access.Permissions.ViewContent);
+        await OrthancPortal.Tests.Features.Labels.LabelFixture.LimitRoleAsync(fixture.Portal, "IntakeResearch", Label);
+        await fixture.Portal.CreateUserAsync("intakeresearch1", PortalFixture.Password, "IntakeResearch");
+        var study = TestDicom.Study(TestDicom.Patient("WNDW1", "Window^Wim"), "CT", instances: 2);
+        await TestDicom.SendAsync(study, fixture.Local.DicomPort, fixture.Local.Aet);
+        var originalId = (await FindStudiesAsync($$"""{ "StudyInstanceUID": "{{study.StudyUid}}" }""")).ShouldHaveSingleItem()!["ID"]!.GetValue<string>();
+
+        // Before the intake has run (the window the rule page tells of), staff see the original, the limited role does not.
+        using var staff = await fixture.SignInAsync(PortalFixture.StandardUser);
+        using var research = await fixture.Portal.SignInAsync("intakeresearch1", PortalFixture.Password);
+        (await staff.GetStringAsync("api/content/studies?patientId=WNDW1")).ShouldContain(study.StudyUid);
+        (await research.GetStringAsync("api/content/studies?patientId=WNDW1")).ShouldNotContain(study.StudyUid);
+        (await research.GetAsync($"api/instances/{(await fixture.Local.GetJsonAsync($"studies/{originalId}/instances")).AsArray()[0]!["ID"]}/pdf")).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+
+        using var admin = await fixture.SignInAsync(PortalFixture.AdminUser);
+        (await admin.PostAsync($"api/automation/studies/{originalId}/run-again?rule=portal:{ruleId}", null)).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        var run = (await fixture.WaitForRunsAsync("intake-window", seconds: 60)).ShouldHaveSingleItem();
+        run.Outcome.ShouldBe(ExecutionOutcome.Succeeded, run.Error);
+        var copy = await fixture.Local.GetJsonAsync($"studies/{run.ProducedStudyId}");
+        var pseudonym = copy["PatientMainDicomTags"]!["PatientID"]!.GetValue<string>();
+        (await research.GetStringAsync($"api/content/studies?patientId={pseudonym}")).ShouldContain(copy["MainDicomTags"]!["StudyInstanceUID"]!.GetValue<string>());
     }
 }

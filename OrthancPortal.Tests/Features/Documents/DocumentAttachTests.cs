@@ -117,4 +117,33 @@ public sealed class DocumentAttachTests(LabelFixture fixture) : IClassFixture<La
         (await response.Content.ReadAsStringAsync()).ShouldContain("labelled research");
         (await SeriesAsync(studies[0])).Count.ShouldBe(1);
     }
+
+    [Fact]
+    public async Task The_portal_serves_the_original_PDF_to_viewers_of_its_study_only()
+    {
+        var (_, studies) = await fixture.StoreStudiesAsync(1);
+        var pdf = TestDocuments.Pdf("Discharge letter");
+        using var staff = await fixture.SignInAsync(PortalFixture.StandardUser);
+        var pdfInstance = (await TestDocuments.AttachAsync(staff, studies[0], ("letter.pdf", pdf, "Discharge letter")))[0]!["instanceId"]!.GetValue<string>();
+
+        // A Viewer (ViewContent only) opens it: the bytes the clinic attached, as application/pdf under the series' name.
+        using var viewer = await fixture.SignInAsync(PortalFixture.ViewerUser);
+        var response = await viewer.GetAsync($"api/instances/{pdfInstance}/pdf");
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/pdf");
+        response.Content.Headers.ContentDisposition!.DispositionType.ShouldBe("inline");
+        response.Content.Headers.ContentDisposition.FileName.ShouldBe("Discharge_letter.pdf");
+        (await response.Content.ReadAsByteArrayAsync()).ShouldBe(pdf);
+
+        // An image instance holds no PDF; a role limited to labelled studies gets none of another study's; nobody signed out gets any.
+        var ct = (await fixture.Local.GetJsonAsync($"studies/{studies[0]}/instances")).AsArray()
+            .Select(i => i!["ID"]!.GetValue<string>()).First(id => id != pdfInstance);
+        (await viewer.GetAsync($"api/instances/{ct}/pdf")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        using var limited = await fixture.SignInAsync(LabelFixture.ResearchUser);
+        var refused = await limited.GetAsync($"api/instances/{pdfInstance}/pdf");
+        refused.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await refused.Content.ReadAsStringAsync()).ShouldContain("labelled research");
+        using var anonymous = fixture.Portal.NewClient();
+        (await anonymous.GetAsync($"api/instances/{pdfInstance}/pdf")).IsSuccessStatusCode.ShouldBeFalse();
+    }
 }

@@ -55,4 +55,65 @@ public sealed class DocumentBrowserTests(BrowserLabelFixture fixture) : IClassFi
         await Assertions.Expect(page.Locator("[data-test=series-row]")).ToHaveCountAsync(1);
         await Assertions.Expect(page.Locator("[data-test=attach-documents]")).ToHaveCountAsync(0);
     }
+
+    [Fact]
+    public async Task A_PDF_series_shows_a_document_icon_that_opens_the_original_PDF()
+    {
+        var (_, studies) = await fixture.StoreStudiesAsync(1);
+        var pdf = TestDocuments.Pdf("Referral to cardiology");
+        using (var staff = await fixture.SignInAsync(PortalFixture.StandardUser))
+        {
+            await TestDocuments.AttachAsync(staff, studies[0], ("Referral_letter.pdf", pdf, null));
+        }
+        var page = await fixture.Browser.SignedInPageAsync(fixture.Portal, PortalFixture.ViewerUser, PortalFixture.Password);
+        await page.GotoAsync($"content/studies/{studies[0]}");
+        await BrowserFixture.WaitForInteractiveAsync(page);
+        await Assertions.Expect(page.Locator("[data-test=series-row]")).ToHaveCountAsync(2);
+
+        // The letter's row has the icon and no preview image (a PDF has no pixels); the CT keeps its preview.
+        var letter = page.Locator("[data-test=series-row]", new() { Has = page.Locator("[data-test=open-series]", new() { HasText = "Referral letter" }) });
+        await Assertions.Expect(letter.Locator("[data-test=series-document]")).ToBeVisibleAsync();
+        await Assertions.Expect(letter.Locator("[data-test=series-thumb]")).ToHaveCountAsync(0);
+        var image = page.Locator("[data-test=series-row]", new() { HasNot = page.Locator("[data-test=series-document]") });
+        await Assertions.Expect(image.Locator("[data-test=series-thumb]")).ToBeVisibleAsync();
+        (await image.Locator("[data-test=series-thumb]").EvaluateAsync<int>("img => img.complete ? img.naturalWidth : -1")).ShouldBeGreaterThan(0);
+
+        // The icon's link is the original PDF, byte for byte, with this browser's session.
+        var href = (await letter.Locator("[data-test=series-document]").GetAttributeAsync("href")).ShouldNotBeNull();
+        var response = await page.APIRequest.GetAsync(new Uri(fixture.Portal.Url, href).ToString());
+        response.Status.ShouldBe(200);
+        response.Headers["content-type"].ShouldBe("application/pdf");
+        (await response.BodyAsync()).ShouldBe(pdf);
+        await PageChecks.AssertPageAsync(page, "study-pdf-series", accessibility: false);
+    }
+
+    [Fact]
+    public async Task OHIF_opens_an_attached_PDF_in_its_PDF_viewport_through_the_portal()
+    {
+        var (_, studies) = await fixture.StoreStudiesAsync(1);
+        var pdf = TestDocuments.Pdf("Referral for OHIF");
+        string seriesId;
+        using (var staff = await fixture.SignInAsync(PortalFixture.StandardUser))
+        {
+            seriesId = (await TestDocuments.AttachAsync(staff, studies[0], ("letter.pdf", pdf, null)))[0]!["seriesId"]!.GetValue<string>();
+        }
+        var studyUid = (await fixture.Local.GetJsonAsync($"studies/{studies[0]}"))["MainDicomTags"]!["StudyInstanceUID"]!.GetValue<string>();
+        var seriesUid = (await fixture.Local.GetJsonAsync($"series/{seriesId}"))["MainDicomTags"]!["SeriesInstanceUID"]!.GetValue<string>();
+
+        var page = await fixture.Browser.SignedInPageAsync(fixture.Portal, PortalFixture.ViewerUser, PortalFixture.Password);
+        var answers = new System.Collections.Concurrent.ConcurrentBag<(string Url, int Status)>();
+        page.Context.Response += (_, r) => answers.Add((r.Url, r.Status));
+        // Only the letter's series, so OHIF's hanging protocol puts it in the first viewport.
+        await page.GotoAsync($"ohif/viewer?StudyInstanceUIDs={studyUid}&SeriesInstanceUIDs={seriesUid}");
+
+        // @ohif/extension-dicom-pdf's viewport: an <object type="application/pdf"> whose data is the document, read through the proxy.
+        var viewport = page.Locator("object[type='application/pdf']");
+        await viewport.WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 180_000 });
+        var data = (await viewport.GetAttributeAsync("data")).ShouldNotBeNull();
+        var bytes = await page.EvaluateAsync<int[]>("async url => Array.from(new Uint8Array(await (await fetch(url)).arrayBuffer()))", data);
+        bytes.Select(b => (byte)b).ToArray().ShouldBe(pdf);
+        var screenshots = Directory.CreateDirectory(Path.Combine(TestEnvironment.RepositoryRoot, "TestResults", "ohif"));
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(screenshots.FullName, "pdf.png") });
+        answers.Where(a => a.Status >= 400).ShouldBeEmpty();
+    }
 }

@@ -1,11 +1,30 @@
 using System.IO.Compression;
+using System.Net;
+using System.Net.Http.Headers;
 using System.Text;
+using System.Text.Json.Nodes;
 
 namespace OrthancPortal.Tests.Features.Documents;
 
 /// <summary>Small real files for the document tests: a plain PDF, PDFs with active content, and a PNG made here.</summary>
 public static class TestDocuments
 {
+    /// <summary>Attaches files through POST /api/studies/{id}/documents as the signed-in <paramref name="http"/>; the answer's rows.</summary>
+    public static async Task<JsonArray> AttachAsync(HttpClient http, string studyId, params (string Name, byte[] Bytes, string? Description)[] files)
+    {
+        using var form = new MultipartFormDataContent();
+        foreach (var (name, bytes, description) in files)
+        {
+            var part = new ByteArrayContent(bytes);
+            part.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+            form.Add(part, "files", name);
+            form.Add(new StringContent(description ?? ""), "description");
+        }
+        var response = await http.PostAsync($"api/studies/{studyId}/documents", form);
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsArray();
+    }
+
     /// <summary>A one-page PDF. Its length is odd on purpose: DICOM pads the encapsulated document to an even length.</summary>
     public static byte[] Pdf(string text = "Referral letter")
     {

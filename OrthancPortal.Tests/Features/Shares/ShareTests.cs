@@ -333,6 +333,88 @@ public sealed partial class ShareTests(ShareFixture fixture) : IClassFixture<Sha
         (await fixture.GetAsync($"/dicom-web/studies?StudyInstanceUID={fixture.Study.StudyUid},{fixture.Other.StudyUid}", cookie)).StatusCode.ShouldBe(HttpStatusCode.OK);
         (await user.DeleteAsync("api/baskets/Export/" + fixture.SeriesId)).Dispose();
         (await user.DeleteAsync("api/baskets/Export/" + fixture.OtherStudyId)).Dispose();
+        // The share is what was sent, not a live view of the basket (a working list the sharer empties for the next job).
+        (await fixture.GetAsync($"/dicom-web/studies/{fixture.Other.StudyUid}/metadata", cookie)).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    private async Task SetMaxDaysAsync(int days)
+    {
+        using var scope = fixture.Portal.Services.CreateScope();
+        await scope.ServiceProvider.GetRequiredService<OrthancPortal.Features.Settings.SettingsStore>()
+            .SaveAsync(new ShareSettings { MaxDays = days, DefaultDays = Math.Min(days, 7) }, OrthancPortal.Features.Audit.Actor.System);
+    }
+
+    /// <summary>What a link that no longer opens anything answers to every request it made while it worked.</summary>
+    private async Task ViewingIsRefusedAsync(ShareFixture.CreatedShare share)
+    {
+        foreach (var (target, _) in ViewingRequests())
+        {
+            using var refused = await fixture.GetAsync(target, share.Cookie);
+            ((int)refused.StatusCode).ShouldBeOneOf([302, 401, 403], target);
+        }
+    }
+
+    [Fact]
+    public async Task Lowering_the_admin_maximum_ends_older_links_on_their_next_request()
+    {
+        var old = await OpenAsync(await fixture.CreateShareAsync(PortalFixture.StandardUser, [fixture.StudyId], days: 10));
+        // Made three days ago with ten days to run.
+        await fixture.UpdateShareAsync(old.Id, s => s.CreatedAt = DateTime.UtcNow.AddDays(-3));
+        foreach (var (target, _) in ViewingRequests())
+        {
+            using var response = await fixture.GetAsync(target, old.Cookie);
+            response.StatusCode.ShouldBe(HttpStatusCode.OK, target);
+        }
+        var recent = await OpenAsync(await fixture.CreateShareAsync(PortalFixture.StandardUser, [fixture.StudyId], days: 10));
+
+        await SetMaxDaysAsync(2);
+        try
+        {
+            await ViewingIsRefusedAsync(old);
+            using var page = await fixture.GetAsync("/" + old.Path, null);
+            page.StatusCode.ShouldBe(HttpStatusCode.Gone);
+            (await page.Content.ReadAsStringAsync()).ShouldContain("This link has expired");
+
+            // A link made today still opens, and only until the new maximum: its cookie ends with it.
+            using var landing = await fixture.GetAsync("/" + recent.Path, null);
+            landing.StatusCode.ShouldBe(HttpStatusCode.OK);
+            var expires = landing.Headers.GetValues("Set-Cookie").First(c => c.StartsWith(recent.Cookie, StringComparison.Ordinal));
+            var until = DateTime.Parse(Regex.Match(expires, "expires=([^;]+)", RegexOptions.IgnoreCase).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture).ToUniversalTime();
+            until.ShouldBeLessThan(DateTime.UtcNow.AddDays(2).AddMinutes(1));
+            using var metadata = await fixture.GetAsync($"{Instance}/metadata", recent.Cookie);
+            metadata.StatusCode.ShouldBe(HttpStatusCode.OK);
+        }
+        finally
+        {
+            await SetMaxDaysAsync(30);
+        }
+        // Raising the maximum again gives the old link back its own end, which it never passes.
+        using var again = await fixture.GetAsync($"{Instance}/metadata", old.Cookie);
+        again.StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task A_study_that_loses_the_label_its_limited_sharer_needs_leaves_the_share_on_the_next_request()
+    {
+        var share = await OpenAsync(await fixture.CreateShareAsync(ShareFixture.LimitedSharer, [fixture.StudyId], days: 1));
+        using (var metadata = await fixture.GetAsync($"{Instance}/metadata", share.Cookie))
+        {
+            metadata.StatusCode.ShouldBe(HttpStatusCode.OK);
+        }
+        (await fixture.Local.Http.DeleteAsync($"studies/{fixture.StudyId}/labels/{ShareFixture.SharedLabel}")).EnsureSuccessStatusCode();
+        try
+        {
+            // The sharer may no longer see it, so neither may the link: every request it made is refused, the page too.
+            await ViewingIsRefusedAsync(share);
+            using var page = await fixture.GetAsync("/" + share.Path, null);
+            page.StatusCode.ShouldBe(HttpStatusCode.Gone);
+        }
+        finally
+        {
+            (await fixture.Local.Http.PutAsync($"studies/{fixture.StudyId}/labels/{ShareFixture.SharedLabel}", new StringContent(""))).EnsureSuccessStatusCode();
+        }
+        using var back = await fixture.GetAsync($"{Instance}/metadata", share.Cookie);
+        back.StatusCode.ShouldBe(HttpStatusCode.OK);
     }
 
     private async Task<ShareFixture.CreatedShare> OpenAsync(ShareFixture.CreatedShare share)

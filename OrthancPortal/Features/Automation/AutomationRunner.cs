@@ -200,9 +200,17 @@ public sealed class AutomationRunner(
             }
             catch (Exception ex) when (ex is OrthancException or InvalidOperationException)
             {
-                var removed = await intake.DeletePartialCopiesAsync(target.Study.ID, action, ct);
-                throw new AutomationRunException($"Anonymization failed, the original stays: {ex.Message}"
-                    + (removed > 0 ? $" (the half-made copy Orthanc left was deleted)" : ""));
+                // The cleanup may fail for the same reason (Orthanc stopped): the run still says why it failed first.
+                string cleanup;
+                try
+                {
+                    cleanup = await intake.DeletePartialCopiesAsync(target.Study.ID, action, ct) > 0 ? " (the half-made copy Orthanc left was deleted)" : "";
+                }
+                catch (OrthancException cleanupFailure)
+                {
+                    cleanup = $" (a half-made copy could not be looked for: {cleanupFailure.Message})";
+                }
+                throw new AutomationRunException($"Anonymization failed, the original stays: {ex.Message}{cleanup}");
             }
             execution.ProducedStudyId = copyStudyId;
             await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -218,8 +226,38 @@ public sealed class AutomationRunner(
             await orthanc.DeleteResourceAsync(ResourceLevel.Study, copyStudyId, ct);
             throw new AutomationRunException($"The anonymized copy failed its check and was deleted; the original stays. {ex.Message}");
         }
-        await intake.LabelAsync(copyStudyId, action, actor, ct);
-        return await anonymizer.LoadCopyAsync(ResourceLevel.Study, copyStudyId, ct);
+        catch (OrthancException ex)
+        {
+            throw new AutomationRunException($"Orthanc failed while the anonymized copy was checked, the original stays: {ex.Message}{await DeleteUnfinishedCopyAsync(copyStudyId, ct)}");
+        }
+        try
+        {
+            await intake.LabelAsync(copyStudyId, action, actor, ct);
+            return await anonymizer.LoadCopyAsync(ResourceLevel.Study, copyStudyId, ct);
+        }
+        catch (OrthancException ex)
+        {
+            // A copy without its done label is one the intake did not finish: it goes, so "Run again" starts clean.
+            throw new AutomationRunException($"The verified copy could not be labelled '{action.DoneLabel}', the original stays: {ex.Message}{await DeleteUnfinishedCopyAsync(copyStudyId, ct)}");
+        }
+    }
+
+    /// <summary>Deletes a copy the intake did not finish; says in words what became of it (Orthanc may be the reason the run failed).</summary>
+    private async Task<string> DeleteUnfinishedCopyAsync(string copyStudyId, CancellationToken ct)
+    {
+        try
+        {
+            await orthanc.DeleteResourceAsync(ResourceLevel.Study, copyStudyId, ct);
+            return " (the unfinished copy was deleted)";
+        }
+        catch (OrthancException ex) when (ex.Failure == OrthancFailure.NotFound)
+        {
+            return "";
+        }
+        catch (OrthancException ex)
+        {
+            return $" (the unfinished copy, study {copyStudyId}, could not be deleted: {ex.Message})";
+        }
     }
 
     /// <summary>

@@ -172,6 +172,11 @@ public sealed class ContentService(OrthancClient orthanc, PermissionGuard guard,
 public sealed record SeriesRow(string Id, string Number, string Modality, string Description, int InstanceCount, string? FirstInstanceId)
 {
     public int NumberValue => int.TryParse(Number, out var n) ? n : int.MaxValue;
+    /// <summary>
+    /// An encapsulated document (a PDF letter): Modality DOC, which the Encapsulated Document series module prescribes
+    /// and the portal's attach writes. It has no pixels, so no preview; the list links its PDF instead.
+    /// </summary>
+    public bool IsDocument => Modality.Equals("DOC", StringComparison.OrdinalIgnoreCase);
     public static SeriesRow From(OrthancSeries s) => new(s.ID, s.Tag("SeriesNumber"), s.Tag("Modality"), s.Tag("SeriesDescription"), s.Instances.Count, s.Instances.FirstOrDefault());
 }
 

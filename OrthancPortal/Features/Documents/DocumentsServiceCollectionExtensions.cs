@@ -81,6 +81,8 @@ public static class DocumentsServiceCollectionExtensions
                 foreach (var (path, _) in uploads) File.Delete(path);
             }
         }).RequireAuthorization(Permissions.Import);
+
+        app.MapGet(DocumentPdf.Route, DocumentPdf.HandleAsync).RequireAuthorization(Permissions.ViewContent);
         return app;
     }
 

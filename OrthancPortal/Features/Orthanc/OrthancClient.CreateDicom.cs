@@ -25,6 +25,13 @@ public sealed partial class OrthancClient
         return await ReadAsync<OrthancCreatedInstance>(response, ct);
     }
 
+    /// <summary>
+    /// GET /instances/{id}/pdf: the PDF an Encapsulated PDF instance holds (its EncapsulatedDocument, byte for byte),
+    /// streamed. Orthanc answers an error for an instance that holds no PDF.
+    /// </summary>
+    public Task<HttpResponseMessage> GetPdfAsync(string instanceId, CancellationToken ct = default)
+        => GetStreamingAsync($"instances/{Id(instanceId)}/pdf", ct);
+
     /// <summary>{"Parent":..., "Tags":{...}, "Content":"data:&lt;mime&gt;;base64,&lt;the file&gt;"}, the file encoded while it is sent.</summary>
     private sealed class CreateDicomContent : HttpContent
     {

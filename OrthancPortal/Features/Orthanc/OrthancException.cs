@@ -31,8 +31,12 @@ public sealed class OrthancException(OrthancFailure failure, string message, Htt
         var detail = reason.Length == 0 ? "" : $" Orthanc said: {reason}";
         OrthancException exception = status switch
         {
-            HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden =>
+            HttpStatusCode.Unauthorized =>
                 new(OrthancFailure.Unauthorized, "Orthanc rejected the portal's credentials (wrong user name or password).", status),
+            // Orthanc answers bad credentials with 401; 403 is a filter refusing this one request (a Lua
+            // IncomingHttpRequestFilter, an authorization plugin), which "wrong password" would misexplain.
+            HttpStatusCode.Forbidden =>
+                new(OrthancFailure.Unauthorized, $"Orthanc refused {method} {path} (403 Forbidden: a filter or authorization plugin of that Orthanc does not allow it).{detail}", status),
             HttpStatusCode.NotFound =>
                 new(OrthancFailure.NotFound, $"Not found in Orthanc: {path} (it may have been deleted meanwhile).{detail}", status),
             HttpStatusCode.BadRequest =>

@@ -1,7 +1,10 @@
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using OrthancPortal.Features.Access;
 using OrthancPortal.Features.Audit;
+using OrthancPortal.Features.Labels;
+using OrthancPortal.Features.Settings;
 using OrthancPortal.Features.Orthanc;
 using OrthancPortal.Features.Viewers;
 using OrthancPortal.Infrastructure.Database;
@@ -43,7 +46,8 @@ public static class ShareCookie
 }
 
 /// <summary>Resolves a request's share cookie to its share (<see cref="IViewerShares"/> for the viewers) and audits under it.</summary>
-public sealed class ViewerShares(IDbContextFactory<PortalDbContext> dbFactory, AuditLog audit, ActorContext actors, TimeProvider clock) : IViewerShares
+public sealed class ViewerShares(IDbContextFactory<PortalDbContext> dbFactory, AuditLog audit, ActorContext actors, TimeProvider clock,
+    SettingsStore settings, StudyAccess access, UserManager<PortalUser> users, IUserClaimsPrincipalFactory<PortalUser> principals) : IViewerShares
 {
     private static readonly object CacheKey = new();
 
@@ -72,16 +76,46 @@ public sealed class ViewerShares(IDbContextFactory<PortalDbContext> dbFactory, A
     /// <summary>The audit log's user for what a share link's visitor does.</summary>
     public static Actor ActorOf(long shareId, string? address) => new(null, $"share:{shareId}", address);
 
-    /// <summary>The share of this token while it may be used: known, not revoked, not expired, and its sharer still an enabled user.</summary>
+    /// <summary>
+    /// The share of this token while it may be used, checked on every request against today's limits, not only those
+    /// of its creation: known, not revoked, not expired, younger than the admin's maximum validity now
+    /// (<see cref="ShareSettings.MaxDays"/>: lowering it shortens existing links; <see cref="Share.ExpiresAt"/> of the
+    /// answer is the earlier of the two), its sharer still an enabled user, and holding only the studies the sharer
+    /// may still see (a label-limited sharer's study that lost its label, or a sharer whose role became limited, drops
+    /// out). Null when nothing is left. The study list itself is what was shared: a basket share keeps its studies
+    /// when the sharer later empties the basket (the basket is a working list, the share a sent letter).
+    /// </summary>
     public async Task<Share?> FindValidAsync(string token, CancellationToken ct)
     {
         var hash = ShareService.HashToken(token);
         var now = clock.GetUtcNow().UtcDateTime;
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.Set<Share>().AsNoTracking().Include(s => s.Studies)
-            .Where(s => s.TokenHash == hash && s.RevokedAt == null && s.ExpiresAt > now)
-            .Where(s => db.Set<PortalUser>().Any(u => u.Id == s.CreatedByUserId && !u.IsDisabled))
-            .FirstOrDefaultAsync(ct);
+        var maxDays = (await settings.GetAsync<ShareSettings>(ct)).MaxDays;
+        var createdAfter = now.AddDays(-maxDays);
+        Share? share;
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            share = await db.Set<Share>().AsNoTracking().Include(s => s.Studies)
+                .Where(s => s.TokenHash == hash && s.RevokedAt == null && s.ExpiresAt > now && s.CreatedAt > createdAfter)
+                .Where(s => db.Set<PortalUser>().Any(u => u.Id == s.CreatedByUserId && !u.IsDisabled))
+                .FirstOrDefaultAsync(ct);
+        }
+        if (share is null) return null;
+        var maxEnd = share.CreatedAt.AddDays(maxDays);
+        if (maxEnd < share.ExpiresAt) share.ExpiresAt = maxEnd;
+
+        // The sharer's label limit as it is now (an unlimited sharer costs no Orthanc call).
+        if (await users.FindByIdAsync(share.CreatedByUserId) is not { } sharer) return null;
+        var rights = await principals.CreateAsync(sharer);
+        if (LabelLimit.Of(rights) is not null)
+        {
+            var visible = new List<ShareStudy>();
+            foreach (var study in share.Studies)
+            {
+                if (await access.DenialAsync(rights, ResourceLevel.Study, study.OrthancStudyId, everyStudy: true, ct) is null) visible.Add(study);
+            }
+            share.Studies = visible;
+        }
+        return share.Studies.Count == 0 ? null : share;
     }
 }
 

@@ -68,6 +68,31 @@ public static class ViewerProxy
         return true;
     }
 
+    private const string InstanceRendered = "dicom-web/studies/{uid}/series/{uid}/instances/{uid}/rendered";
+    private const string EncapsulatedPdfClass = "1.2.840.10008.5.1.4.1.1.104.1";
+
+    /// <summary>
+    /// OHIF's PDF viewport (@ohif/extension-dicom-pdf) shows <c>.../instances/{uid}/rendered</c> of an Encapsulated PDF
+    /// in an &lt;object&gt;. Orthanc's DICOMweb plugin renders no PDF (400 "Parameter out of range"), and its bulk route
+    /// answers only multipart octet-stream (400 for any Accept naming application/pdf), so for that one class the
+    /// request, already checked as a rendered retrieve of that instance, gets Orthanc's own <c>/instances/{id}/pdf</c>.
+    /// </summary>
+    private static async Task<ViewerRules.Decision> EncapsulatedPdfAsync(ViewerRules.Decision decision, OrthancClient orthanc, CancellationToken ct)
+    {
+        if (decision.Route?.Pattern != InstanceRendered) return decision;
+        var path = decision.OrthancTarget!.Split('?')[0].Split('/');
+        try
+        {
+            foreach (var found in (await orthanc.LookupAsync(path[6], ct)).Where(l => l.Type == "Instance"))
+            {
+                var sopClass = (await orthanc.GetAsync<string>($"instances/{OrthancClient.Id(found.ID)}/metadata/SopClassUid", ct)).Trim();
+                return sopClass == EncapsulatedPdfClass ? decision with { OrthancTarget = $"instances/{OrthancClient.Id(found.ID)}/pdf" } : decision;
+            }
+        }
+        catch (OrthancException ex) when (ex.Failure is OrthancFailure.NotFound or OrthancFailure.BadRequest) { }
+        return decision;
+    }
+
     private static async Task Forward(HttpContext http, OrthancClient orthanc, IAuthorizationService authorization, StudyAccess access, ViewerStudyResolver resolver)
     {
         var request = http.Request;
@@ -94,6 +119,7 @@ public static class ViewerProxy
             await RefuseAsync(http, decision, raw);
             return;
         }
+        decision = await EncapsulatedPdfAsync(decision, orthanc, http.RequestAborted);
         // A share's viewer session starts with the Web Viewer's page (its tiles are not audited one by one).
         if (share is not null && decision.OrthancTarget!.StartsWith(WebViewerPage, StringComparison.Ordinal))
         {
