@@ -18,6 +18,8 @@ public static class LayoutServiceCollectionExtensions
             options.SnackbarConfiguration.ShowCloseIcon = true;
         });
         services.AddPortalLocalization();
+        // MudBlazor's own texts (pager, filter menus, pickers) in German; English stays MudBlazor's built-in.
+        services.AddTransient<MudLocalizer, PortalMudLocalizer>();
         services.AddNavItem(new NavItem("Dashboard", "", Icons.Material.Filled.Dashboard, null, 0));
         return builder;
     }
