@@ -7,6 +7,8 @@ using OrthancPortal.Features.Export;
 using OrthancPortal.Features.Labels;
 using OrthancPortal.Features.Orthanc;
 using OrthancPortal.Features.Tasks;
+using Microsoft.Extensions.Localization;
+using OrthancPortal.Infrastructure.Localization;
 
 namespace OrthancPortal.Features.Baskets;
 
@@ -122,15 +124,17 @@ public sealed class BasketActions(BasketService baskets, TaskQueue tasks, AuditL
 
     public sealed class RunAnonymizeValidator : AbstractValidator<RunAnonymizeRequest>
     {
+        private static readonly IStringLocalizer<BasketActions> L = PortalText.For<BasketActions>();
+
         public RunAnonymizeValidator()
         {
-            RuleFor(x => x.ProfileId).NotEmpty().WithMessage("Choose an anonymization profile.");
+            RuleFor(x => x.ProfileId).NotEmpty().WithMessage(_ => L["Choose an anonymization profile."]);
             RuleForEach(x => x.Rows).ChildRules(row =>
             {
-                row.RuleFor(r => r.NewPatientName).MaximumLength(64).Must(NoBackslash).WithMessage("A patient name has at most 64 characters and no '\\'.");
-                row.RuleFor(r => r.NewPatientId).MaximumLength(64).Must(NoBackslash).WithMessage("A patient ID has at most 64 characters and no '\\'.");
-                row.RuleFor(r => r.NewStudyDescription).MaximumLength(64).Must(NoBackslash).WithMessage("A study description has at most 64 characters and no '\\'.");
-                row.RuleFor(r => r.NewAccession).MaximumLength(16).Must(NoBackslash).WithMessage("An accession number has at most 16 characters and no '\\'.");
+                row.RuleFor(r => r.NewPatientName).MaximumLength(64).Must(NoBackslash).WithMessage(_ => L["A patient name has at most 64 characters and no '\\'."]);
+                row.RuleFor(r => r.NewPatientId).MaximumLength(64).Must(NoBackslash).WithMessage(_ => L["A patient ID has at most 64 characters and no '\\'."]);
+                row.RuleFor(r => r.NewStudyDescription).MaximumLength(64).Must(NoBackslash).WithMessage(_ => L["A study description has at most 64 characters and no '\\'."]);
+                row.RuleFor(r => r.NewAccession).MaximumLength(16).Must(NoBackslash).WithMessage(_ => L["An accession number has at most 16 characters and no '\\'."]);
             });
         }
 
@@ -140,12 +144,14 @@ public sealed class BasketActions(BasketService baskets, TaskQueue tasks, AuditL
 
     public sealed class RunExportValidator : AbstractValidator<RunExportRequest>
     {
+        private static readonly IStringLocalizer<BasketActions> L = PortalText.For<BasketActions>();
+
         public RunExportValidator()
         {
             RuleFor(x => x.Target.Name).NotEmpty().Matches("^[A-Za-z0-9_.-]{1,64}$").When(x => x.Target.Kind is ExportTargetKind.Modality or ExportTargetKind.Peer)
-                .WithMessage("Choose a modality or peer.");
-            RuleFor(x => x.Target.DestinationId).NotNull().When(x => x.Target.Kind == ExportTargetKind.Destination).WithMessage("Choose a destination.");
-            RuleFor(x => x.Target.Transcode).Must(t => t is null || OrthancClient.TranscodeTargets.Any(s => s.Uid == t)).WithMessage("Unknown transfer syntax.");
+                .WithMessage(_ => L["Choose a modality or peer."]);
+            RuleFor(x => x.Target.DestinationId).NotNull().When(x => x.Target.Kind == ExportTargetKind.Destination).WithMessage(_ => L["Choose a destination."]);
+            RuleFor(x => x.Target.Transcode).Must(t => t is null || OrthancClient.TranscodeTargets.Any(s => s.Uid == t)).WithMessage(_ => L["Unknown transfer syntax."]);
             RuleFor(x => x.ArchiveName).MaximumLength(80);
         }
     }
