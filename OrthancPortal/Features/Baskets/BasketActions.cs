@@ -27,7 +27,7 @@ public sealed class BasketForbiddenException(string message) : Exception(message
 /// endpoints and other callers are all held to it, and to a role's label limit (checked when an item is added and again
 /// when the basket is run, since labels may have changed meanwhile).
 /// </summary>
-public sealed class BasketActions(BasketService baskets, TaskQueue tasks, AuditLog audit, StudyAccess access)
+public sealed class BasketActions(BasketService baskets, TaskQueue tasks, AuditLog audit, StudyAccess access, IStringLocalizer<BasketActions> L)
 {
     public static string PermissionToAdd(BasketKind kind) => kind switch
     {
@@ -52,7 +52,7 @@ public sealed class BasketActions(BasketService baskets, TaskQueue tasks, AuditL
     {
         Require(user, BasketKind.Delete);
         var items = (await baskets.ItemsAsync(UserId(user), BasketKind.Delete, ct)).Select(i => new ResourceRef(i.Level, i.OrthancId)).ToList();
-        if (items.Count == 0) throw new ValidationException("The Delete basket is empty.");
+        if (items.Count == 0) throw new ValidationException(L["The Delete basket is empty."]);
         await RequireVisibleAsync(user, items, ct);
         var id = await tasks.EnqueueAsync(DeleteTaskHandler.TaskType, new DeletePayload(items), $"Delete {items.Count} items", actor, ct);
         await audit.WriteAsync(actor, "delete.start", $"task {id}", $"{items.Count} items: {string.Join(", ", items.Select(i => $"{i.Level.Path()}/{i.OrthancId}"))}", ct: ct);
@@ -65,7 +65,7 @@ public sealed class BasketActions(BasketService baskets, TaskQueue tasks, AuditL
         Require(user, BasketKind.Anonymize);
         new RunAnonymizeValidator().ValidateAndThrow(request);
         var items = await baskets.ItemsAsync(UserId(user), BasketKind.Anonymize, ct);
-        if (items.Count == 0) throw new ValidationException("The Anonymize basket is empty.");
+        if (items.Count == 0) throw new ValidationException(L["The Anonymize basket is empty."]);
         await RequireVisibleAsync(user, items.Select(i => new ResourceRef(i.Level, i.OrthancId)).ToList(), ct);
         var rows = request.Rows.ToDictionary(r => r.OrthancId);
         var work = new List<AnonymizeItem>();
@@ -93,10 +93,10 @@ public sealed class BasketActions(BasketService baskets, TaskQueue tasks, AuditL
 
     public async Task<long> StartExportAsync(ClaimsPrincipal user, Actor actor, RunExportRequest request, CancellationToken ct = default)
     {
-        if (!user.HasClaim(Permissions.ClaimType, Permissions.ExportRemote)) throw new BasketForbiddenException("Sending needs the ExportRemote permission.");
+        if (!user.HasClaim(Permissions.ClaimType, Permissions.ExportRemote)) throw new BasketForbiddenException(L["Sending needs the ExportRemote permission."]);
         new RunExportValidator().ValidateAndThrow(request);
         var items = await baskets.ItemsAsync(UserId(user), BasketKind.Export, ct);
-        if (items.Count == 0) throw new ValidationException("The Export basket is empty.");
+        if (items.Count == 0) throw new ValidationException(L["The Export basket is empty."]);
         await RequireVisibleAsync(user, items.Select(i => new ResourceRef(i.Level, i.OrthancId)).ToList(), ct);
         var title = request.Target.Kind switch
         {
@@ -115,12 +115,12 @@ public sealed class BasketActions(BasketService baskets, TaskQueue tasks, AuditL
         }
     }
 
-    private static void Require(ClaimsPrincipal user, BasketKind kind)
+    private void Require(ClaimsPrincipal user, BasketKind kind)
     {
-        if (!MayUse(user, kind)) throw new BasketForbiddenException($"You do not have the permission for the {kind} basket.");
+        if (!MayUse(user, kind)) throw new BasketForbiddenException(L["You do not have the permission for the {0} basket.", kind]);
     }
 
-    private static string UserId(ClaimsPrincipal user) => BasketService.UserIdOf(user) ?? throw new BasketForbiddenException("Sign in first.");
+    private string UserId(ClaimsPrincipal user) => BasketService.UserIdOf(user) ?? throw new BasketForbiddenException(L["Sign in first."]);
 
     public sealed class RunAnonymizeValidator : AbstractValidator<RunAnonymizeRequest>
     {
