@@ -74,8 +74,8 @@ public sealed class AuditLogBrowserTests(BrowserPortalFixture fixture) : IClassF
         var filter = page.Locator("[data-test=audit-filter]");
         await filter.GetByRole(AriaRole.Button, new() { Name = "Öffnen" }).ClickAsync();
         var popover = page.Locator(".mud-popover-open .mud-picker-calendar-container").First;
-        await Assertions.Expect(popover.Locator("button[aria-label^='Vorheriger Monat']").First).ToBeVisibleAsync();
-        await Assertions.Expect(popover.Locator("button[aria-label^='Nächster Monat']").First).ToBeVisibleAsync();
+        await Assertions.Expect(popover.Locator("button[aria-label^='Vorheriger Monat']:visible").First).ToBeVisibleAsync();
+        await Assertions.Expect(popover.Locator("button[aria-label^='Nächster Monat']:visible").First).ToBeVisibleAsync();
         var month = DateTime.Now.ToString("MMMM", System.Globalization.CultureInfo.GetCultureInfo("de-DE"));
         await Assertions.Expect(page.Locator(".mud-popover-open").GetByText(month).First).ToBeVisibleAsync();
     }

@@ -79,11 +79,31 @@ public sealed class StudyListBrowserTests(BrowserPortalFixture fixture) : IClass
         await Assertions.Expect(page.Locator("[data-test=study-results] th.sort-StudyDate")).ToContainTextAsync("Studiendatum");
         await Assertions.Expect(StudyList.Rows(page).Nth(1)).ToContainTextAsync("04.03.2011");
         await PageChecks.AssertPageAsync(page, "studies-de");
+        await AssertFilterButtonsNotClippedAsync(page);
+        // At 800 px the German filter row wraps without clipping its buttons either.
+        await page.SetViewportSizeAsync(Viewports.Narrow.Width, Viewports.Narrow.Height);
+        await Assertions.Expect(StudyList.Rows(page)).ToHaveCountAsync(2);
+        await PageChecks.AssertPageAsync(page, "studies-de");
+        await AssertFilterButtonsNotClippedAsync(page);
+        await page.SetViewportSizeAsync(Viewports.Desktop.Width, Viewports.Desktop.Height);
 
         await page.GotoAsync($"content/studies/{newestId}");
         await BrowserFixture.WaitForInteractiveAsync(page);
         await Assertions.Expect(page.Locator("[data-test=study-facts]")).ToContainTextAsync("Geburtsdatum");
         await Assertions.Expect(page.Locator("[data-test=study-date]")).ToContainTextAsync(DateTime.Today.ToString("dd.MM.yyyy"));
         await PageChecks.AssertPageAsync(page, "study-de");
+    }
+
+    /// <summary>"Suchen" and "Zurücksetzen" are whole: their text fits the button and the buttons sit inside the filter box.</summary>
+    private static async Task AssertFilterButtonsNotClippedAsync(Microsoft.Playwright.IPage page)
+    {
+        var problems = await page.EvaluateAsync<string[]>(@"() => {
+            const box = document.querySelector('[data-test=study-search]').getBoundingClientRect();
+            return ['search', 'clear'].filter(t => {
+                const b = document.querySelector(`[data-test=${t}]`), r = b.getBoundingClientRect();
+                return b.scrollWidth > b.clientWidth + 1 || r.right > box.right + 1 || r.left < box.left - 1;
+            });
+        }");
+        problems.ShouldBeEmpty();
     }
 }

@@ -46,7 +46,8 @@ public sealed class WorklistPageTests(BrowserWorklistFixture fixture) : IClassFi
         // The success snackbar itself passes axe's contrast rule once it is fully shown (PortalTheme's success colours).
         var snackbar = page.Locator(".mud-snackbar").First;
         await Assertions.Expect(snackbar).ToBeVisibleAsync();
-        await page.WaitForFunctionAsync("() => { const s = document.querySelector('.mud-snackbar'); return s && getComputedStyle(s).opacity === '1'; }");
+        // Once its show transition has finished: axe would otherwise measure a half-transparent snackbar.
+        await page.WaitForFunctionAsync("() => document.getAnimations().every(a => a.playState !== 'running')");
         await PageChecks.ScreenshotAsync(page, "worklist-snackbar-de");
         await PageChecks.AssertAccessibleAsync(page);
         // The page, not the fading "added" snackbar, is what the checks look at.
