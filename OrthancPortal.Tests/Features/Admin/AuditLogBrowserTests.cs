@@ -1,4 +1,6 @@
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
 using OrthancPortal.Features.Audit;
 using OrthancPortal.Tests.Harness;
 
@@ -56,6 +58,31 @@ public sealed class AuditLogBrowserTests(BrowserPortalFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task In_German_MudBlazors_own_pager_and_date_picker_texts_are_German()
+    {
+        var page = await fixture.Browser.SignedInPageAsync(fixture.Portal, PortalFixture.AdminUser, PortalFixture.Password, locale: "de-DE");
+        await page.GotoAsync("admin/audit");
+        await BrowserFixture.WaitForInteractiveAsync(page);
+
+        // The pager: MudBlazor's "Rows per page:" and "1-25 of 40" come from PortalMudLocalizer, not from the page.
+        var pager = page.Locator(".mud-table-pagination");
+        await Assertions.Expect(pager).ToContainTextAsync("Zeilen pro Seite:");
+        await Assertions.Expect(pager.Locator(".mud-table-pagination-caption").Last).ToHaveTextAsync(new Regex(@"^\d+–\d+ von \d+$"));
+        await Assertions.Expect(pager.Locator("button[aria-label='Nächste Seite']")).ToHaveCountAsync(1);
+
+        // The date range picker: its open button, the month navigation and the month names.
+        var filter = page.Locator("[data-test=audit-filter]");
+        await filter.GetByRole(AriaRole.Button, new() { Name = "Öffnen" }).ClickAsync();
+        var popover = page.Locator(".mud-popover-open");
+        await Assertions.Expect(popover.Locator("button[aria-label^='Vorheriger Monat']:visible").First).ToBeVisibleAsync();
+        // MudBlazor may hide the "next" button of a month that is not the last one shown; its label is German all the same.
+        await Assertions.Expect(popover.Locator("button[aria-label^='Nächster Monat']").First).ToHaveAttributeAsync("aria-label", new Regex(@"^Nächster Monat \(\w+ \d{4}\)$"));
+        await Assertions.Expect(popover.GetByText("Mi", new() { Exact = true }).First).ToBeVisibleAsync();
+        var month = DateTime.Now.ToString("MMMM", System.Globalization.CultureInfo.GetCultureInfo("de-DE"));
+        await Assertions.Expect(page.Locator(".mud-popover-open").GetByText(month).First).ToBeVisibleAsync();
+    }
+
+    [Fact]
     public async Task Settings_saved_on_a_page_are_audited_under_the_admin_who_saved_them()
     {
         var page = await fixture.Browser.SignedInPageAsync(fixture.Portal, PortalFixture.AdminUser, PortalFixture.Password);
@@ -63,7 +90,7 @@ public sealed class AuditLogBrowserTests(BrowserPortalFixture fixture) : IClassF
         await BrowserFixture.WaitForInteractiveAsync(page);
         await page.FillAsync("#gdt-testdesc", "Audited change");
         await page.ClickAsync("[data-test=save]");
-        await Microsoft.Playwright.Assertions.Expect(page.GetByText("Settings saved.")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByText("Settings saved.")).ToBeVisibleAsync();
 
         using var scope = fixture.Portal.Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<OrthancPortal.Infrastructure.Database.PortalDbContext>();

@@ -79,11 +79,38 @@ public sealed class StudyListBrowserTests(BrowserPortalFixture fixture) : IClass
         await Assertions.Expect(page.Locator("[data-test=study-results] th.sort-StudyDate")).ToContainTextAsync("Studiendatum");
         await Assertions.Expect(StudyList.Rows(page).Nth(1)).ToContainTextAsync("04.03.2011");
         await PageChecks.AssertPageAsync(page, "studies-de");
+        await AssertFilterButtonsNotClippedAsync(page);
+        // At 800 px the German filter row wraps without clipping its buttons either.
+        var narrow = await fixture.Browser.SignedInPageAsync(fixture.Portal, PortalFixture.StandardUser, PortalFixture.Password, locale: "de-DE", viewport: Viewports.Narrow);
+        await narrow.GotoAsync("content/studies");
+        await BrowserFixture.WaitForInteractiveAsync(narrow);
+        await narrow.FillAsync(StudyList.NameFilter, $"{tag}*");
+        await Assertions.Expect(StudyList.Rows(narrow)).ToHaveCountAsync(2);
+        await PageChecks.AssertPageAsync(narrow, "studies-de");
+        await AssertFilterButtonsNotClippedAsync(narrow);
 
         await page.GotoAsync($"content/studies/{newestId}");
         await BrowserFixture.WaitForInteractiveAsync(page);
         await Assertions.Expect(page.Locator("[data-test=study-facts]")).ToContainTextAsync("Geburtsdatum");
         await Assertions.Expect(page.Locator("[data-test=study-date]")).ToContainTextAsync(DateTime.Today.ToString("dd.MM.yyyy"));
         await PageChecks.AssertPageAsync(page, "study-de");
+    }
+
+    /// <summary>"Suchen" and "Zurücksetzen" are whole (their text fits, they sit inside the filter box), and so is the bulk-action bar.</summary>
+    private static async Task AssertFilterButtonsNotClippedAsync(Microsoft.Playwright.IPage page)
+    {
+        var problems = await page.EvaluateAsync<string[]>(@"() => {
+            const box = document.querySelector('[data-test=study-search]').getBoundingClientRect();
+            const clipped = ['search', 'clear'].filter(t => {
+                const b = document.querySelector(`[data-test=${t}]`), r = b.getBoundingClientRect();
+                return b.scrollWidth > b.clientWidth + 1 || r.right > box.right + 1 || r.left < box.left - 1;
+            });
+            // The grid's bulk actions wrap inside their toolbar, which grows with them.
+            const actions = document.querySelector('[data-test=bulk-actions]'), a = actions.getBoundingClientRect();
+            const bar = actions.closest('.mud-table-toolbar').getBoundingClientRect();
+            if (a.top < bar.top - 1 || a.bottom > bar.bottom + 1) clipped.push('bulk-actions');
+            return clipped;
+        }");
+        problems.ShouldBeEmpty();
     }
 }

@@ -207,6 +207,46 @@ public abstract class RobotTests(RobotsPortalFixture fixture)
         noRemote.Message.ShouldContain("choose the remote");
     }
 
+    [Fact]
+    public async Task The_robot_list_is_paged_and_sorted_in_the_database_progress_too()
+    {
+        // An owner of their own, so other tests' robots stay out of the list.
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        var owner = new RobotUser($"pager-{tag}", $"pager-{tag}", IsAdmin: false, CanAutoRetrieve: true);
+        var factory = fixture.Portal.GetRequiredService<IDbContextFactory<PortalDbContext>>();
+        await using (var db = await factory.CreateDbContextAsync())
+        {
+            foreach (var (name, retrieved, total) in new[] { ("half", 1, 2), ("none", 0, 3), ("all", 2, 2), ("empty", 0, 0) })
+            {
+                var robot = new Robot { ProjectName = $"{name}-{tag}", OwnerId = owner.Id, OwnerName = owner.Name, Status = RobotStatus.Completed, CreatedAt = DateTime.UtcNow };
+                db.Add(robot);
+                await db.SaveChangesAsync();
+                for (var i = 0; i < total; i++)
+                {
+                    db.Add(new RobotItem { RobotId = robot.Id, Line = i + 1, Modality = "X", State = i < retrieved ? ItemState.Retrieved : ItemState.Failed, UpdatedAt = DateTime.UtcNow });
+                }
+                await db.SaveChangesAsync();
+            }
+        }
+        static string Name(RobotSummary r) => r.Robot.ProjectName.Split('-')[0];
+
+        // Most retrieved first; the two at 0 % newest first (the id tie-break).
+        var byProgress = await With(s => s.PageAsync(owner, new PageRequest(0, 10, "Progress", Descending: true)));
+        byProgress.Total.ShouldBe(4);
+        byProgress.Items.Select(Name).ShouldBe(["all", "half", "empty", "none"]);
+
+        // The second page of two by name, with the counts of that page's robots.
+        var second = await With(s => s.PageAsync(owner, new PageRequest(2, 2, "ProjectName")));
+        second.Total.ShouldBe(4);
+        second.Items.Select(Name).ShouldBe(["half", "none"]);
+        second.Items[0].Retrieved.ShouldBe(1);
+        second.Items[0].Total.ShouldBe(2);
+        second.Items[1].Failed.ShouldBe(3);
+
+        // No sort: newest first.
+        (await With(s => s.PageAsync(owner, new PageRequest(0, 1)))).Items.Select(Name).ShouldBe(["empty"]);
+    }
+
     /// <summary>These tests on the portal's default database.</summary>
     public sealed class OnSqlite(RobotsPortalFixture fixture) : RobotTests(fixture), IClassFixture<RobotsPortalFixture>;
 

@@ -15,12 +15,13 @@ public sealed class WorklistPageTests(BrowserWorklistFixture fixture) : IClassFi
         await BrowserFixture.WaitForInteractiveAsync(page);
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Modalitäten-Arbeitsliste");
 
-        // Invalid first: the form says why at the field and nothing is written.
+        // Invalid first: the form says why at the field, in German (the validator's message), and nothing is written.
         var filesBefore = fixture.WorklistFiles().Length;
         await page.ClickAsync("[data-test=wl-create]");
         await PageChecks.ScreenshotAsync(page, "worklist-invalid");
-        await Assertions.Expect(page.Locator("[data-test=wl-error]")).ToContainTextAsync("The patient ID is required.");
-        await Assertions.Expect(page.Locator(".mud-input-helper-text", new() { HasText = "The patient ID is required." })).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("[data-test=wl-error]")).ToContainTextAsync("Die Patienten-ID ist erforderlich.");
+        await Assertions.Expect(page.Locator(".mud-input-helper-text", new() { HasText = "Die Patienten-ID ist erforderlich." })).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator(".mud-input-control:has([data-test=wl-last-name]) .mud-input-helper-text")).ToHaveTextAsync("Der Nachname ist erforderlich.");
         fixture.WorklistFiles().Length.ShouldBe(filesBefore);
 
         await page.FillAsync("[data-test=wl-patient-id]", "UIPAT1");
@@ -42,6 +43,13 @@ public sealed class WorklistPageTests(BrowserWorklistFixture fixture) : IClassFi
         var accession = (await row.Locator("[data-test=wl-entry]").GetAttributeAsync("data-accession"))!;
         accession.ShouldMatch(@"^R\d{10}$");
         File.Exists(Path.Combine(fixture.Local.WorklistFolder, accession + ".wl")).ShouldBeTrue();
+        // The success snackbar itself passes axe's contrast rule once it is fully shown (PortalTheme's success colours).
+        var snackbar = page.Locator(".mud-snackbar").First;
+        await Assertions.Expect(snackbar).ToBeVisibleAsync();
+        // Once its show transition has finished: axe would otherwise measure a half-transparent snackbar.
+        await page.WaitForFunctionAsync("() => document.getAnimations().every(a => a.playState !== 'running')");
+        await PageChecks.ScreenshotAsync(page, "worklist-snackbar-de");
+        await PageChecks.AssertAccessibleAsync(page);
         // The page, not the fading "added" snackbar, is what the checks look at.
         await Assertions.Expect(page.Locator(".mud-snackbar")).ToHaveCountAsync(0, new() { Timeout = 20_000 });
         await PageChecks.AssertPageAsync(page, "worklist-de");

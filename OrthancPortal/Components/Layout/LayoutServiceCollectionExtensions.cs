@@ -16,8 +16,13 @@ public static class LayoutServiceCollectionExtensions
             options.SnackbarConfiguration.PreventDuplicates = false;
             options.SnackbarConfiguration.VisibleStateDuration = 6000;
             options.SnackbarConfiguration.ShowCloseIcon = true;
+            // MudBlazor draws snackbars 95 % opaque: white text on a see-through success green then fails axe's
+            // contrast rule. Opaque, PortalTheme's colours pass (see PortalTheme.Success).
+            options.SnackbarConfiguration.MaximumOpacity = 100;
         });
         services.AddPortalLocalization();
+        // MudBlazor's own texts (pager, filter menus, pickers) in German; English stays MudBlazor's built-in.
+        services.AddTransient<MudLocalizer, PortalMudLocalizer>();
         services.AddNavItem(new NavItem("Dashboard", "", Icons.Material.Filled.Dashboard, null, 0));
         return builder;
     }

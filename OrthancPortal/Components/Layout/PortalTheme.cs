@@ -16,7 +16,8 @@ public static class PortalTheme
             Secondary = "#00796b",
             Tertiary = "#5e35b1",
             Info = "#0277bd",
-            Success = "#2e7d32",
+            // Dark enough for white text with margin (7.9:1), also where a success snackbar lies over a light page.
+            Success = "#1b5e20",
             Warning = "#a15c00",
             Error = "#c62828",
             AppbarBackground = "#0d3c61",
@@ -46,6 +47,15 @@ public static class PortalTheme
             DrawerIcon = "#cbd2d9",
             TextPrimary = "#f0f4f8",
             TextSecondary = "#cbd2d9",
+            // The dark palette's colours are light, so text on them (filled buttons, chips, snackbars) is dark, not
+            // MudBlazor's white, which would fail axe's contrast rule.
+            PrimaryContrastText = "#0b1a2a",
+            SecondaryContrastText = "#0b1a2a",
+            TertiaryContrastText = "#0b1a2a",
+            InfoContrastText = "#0b1a2a",
+            SuccessContrastText = "#0b1a2a",
+            WarningContrastText = "#0b1a2a",
+            ErrorContrastText = "#0b1a2a",
         },
         Typography = new Typography
         {

@@ -1,5 +1,7 @@
 using FluentValidation;
 using OrthancPortal.Features.Settings;
+using Microsoft.Extensions.Localization;
+using OrthancPortal.Infrastructure.Localization;
 
 namespace OrthancPortal.Features.Admin;
 
@@ -13,7 +15,9 @@ public sealed class AdminSettings : ISettingsSection
 
     public sealed class Validator : AbstractValidator<AdminSettings>
     {
-        public Validator() => RuleFor(x => x.DiskFreeWarningGb).InclusiveBetween(0, 100_000).WithMessage("Enter a free-space threshold between 0 and 100000 GB.");
+        private static readonly IStringLocalizer<AdminSettings> L = PortalText.For<AdminSettings>();
+
+        public Validator() => RuleFor(x => x.DiskFreeWarningGb).InclusiveBetween(0, 100_000).WithMessage(_ => L["Enter a free-space threshold between 0 and 100000 GB."]);
     }
 }
 
@@ -26,11 +30,13 @@ public sealed class RecyclingLimits
 
     public sealed class Validator : AbstractValidator<RecyclingLimits>
     {
+        private static readonly IStringLocalizer<AdminSettings> L = PortalText.For<AdminSettings>();
+
         public Validator()
         {
-            RuleFor(x => x.MaximumStorageSizeMb).InclusiveBetween(0, int.MaxValue).WithMessage("The storage limit is 0 (unlimited) or a size in MB.");
-            RuleFor(x => x.MaximumPatientCount).InclusiveBetween(0, int.MaxValue).WithMessage("The patient limit is 0 (unlimited) or a number of patients.");
-            RuleFor(x => x.DiskFreeWarningGb).InclusiveBetween(0, 100_000).WithMessage("Enter a free-space threshold between 0 and 100000 GB.");
+            RuleFor(x => x.MaximumStorageSizeMb).InclusiveBetween(0, int.MaxValue).WithMessage(_ => L["The storage limit is 0 (unlimited) or a size in MB."]);
+            RuleFor(x => x.MaximumPatientCount).InclusiveBetween(0, int.MaxValue).WithMessage(_ => L["The patient limit is 0 (unlimited) or a number of patients."]);
+            RuleFor(x => x.DiskFreeWarningGb).InclusiveBetween(0, 100_000).WithMessage(_ => L["Enter a free-space threshold between 0 and 100000 GB."]);
         }
     }
 }

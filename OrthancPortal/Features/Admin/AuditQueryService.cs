@@ -6,6 +6,8 @@ using OrthancPortal.Features.Audit;
 using OrthancPortal.Infrastructure.Database;
 using OrthancPortal.Infrastructure.Text;
 using OrthancPortal.Infrastructure.Time;
+using Microsoft.Extensions.Localization;
+using OrthancPortal.Infrastructure.Localization;
 
 namespace OrthancPortal.Features.Admin;
 
@@ -14,12 +16,14 @@ public sealed record AuditFilter(string? User = null, string? Action = null, str
 {
     public sealed class Validator : AbstractValidator<AuditFilter>
     {
+        private static readonly IStringLocalizer<AuditQueryService> L = PortalText.For<AuditQueryService>();
+
         public Validator()
         {
             RuleFor(x => x.User).MaximumLength(256);
             RuleFor(x => x.Action).MaximumLength(128);
             RuleFor(x => x.Resource).MaximumLength(512);
-            RuleFor(x => x).Must(f => f.From is null || f.To is null || f.From <= f.To).WithMessage("The start date is after the end date.");
+            RuleFor(x => x).Must(f => f.From is null || f.To is null || f.From <= f.To).WithMessage(_ => L["The start date is after the end date."]);
         }
     }
 }

@@ -27,6 +27,19 @@ public sealed class AutomationService(
 {
     public const string RunAgainTaskType = "automation.run-again";
 
+    /// <summary>One page of the run log (newest first unless the grid sorts), read in the database.</summary>
+    public async Task<PageOf<AutomationExecution>> RunsPageAsync(PageRequest request, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var sort = new SortKeys<AutomationExecution>(q => q.OrderByDescending(e => e.StartedAt).ThenByDescending(e => e.Id), q => q.ThenByDescending(e => e.Id))
+            .Add("StartedAt", e => e.StartedAt)
+            .Add("RuleName", e => e.RuleName)
+            .Add("ResourceLabel", e => e.ResourceLabel)
+            .Add("Outcome", e => e.Outcome)
+            .Add("DurationMs", e => e.DurationMs);
+        return await db.Set<AutomationExecution>().AsNoTracking().ToPageAsync(request, sort, ct);
+    }
+
     public async Task<IReadOnlyList<AutomationExecution>> RecentRunsAsync(int take = 50, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);

@@ -1,6 +1,8 @@
 using FluentValidation;
 using OrthancPortal.Features.Settings;
 using OrthancPortal.Infrastructure;
+using Microsoft.Extensions.Localization;
+using OrthancPortal.Infrastructure.Localization;
 
 namespace OrthancPortal.Features.Automation;
 
@@ -31,10 +33,12 @@ public sealed class AutomationSettings : ISettingsSection
 
     public sealed class Validator : AbstractValidator<AutomationSettings>
     {
+        private static readonly IStringLocalizer<AutomationSettings> L = PortalText.For<AutomationSettings>();
+
         public Validator()
         {
-            RuleFor(x => x.RulesFolder).Must(p => string.IsNullOrWhiteSpace(p) || Path.IsPathRooted(p)).WithMessage("The rules folder must be an absolute path (or empty for the default).");
-            RuleFor(x => x.OutputFolder).Must(p => string.IsNullOrWhiteSpace(p) || Path.IsPathRooted(p)).WithMessage("The output folder must be an absolute path (or empty for the default).");
+            RuleFor(x => x.RulesFolder).Must(p => string.IsNullOrWhiteSpace(p) || Path.IsPathRooted(p)).WithMessage(_ => L["The rules folder must be an absolute path (or empty for the default)."]);
+            RuleFor(x => x.OutputFolder).Must(p => string.IsNullOrWhiteSpace(p) || Path.IsPathRooted(p)).WithMessage(_ => L["The output folder must be an absolute path (or empty for the default)."]);
             RuleFor(x => x.OwnerUid).GreaterThanOrEqualTo(0);
             RuleFor(x => x.OwnerGid).GreaterThanOrEqualTo(0);
             RuleFor(x => x.Sources).Must(v => v.Problem() is null).WithMessage(x => $"Sources: {x.Sources.Problem()}");

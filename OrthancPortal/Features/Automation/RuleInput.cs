@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using FluentValidation;
+using Microsoft.Extensions.Localization;
+using OrthancPortal.Infrastructure.Localization;
 
 namespace OrthancPortal.Features.Automation;
 
@@ -67,34 +69,36 @@ public sealed class RuleInput
 
     public sealed class Validator : AbstractValidator<RuleInput>
     {
+        private static readonly IStringLocalizer<RuleInput> L = PortalText.For<RuleInput>();
+
         public Validator()
         {
             RuleFor(x => x.Name).NotEmpty().MaximumLength(100).Matches("^[A-Za-z0-9][A-Za-z0-9 _.-]*$")
-                .WithMessage("A rule name uses letters, digits, spaces, '_', '.' or '-' (it names the rule's output folder).");
+                .WithMessage(_ => L["A rule name uses letters, digits, spaces, '_', '.' or '-' (it names the rule's output folder)."]);
             RuleFor(x => x.Comment).MaximumLength(1000);
-            RuleFor(x => x.Actions).NotEmpty().WithMessage("A rule needs at least one action.");
-            RuleFor(x => x.Actions).Must(a => a.Count(x => x.Kind is ActionKind.Anonymize or ActionKind.AnonymizeKeepOnlyCopy) <= 1).WithMessage("A rule anonymizes at most once.");
+            RuleFor(x => x.Actions).NotEmpty().WithMessage(_ => L["A rule needs at least one action."]);
+            RuleFor(x => x.Actions).Must(a => a.Count(x => x.Kind is ActionKind.Anonymize or ActionKind.AnonymizeKeepOnlyCopy) <= 1).WithMessage(_ => L["A rule anonymizes at most once."]);
             RuleFor(x => x.CheckOn).Equal(CheckOn.Study).When(x => x.Actions.Any(a => a.Kind == ActionKind.AnonymizeKeepOnlyCopy))
-                .WithMessage("An anonymizing intake replaces whole studies: check on Study.");
+                .WithMessage(_ => L["An anonymizing intake replaces whole studies: check on Study."]);
             RuleFor(x => x.Sources!).Must(v => v.Problem() is null).When(x => x.Sources is not null).WithMessage(x => $"Sources: {x.Sources!.Problem()}");
             RuleForEach(x => x.Conditions).ChildRules(c =>
             {
-                c.RuleFor(x => x.TagName).NotEmpty().Matches("^[A-Za-z][A-Za-z0-9]*$").WithMessage("A tag is named by its DICOM keyword, e.g. StudyDescription.");
-                c.RuleFor(x => x.Value).Must(BeValidRegex).When(x => x.Operator == ConditionOperator.Regex).WithMessage("The regular expression is not valid.");
+                c.RuleFor(x => x.TagName).NotEmpty().Matches("^[A-Za-z][A-Za-z0-9]*$").WithMessage(_ => L["A tag is named by its DICOM keyword, e.g. StudyDescription."]);
+                c.RuleFor(x => x.Value).Must(BeValidRegex).When(x => x.Operator == ConditionOperator.Regex).WithMessage(_ => L["The regular expression is not valid."]);
                 c.RuleFor(x => x.Value).Must(v => RuleMatcher.TryParseRange(v, out _, out _)).When(x => x.Operator == ConditionOperator.DateRange)
-                    .WithMessage("A date range looks like 20240101-20241231 (either end may be left open).");
+                    .WithMessage(_ => L["A date range looks like 20240101-20241231 (either end may be left open)."]);
             });
             RuleForEach(x => x.Actions).ChildRules(a =>
             {
                 a.RuleFor(x => x.OutputFolder).Must(p => string.IsNullOrWhiteSpace(p) || Path.IsPathRooted(p.Trim()))
-                    .WithMessage("An output folder must be an absolute path (or empty for the configured output folder).");
-                a.RuleFor(x => x.ProfileId).NotEmpty().When(x => x.Kind is ActionKind.Anonymize or ActionKind.AnonymizeKeepOnlyCopy).WithMessage("Choose an anonymization profile.");
+                    .WithMessage(_ => L["An output folder must be an absolute path (or empty for the configured output folder)."]);
+                a.RuleFor(x => x.ProfileId).NotEmpty().When(x => x.Kind is ActionKind.Anonymize or ActionKind.AnonymizeKeepOnlyCopy).WithMessage(_ => L["Choose an anonymization profile."]);
                 a.RuleFor(x => x.PseudonymProject).NotEmpty().When(x => x.Kind == ActionKind.AnonymizeKeepOnlyCopy)
-                    .WithMessage("Choose the pseudonym project whose key table gives the new patient ids.");
+                    .WithMessage(_ => L["Choose the pseudonym project whose key table gives the new patient ids."]);
                 a.RuleFor(x => x.DoneLabel).Must(l => string.IsNullOrWhiteSpace(l) || Orthanc.OrthancClient.IsLabel(l.Trim())).When(x => x.Kind == ActionKind.AnonymizeKeepOnlyCopy)
-                    .WithMessage("The label for finished copies uses 1 to 64 letters, digits, '_' or '-'.");
+                    .WithMessage(_ => L["The label for finished copies uses 1 to 64 letters, digits, '_' or '-'."]);
                 a.RuleFor(x => x.Destination).NotEmpty().Matches("^[A-Za-z0-9_.-]{1,64}$").When(x => x.Kind == ActionKind.Forward)
-                    .WithMessage("Choose the modality or peer to forward to.");
+                    .WithMessage(_ => L["Choose the modality or peer to forward to."]);
             });
         }
 

@@ -7,6 +7,8 @@ using OrthancPortal.Features.Export;
 using OrthancPortal.Features.Labels;
 using OrthancPortal.Features.Orthanc;
 using OrthancPortal.Features.Tasks;
+using Microsoft.Extensions.Localization;
+using OrthancPortal.Infrastructure.Localization;
 
 namespace OrthancPortal.Features.Baskets;
 
@@ -25,7 +27,7 @@ public sealed class BasketForbiddenException(string message) : Exception(message
 /// endpoints and other callers are all held to it, and to a role's label limit (checked when an item is added and again
 /// when the basket is run, since labels may have changed meanwhile).
 /// </summary>
-public sealed class BasketActions(BasketService baskets, TaskQueue tasks, AuditLog audit, StudyAccess access)
+public sealed class BasketActions(BasketService baskets, TaskQueue tasks, AuditLog audit, StudyAccess access, IStringLocalizer<BasketActions> L)
 {
     public static string PermissionToAdd(BasketKind kind) => kind switch
     {
@@ -50,7 +52,7 @@ public sealed class BasketActions(BasketService baskets, TaskQueue tasks, AuditL
     {
         Require(user, BasketKind.Delete);
         var items = (await baskets.ItemsAsync(UserId(user), BasketKind.Delete, ct)).Select(i => new ResourceRef(i.Level, i.OrthancId)).ToList();
-        if (items.Count == 0) throw new ValidationException("The Delete basket is empty.");
+        if (items.Count == 0) throw new ValidationException(L["The Delete basket is empty."]);
         await RequireVisibleAsync(user, items, ct);
         var id = await tasks.EnqueueAsync(DeleteTaskHandler.TaskType, new DeletePayload(items), $"Delete {items.Count} items", actor, ct);
         await audit.WriteAsync(actor, "delete.start", $"task {id}", $"{items.Count} items: {string.Join(", ", items.Select(i => $"{i.Level.Path()}/{i.OrthancId}"))}", ct: ct);
@@ -63,7 +65,7 @@ public sealed class BasketActions(BasketService baskets, TaskQueue tasks, AuditL
         Require(user, BasketKind.Anonymize);
         new RunAnonymizeValidator().ValidateAndThrow(request);
         var items = await baskets.ItemsAsync(UserId(user), BasketKind.Anonymize, ct);
-        if (items.Count == 0) throw new ValidationException("The Anonymize basket is empty.");
+        if (items.Count == 0) throw new ValidationException(L["The Anonymize basket is empty."]);
         await RequireVisibleAsync(user, items.Select(i => new ResourceRef(i.Level, i.OrthancId)).ToList(), ct);
         var rows = request.Rows.ToDictionary(r => r.OrthancId);
         var work = new List<AnonymizeItem>();
@@ -91,10 +93,10 @@ public sealed class BasketActions(BasketService baskets, TaskQueue tasks, AuditL
 
     public async Task<long> StartExportAsync(ClaimsPrincipal user, Actor actor, RunExportRequest request, CancellationToken ct = default)
     {
-        if (!user.HasClaim(Permissions.ClaimType, Permissions.ExportRemote)) throw new BasketForbiddenException("Sending needs the ExportRemote permission.");
+        if (!user.HasClaim(Permissions.ClaimType, Permissions.ExportRemote)) throw new BasketForbiddenException(L["Sending needs the ExportRemote permission."]);
         new RunExportValidator().ValidateAndThrow(request);
         var items = await baskets.ItemsAsync(UserId(user), BasketKind.Export, ct);
-        if (items.Count == 0) throw new ValidationException("The Export basket is empty.");
+        if (items.Count == 0) throw new ValidationException(L["The Export basket is empty."]);
         await RequireVisibleAsync(user, items.Select(i => new ResourceRef(i.Level, i.OrthancId)).ToList(), ct);
         var title = request.Target.Kind switch
         {
@@ -113,24 +115,26 @@ public sealed class BasketActions(BasketService baskets, TaskQueue tasks, AuditL
         }
     }
 
-    private static void Require(ClaimsPrincipal user, BasketKind kind)
+    private void Require(ClaimsPrincipal user, BasketKind kind)
     {
-        if (!MayUse(user, kind)) throw new BasketForbiddenException($"You do not have the permission for the {kind} basket.");
+        if (!MayUse(user, kind)) throw new BasketForbiddenException(L["You do not have the permission for the {0} basket.", kind]);
     }
 
-    private static string UserId(ClaimsPrincipal user) => BasketService.UserIdOf(user) ?? throw new BasketForbiddenException("Sign in first.");
+    private string UserId(ClaimsPrincipal user) => BasketService.UserIdOf(user) ?? throw new BasketForbiddenException(L["Sign in first."]);
 
     public sealed class RunAnonymizeValidator : AbstractValidator<RunAnonymizeRequest>
     {
+        private static readonly IStringLocalizer<BasketActions> L = PortalText.For<BasketActions>();
+
         public RunAnonymizeValidator()
         {
-            RuleFor(x => x.ProfileId).NotEmpty().WithMessage("Choose an anonymization profile.");
+            RuleFor(x => x.ProfileId).NotEmpty().WithMessage(_ => L["Choose an anonymization profile."]);
             RuleForEach(x => x.Rows).ChildRules(row =>
             {
-                row.RuleFor(r => r.NewPatientName).MaximumLength(64).Must(NoBackslash).WithMessage("A patient name has at most 64 characters and no '\\'.");
-                row.RuleFor(r => r.NewPatientId).MaximumLength(64).Must(NoBackslash).WithMessage("A patient ID has at most 64 characters and no '\\'.");
-                row.RuleFor(r => r.NewStudyDescription).MaximumLength(64).Must(NoBackslash).WithMessage("A study description has at most 64 characters and no '\\'.");
-                row.RuleFor(r => r.NewAccession).MaximumLength(16).Must(NoBackslash).WithMessage("An accession number has at most 16 characters and no '\\'.");
+                row.RuleFor(r => r.NewPatientName).MaximumLength(64).Must(NoBackslash).WithMessage(_ => L["A patient name has at most 64 characters and no '\\'."]);
+                row.RuleFor(r => r.NewPatientId).MaximumLength(64).Must(NoBackslash).WithMessage(_ => L["A patient ID has at most 64 characters and no '\\'."]);
+                row.RuleFor(r => r.NewStudyDescription).MaximumLength(64).Must(NoBackslash).WithMessage(_ => L["A study description has at most 64 characters and no '\\'."]);
+                row.RuleFor(r => r.NewAccession).MaximumLength(16).Must(NoBackslash).WithMessage(_ => L["An accession number has at most 16 characters and no '\\'."]);
             });
         }
 
@@ -140,12 +144,14 @@ public sealed class BasketActions(BasketService baskets, TaskQueue tasks, AuditL
 
     public sealed class RunExportValidator : AbstractValidator<RunExportRequest>
     {
+        private static readonly IStringLocalizer<BasketActions> L = PortalText.For<BasketActions>();
+
         public RunExportValidator()
         {
             RuleFor(x => x.Target.Name).NotEmpty().Matches("^[A-Za-z0-9_.-]{1,64}$").When(x => x.Target.Kind is ExportTargetKind.Modality or ExportTargetKind.Peer)
-                .WithMessage("Choose a modality or peer.");
-            RuleFor(x => x.Target.DestinationId).NotNull().When(x => x.Target.Kind == ExportTargetKind.Destination).WithMessage("Choose a destination.");
-            RuleFor(x => x.Target.Transcode).Must(t => t is null || OrthancClient.TranscodeTargets.Any(s => s.Uid == t)).WithMessage("Unknown transfer syntax.");
+                .WithMessage(_ => L["Choose a modality or peer."]);
+            RuleFor(x => x.Target.DestinationId).NotNull().When(x => x.Target.Kind == ExportTargetKind.Destination).WithMessage(_ => L["Choose a destination."]);
+            RuleFor(x => x.Target.Transcode).Must(t => t is null || OrthancClient.TranscodeTargets.Any(s => s.Uid == t)).WithMessage(_ => L["Unknown transfer syntax."]);
             RuleFor(x => x.ArchiveName).MaximumLength(80);
         }
     }

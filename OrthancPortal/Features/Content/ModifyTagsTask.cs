@@ -4,6 +4,8 @@ using OrthancPortal.Features.Orthanc;
 using OrthancPortal.Features.Tasks;
 using OrthancPortal.Infrastructure.Files;
 using OrthancPortal.Infrastructure.Dicom;
+using Microsoft.Extensions.Localization;
+using OrthancPortal.Infrastructure.Localization;
 
 namespace OrthancPortal.Features.Content;
 
@@ -12,6 +14,8 @@ public sealed record ModifyTagsRequest(ResourceLevel Level, string Id, Dictionar
 
 public sealed class ModifyTagsRequestValidator : AbstractValidator<ModifyTagsRequest>
 {
+    private static readonly IStringLocalizer<ModifyTagsTask> L = PortalText.For<ModifyTagsTask>();
+
     /// <summary>The tags each level lets the user change (the level's own main tags).</summary>
     public static readonly IReadOnlyDictionary<ResourceLevel, IReadOnlyList<string>> EditableTags = new Dictionary<ResourceLevel, IReadOnlyList<string>>
     {
@@ -22,8 +26,8 @@ public sealed class ModifyTagsRequestValidator : AbstractValidator<ModifyTagsReq
 
     public ModifyTagsRequestValidator()
     {
-        RuleFor(r => r.Level).Must(l => EditableTags.ContainsKey(l)).WithMessage("Tags can be changed on a patient, a study or a series.");
-        RuleFor(r => r.Changes).NotEmpty().WithMessage("Change at least one tag.");
+        RuleFor(r => r.Level).Must(l => EditableTags.ContainsKey(l)).WithMessage(_ => L["Tags can be changed on a patient, a study or a series."]);
+        RuleFor(r => r.Changes).NotEmpty().WithMessage(_ => L["Change at least one tag."]);
         RuleForEach(r => r.Changes).Custom((kv, context) =>
         {
             var level = context.InstanceToValidate.Level;

@@ -4,6 +4,7 @@ using OrthancPortal.Components.Ui;
 using OrthancPortal.Features.Labels;
 using OrthancPortal.Features.Orthanc;
 using OrthancPortal.Infrastructure.Localization;
+using Microsoft.Extensions.Localization;
 
 namespace OrthancPortal.Features.Content;
 
@@ -54,22 +55,24 @@ public sealed class StudyQuery
 
 public sealed class StudyQueryValidator : AbstractValidator<StudyQuery>
 {
+    private static readonly IStringLocalizer<StudyQueryValidator> L = PortalText.For<StudyQueryValidator>();
+
     // Characters that cannot occur in PN/LO/SH values; a backslash would split the value into several in Orthanc.
     private static bool PlainText(string? v) => v is null || v.All(c => !char.IsControl(c) && c != '\\');
 
     public StudyQueryValidator()
     {
-        RuleFor(q => q.PatientName).MaximumLength(64).Must(PlainText).WithMessage("Patient name: no control characters or backslashes.");
-        RuleFor(q => q.PatientId).MaximumLength(64).Must(PlainText).WithMessage("Patient ID: no control characters or backslashes.");
-        RuleFor(q => q.AccessionNumber).MaximumLength(16).Must(PlainText).WithMessage("Accession number: no control characters or backslashes.");
-        RuleFor(q => q.StudyDescription).MaximumLength(64).Must(PlainText).WithMessage("Study description: no control characters or backslashes.");
-        RuleForEach(q => q.Modalities).Matches("^[A-Z]{2,3}$").WithMessage("'{PropertyValue}' is not a modality.");
-        RuleForEach(q => q.Labels).Must(OrthancClient.IsLabel).WithMessage("'{PropertyValue}' is not a label: use 1 to 64 letters, digits, '_' or '-'.");
-        RuleFor(q => q.Labels.Count).LessThanOrEqualTo(20).WithMessage("Filter by at most 20 labels.").OverridePropertyName("Labels");
+        RuleFor(q => q.PatientName).MaximumLength(64).Must(PlainText).WithMessage(_ => L["Patient name: no control characters or backslashes."]);
+        RuleFor(q => q.PatientId).MaximumLength(64).Must(PlainText).WithMessage(_ => L["Patient ID: no control characters or backslashes."]);
+        RuleFor(q => q.AccessionNumber).MaximumLength(16).Must(PlainText).WithMessage(_ => L["Accession number: no control characters or backslashes."]);
+        RuleFor(q => q.StudyDescription).MaximumLength(64).Must(PlainText).WithMessage(_ => L["Study description: no control characters or backslashes."]);
+        RuleForEach(q => q.Modalities).Matches("^[A-Z]{2,3}$").WithMessage(_ => L["'{PropertyValue}' is not a modality."]);
+        RuleForEach(q => q.Labels).Must(OrthancClient.IsLabel).WithMessage(_ => L["'{PropertyValue}' is not a label: use 1 to 64 letters, digits, '_' or '-'."]);
+        RuleFor(q => q.Labels.Count).LessThanOrEqualTo(20).WithMessage(_ => L["Filter by at most 20 labels."]).OverridePropertyName("Labels");
         RuleFor(q => q.LabelMatch).IsInEnum();
-        RuleFor(q => q.From).Must(d => d is null || d.Value.Year >= 1900).WithMessage("The start date must be after 1900.");
-        RuleFor(q => q.To).Must(d => d is null || d.Value.Year <= 2200).WithMessage("The end date is too far in the future.");
-        RuleFor(q => q).Must(q => q.From is null || q.To is null || q.From <= q.To).WithMessage("The start date is after the end date.")
+        RuleFor(q => q.From).Must(d => d is null || d.Value.Year >= 1900).WithMessage(_ => L["The start date must be after 1900."]);
+        RuleFor(q => q.To).Must(d => d is null || d.Value.Year <= 2200).WithMessage(_ => L["The end date is too far in the future."]);
+        RuleFor(q => q).Must(q => q.From is null || q.To is null || q.From <= q.To).WithMessage(_ => L["The start date is after the end date."])
             .OverridePropertyName("Dates");
     }
 }

@@ -1,5 +1,7 @@
 using FluentValidation;
 using OrthancPortal.Features.Settings;
+using Microsoft.Extensions.Localization;
+using OrthancPortal.Infrastructure.Localization;
 
 namespace OrthancPortal.Features.Ldap;
 
@@ -27,17 +29,19 @@ public sealed class LdapSettings : ISettingsSection
 
     public sealed class Validator : AbstractValidator<LdapSettings>
     {
+        private static readonly IStringLocalizer<LdapSettings> L = PortalText.For<LdapSettings>();
+
         public Validator()
         {
             When(x => x.Enabled, () =>
             {
-                RuleFor(x => x.Server).NotEmpty().WithMessage("Enter the directory server's host name.")
-                    .Must(s => Uri.CheckHostName(s) != UriHostNameType.Unknown).WithMessage("The server must be a host name or an IP address, without ldap://.");
-                RuleFor(x => x.UserSearchBase).NotEmpty().WithMessage("Enter the search base, for example ou=people,dc=clinic,dc=local.");
+                RuleFor(x => x.Server).NotEmpty().WithMessage(_ => L["Enter the directory server's host name."])
+                    .Must(s => Uri.CheckHostName(s) != UriHostNameType.Unknown).WithMessage(_ => L["The server must be a host name or an IP address, without ldap://."]);
+                RuleFor(x => x.UserSearchBase).NotEmpty().WithMessage(_ => L["Enter the search base, for example ou=people,dc=clinic,dc=local."]);
                 RuleFor(x => x.UserFilter).NotEmpty().Must(f => f.Contains("{0}") && f.StartsWith('(') && f.EndsWith(')'))
-                    .WithMessage("The user filter must be in parentheses and contain {0} for the user name.");
-                RuleFor(x => x.GroupAttribute).NotEmpty().Matches("^[A-Za-z][A-Za-z0-9-]*$").WithMessage("Enter an attribute name such as memberOf.");
-                RuleFor(x => x.BindPassword).NotEmpty().When(x => !string.IsNullOrEmpty(x.BindDn)).WithMessage("Enter the bind password for the bind DN.");
+                    .WithMessage(_ => L["The user filter must be in parentheses and contain {0} for the user name."]);
+                RuleFor(x => x.GroupAttribute).NotEmpty().Matches("^[A-Za-z][A-Za-z0-9-]*$").WithMessage(_ => L["Enter an attribute name such as memberOf."]);
+                RuleFor(x => x.BindPassword).NotEmpty().When(x => !string.IsNullOrEmpty(x.BindDn)).WithMessage(_ => L["Enter the bind password for the bind DN."]);
             });
             RuleFor(x => x.Port).InclusiveBetween(1, 65535);
             RuleFor(x => x.TimeoutSeconds).InclusiveBetween(1, 120);

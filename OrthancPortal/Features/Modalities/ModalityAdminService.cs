@@ -2,6 +2,8 @@ using System.Diagnostics;
 using FluentValidation;
 using OrthancPortal.Features.Audit;
 using OrthancPortal.Features.Orthanc;
+using Microsoft.Extensions.Localization;
+using OrthancPortal.Infrastructure.Localization;
 
 namespace OrthancPortal.Features.Modalities;
 
@@ -34,18 +36,20 @@ public sealed class ModalityInput
 
     public sealed class Validator : AbstractValidator<ModalityInput>
     {
+        private static readonly IStringLocalizer<ModalityAdminService> L = PortalText.For<ModalityAdminService>();
+
         /// <summary>The manufacturers Orthanc 1.10.1 accepts for a modality.</summary>
         public static readonly string[] Manufacturers = ["Generic", "GenericNoWildcardInDates", "GenericNoUniversalWildcard", "Vitrea", "GE"];
 
         public Validator()
         {
             RuleFor(x => x.Name).NotEmpty().MaximumLength(64).Matches("^[A-Za-z0-9_.-]+$")
-                .WithMessage("The name may use letters, digits, '-', '_' and '.'.");
+                .WithMessage(_ => L["The name may use letters, digits, '-', '_' and '.'."]);
             RuleFor(x => x.Aet).NotEmpty().MaximumLength(16).Matches("^[ -~]+$").Must(a => a.Trim() == a && !a.Contains('\\'))
-                .WithMessage("An AE title has 1-16 printable characters, no backslash and no leading or trailing space.");
-            RuleFor(x => x.Host).NotEmpty().MaximumLength(253).Matches("^[A-Za-z0-9.:_-]+$").WithMessage("Enter a host name or IP address.");
+                .WithMessage(_ => L["An AE title has 1-16 printable characters, no backslash and no leading or trailing space."]);
+            RuleFor(x => x.Host).NotEmpty().MaximumLength(253).Matches("^[A-Za-z0-9.:_-]+$").WithMessage(_ => L["Enter a host name or IP address."]);
             RuleFor(x => x.Port).InclusiveBetween(1, 65535);
-            RuleFor(x => x.Manufacturer).Must(m => Manufacturers.Contains(m)).WithMessage("Choose a known manufacturer.");
+            RuleFor(x => x.Manufacturer).Must(m => Manufacturers.Contains(m)).WithMessage(_ => L["Choose a known manufacturer."]);
         }
     }
 }
@@ -60,12 +64,14 @@ public sealed class PeerInput
 
     public sealed class Validator : AbstractValidator<PeerInput>
     {
+        private static readonly IStringLocalizer<ModalityAdminService> L = PortalText.For<ModalityAdminService>();
+
         public Validator()
         {
             RuleFor(x => x.Name).NotEmpty().MaximumLength(64).Matches("^[A-Za-z0-9_.-]+$")
-                .WithMessage("The name may use letters, digits, '-', '_' and '.'.");
+                .WithMessage(_ => L["The name may use letters, digits, '-', '_' and '.'."]);
             RuleFor(x => x.Url).Must(u => Uri.TryCreate(u, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
-                .WithMessage("Enter the peer's URL, for example http://pacs2.local:8042/");
+                .WithMessage(_ => L["Enter the peer's URL, for example http://pacs2.local:8042/"]);
         }
     }
 }

@@ -1,5 +1,7 @@
 using FluentValidation;
 using OrthancPortal.Features.Settings;
+using Microsoft.Extensions.Localization;
+using OrthancPortal.Infrastructure.Localization;
 
 namespace OrthancPortal.Features.Orthanc;
 
@@ -32,14 +34,16 @@ public sealed class OrthancSettings : ISettingsSection
 
     public sealed class Validator : AbstractValidator<OrthancSettings>
     {
+        private static readonly IStringLocalizer<OrthancSettings> L = PortalText.For<OrthancSettings>();
+
         public Validator()
         {
             RuleFor(x => x.ExternalUrl).Must(BeHttpUrl).When(x => x.Mode == OrthancMode.External)
-                .WithMessage("Enter the Orthanc URL, for example http://pacs.local:8042");
+                .WithMessage(_ => L["Enter the Orthanc URL, for example http://pacs.local:8042"]);
             RuleFor(x => x.ManagedHttpPort).InclusiveBetween(1, 65535);
             RuleFor(x => x.DicomPort).InclusiveBetween(1, 65535);
             RuleFor(x => x.DicomAet).NotEmpty().MaximumLength(16).Matches("^[A-Za-z0-9_.-]+$")
-                .WithMessage("An AE title has at most 16 letters, digits, '_', '.' or '-'");
+                .WithMessage(_ => L["An AE title has at most 16 letters, digits, '_', '.' or '-'"]);
             RuleFor(x => x.StableAge).InclusiveBetween(1, 3600);
             RuleFor(x => x.MaximumStorageSizeMb).GreaterThanOrEqualTo(0);
             RuleFor(x => x.MaximumPatientCount).GreaterThanOrEqualTo(0);

@@ -1,4 +1,6 @@
 using FluentValidation;
+using Microsoft.Extensions.Localization;
+using OrthancPortal.Infrastructure.Localization;
 
 namespace OrthancPortal.Features.QueryRetrieve;
 
@@ -44,20 +46,22 @@ public sealed record QueryCriteria
 
     public sealed class Validator : AbstractValidator<QueryCriteria>
     {
+        private static readonly IStringLocalizer<QueryCriteria> L = PortalText.For<QueryCriteria>();
+
         public Validator()
         {
             RuleFor(x => x.PatientName).MaximumLength(64);
             RuleFor(x => x.PatientId).MaximumLength(64);
             RuleFor(x => x.AccessionNumber).MaximumLength(16);
             RuleFor(x => x.StudyDescription).MaximumLength(64);
-            RuleForEach(x => x.ModalityList).Matches("^[A-Z]{1,16}$").WithMessage("Modalities are codes like CT, MR or US.");
-            RuleFor(x => x.StudyInstanceUid).Matches("^[0-9.]{0,64}$").WithMessage("A Study Instance UID has only digits and dots.");
-            RuleFor(x => x.SeriesInstanceUid).Matches("^[0-9.]{0,64}$").WithMessage("A Series Instance UID has only digits and dots.");
+            RuleForEach(x => x.ModalityList).Matches("^[A-Z]{1,16}$").WithMessage(_ => L["Modalities are codes like CT, MR or US."]);
+            RuleFor(x => x.StudyInstanceUid).Matches("^[0-9.]{0,64}$").WithMessage(_ => L["A Study Instance UID has only digits and dots."]);
+            RuleFor(x => x.SeriesInstanceUid).Matches("^[0-9.]{0,64}$").WithMessage(_ => L["A Series Instance UID has only digits and dots."]);
             RuleFor(x => x).Must(x => x.DateFrom is null || x.DateTo is null || x.DateFrom <= x.DateTo)
-                .WithMessage("The start date is after the end date.");
+                .WithMessage(_ => L["The start date is after the end date."]);
             // A backslash separates multiple values in DICOM: in free text it would silently change the query.
             RuleFor(x => x).Must(x => !(x.PatientName + x.PatientId + x.AccessionNumber + x.StudyDescription).Contains('\\'))
-                .WithMessage("Text fields may not contain a backslash.");
+                .WithMessage(_ => L["Text fields may not contain a backslash."]);
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
 using OrthancPortal.Features.Access;
 using OrthancPortal.Features.Audit;
 using OrthancPortal.Features.QueryRetrieve;
@@ -31,7 +32,8 @@ public sealed record RobotItemSource(int Line, string Modality, string StudyInst
 public sealed class RobotException(string message) : Exception(message);
 
 /// <summary>Creates, approves and steers robots. Every change is audited and pushed to the monitor pages.</summary>
-public sealed class RobotService(IDbContextFactory<PortalDbContext> dbFactory, AuditLog audit, LiveNotifier notifier, RobotRunner runner, TimeProvider clock)
+public sealed class RobotService(IDbContextFactory<PortalDbContext> dbFactory, AuditLog audit, LiveNotifier notifier, RobotRunner runner, TimeProvider clock,
+    IStringLocalizer<RobotService> L)
 {
     public const int MaxConcurrency = 8;
 
@@ -54,7 +56,7 @@ public sealed class RobotService(IDbContextFactory<PortalDbContext> dbFactory, A
         for (var i = 0; i < rows.Count; i++)
         {
             var (criteria, error) = rows[i].ToCriteria();
-            if (criteria is null) throw new RobotException($"Row {i + 1}: {error}");
+            if (criteria is null) throw new RobotException(L["Row {0}: {1}", i + 1, error ?? ""]);
             var modality = await QueryListService.ModalityOfRowAsync(rows[i], i + 1, defaultModality, modalityByAet);
             items.Add(new RobotItem
             {
@@ -69,10 +71,10 @@ public sealed class RobotService(IDbContextFactory<PortalDbContext> dbFactory, A
 
     private async Task<long> CreateAsync(RobotUser user, string projectName, List<RobotItem> items, CancellationToken ct)
     {
-        if (!user.CanAutoRetrieve && !user.IsAdmin) throw new RobotException("You may not create robots.");
+        if (!user.CanAutoRetrieve && !user.IsAdmin) throw new RobotException(L["You may not create robots."]);
         projectName = projectName.Trim();
-        if (projectName.Length is 0 or > 128) throw new RobotException("Give the robot a project name (at most 128 characters).");
-        if (items.Count == 0) throw new RobotException("The robot has no studies.");
+        if (projectName.Length is 0 or > 128) throw new RobotException(L["Give the robot a project name (at most 128 characters)."]);
+        if (items.Count == 0) throw new RobotException(L["The robot has no studies."]);
         var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var robot = new Robot { ProjectName = projectName, OwnerId = user.Id, OwnerName = user.Name, Status = RobotStatus.Validating, CreatedAt = now };
@@ -91,10 +93,43 @@ public sealed class RobotService(IDbContextFactory<PortalDbContext> dbFactory, A
         return robot.Id;
     }
 
+    /// <summary>
+    /// One page of the robots the user may see, sorted in the database (progress too, as retrieved over all items), with
+    /// the item counts read for that page's robots only.
+    /// </summary>
+    public async Task<PageOf<RobotSummary>> PageAsync(RobotUser user, PageRequest request, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var items = db.Set<RobotItem>();
+        var sort = new SortKeys<Robot>(q => q.OrderByDescending(r => r.Id), q => q.ThenByDescending(r => r.Id))
+            .Add("Id", r => r.Id)
+            .Add("ProjectName", r => r.ProjectName)
+            .Add("OwnerName", r => r.OwnerName)
+            .Add("Status", r => r.Status)
+            .Add("CreatedAt", r => r.CreatedAt)
+            .Add("Progress", r => items.Count(i => i.RobotId == r.Id) == 0 ? 0.0
+                : (double)items.Count(i => i.RobotId == r.Id && i.State == ItemState.Retrieved) / items.Count(i => i.RobotId == r.Id));
+        var page = await db.Set<Robot>().AsNoTracking().Where(r => user.IsAdmin || r.OwnerId == user.Id).ToPageAsync(request, sort, ct);
+        return new PageOf<RobotSummary>(await SummariesAsync(db, page.Items, ct), page.Total);
+    }
+
+    /// <summary>Every robot the user may see, newest first (the API's list).</summary>
     public async Task<IReadOnlyList<RobotSummary>> ListAsync(RobotUser user, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var robots = await db.Set<Robot>().AsNoTracking().Where(r => user.IsAdmin || r.OwnerId == user.Id).OrderByDescending(r => r.Id).ToListAsync(ct);
+        return await SummariesAsync(db, robots, ct);
+    }
+
+    public async Task<RobotSummary?> GetAsync(RobotUser user, long id, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var robot = await db.Set<Robot>().AsNoTracking().FirstOrDefaultAsync(r => r.Id == id && (user.IsAdmin || r.OwnerId == user.Id), ct);
+        return robot is null ? null : (await SummariesAsync(db, [robot], ct))[0];
+    }
+
+    private static async Task<IReadOnlyList<RobotSummary>> SummariesAsync(PortalDbContext db, IReadOnlyList<Robot> robots, CancellationToken ct)
+    {
         var ids = robots.Select(r => r.Id).ToList();
         var counts = await db.Set<RobotItem>().Where(i => ids.Contains(i.RobotId))
             .GroupBy(i => new { i.RobotId, i.State, i.Validation })
@@ -108,9 +143,6 @@ public sealed class RobotService(IDbContextFactory<PortalDbContext> dbFactory, A
                 c.Where(x => x.Validation == ItemValidation.Invalid).Sum(x => x.Count));
         }).ToList();
     }
-
-    public async Task<RobotSummary?> GetAsync(RobotUser user, long id, CancellationToken ct = default)
-        => (await ListAsync(user, ct)).FirstOrDefault(r => r.Robot.Id == id);
 
     /// <summary>One page of a robot's items, optionally only those with a problem (invalid or failed).</summary>
     public async Task<(IReadOnlyList<RobotItem> Items, int Total)> ItemsAsync(RobotUser user, long robotId, bool problemsOnly, int skip, int take, CancellationToken ct = default)
@@ -126,13 +158,13 @@ public sealed class RobotService(IDbContextFactory<PortalDbContext> dbFactory, A
 
     public async Task ApproveAsync(RobotUser user, long robotId, ScheduleWindow window, int concurrency, CancellationToken ct = default)
     {
-        if (!user.IsAdmin) throw new RobotException("Only an administrator can approve a robot.");
-        if (concurrency is < 1 or > MaxConcurrency) throw new RobotException($"Concurrency must be between 1 and {MaxConcurrency}.");
+        if (!user.IsAdmin) throw new RobotException(L["Only an administrator can approve a robot."]);
+        if (concurrency is < 1 or > MaxConcurrency) throw new RobotException(L["Concurrency must be between 1 and {0}.", MaxConcurrency]);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var robot = await RequireVisibleAsync(db, user, robotId, ct);
-        if (robot.Status != RobotStatus.AwaitingApproval) throw new RobotException($"The robot is {Describe(robot.Status)}, not waiting for approval.");
+        if (robot.Status != RobotStatus.AwaitingApproval) throw new RobotException(L["The robot is {0}, not waiting for approval.", StatusText(robot.Status)]);
         var notValid = await db.Set<RobotItem>().CountAsync(i => i.RobotId == robotId && i.Validation != ItemValidation.Valid, ct);
-        if (notValid > 0) throw new RobotException($"{notValid} item(s) are not valid. Fix or drop them before approving.");
+        if (notValid > 0) throw new RobotException(L["{0} item(s) are not valid. Fix or drop them before approving.", notValid]);
         robot.Status = RobotStatus.Active;
         robot.WindowStart = window.Start;
         robot.WindowStop = window.Stop;
@@ -161,7 +193,7 @@ public sealed class RobotService(IDbContextFactory<PortalDbContext> dbFactory, A
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var (robot, item) = await RequireEditableItemAsync(db, user, itemId, ct);
-        if (!IsUid(studyUid) || (seriesUid.Trim() != "" && !IsUid(seriesUid))) throw new RobotException("Enter a valid Study (and optionally Series) Instance UID: digits and dots.");
+        if (!IsUid(studyUid) || (seriesUid.Trim() != "" && !IsUid(seriesUid))) throw new RobotException(L["Enter a valid Study (and optionally Series) Instance UID: digits and dots."]);
         item.StudyInstanceUid = studyUid.Trim();
         item.SeriesInstanceUid = seriesUid.Trim();
         item.Validation = ItemValidation.Unchecked;
@@ -208,6 +240,17 @@ public sealed class RobotService(IDbContextFactory<PortalDbContext> dbFactory, A
         _ => "cancelled",
     };
 
+    /// <summary>The status as a word of the user's language, for sentences shown on pages.</summary>
+    private string StatusText(RobotStatus status) => status switch
+    {
+        RobotStatus.Validating => L["validating"],
+        RobotStatus.AwaitingApproval => L["waiting for approval"],
+        RobotStatus.Active => L["active"],
+        RobotStatus.Paused => L["paused"],
+        RobotStatus.Completed => L["completed"],
+        _ => L["cancelled"],
+    };
+
     /// <summary>An active robot outside its window is waiting, and says when it goes on.</summary>
     public static string Describe(RobotStatus status, ScheduleWindow window, DateTimeOffset now, TimeZoneInfo zone)
         => status == RobotStatus.Active && window.OpensText(now, zone) is { } opens ? $"waiting for its window, which {opens}" : Describe(status);
@@ -216,7 +259,7 @@ public sealed class RobotService(IDbContextFactory<PortalDbContext> dbFactory, A
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var robot = await RequireVisibleAsync(db, user, robotId, ct);
-        if (!allowed(robot)) throw new RobotException($"The robot is {Describe(robot.Status)}.");
+        if (!allowed(robot)) throw new RobotException(L["The robot is {0}.", StatusText(robot.Status)]);
         robot.Status = to;
         if (to == RobotStatus.Cancelled) robot.FinishedAt = clock.GetUtcNow().UtcDateTime;
         await db.SaveChangesAsync(ct);
@@ -225,20 +268,20 @@ public sealed class RobotService(IDbContextFactory<PortalDbContext> dbFactory, A
         runner.Kick();
     }
 
-    private static async Task<Robot> RequireVisibleAsync(PortalDbContext db, RobotUser user, long robotId, CancellationToken ct)
+    private async Task<Robot> RequireVisibleAsync(PortalDbContext db, RobotUser user, long robotId, CancellationToken ct)
     {
         var robot = await db.Set<Robot>().FirstOrDefaultAsync(r => r.Id == robotId, ct);
         // Someone else's robot looks the same as a missing one, so ids reveal nothing.
-        if (robot is null || (!user.IsAdmin && robot.OwnerId != user.Id)) throw new RobotException("The robot does not exist (any more).");
+        if (robot is null || (!user.IsAdmin && robot.OwnerId != user.Id)) throw new RobotException(L["The robot does not exist (any more)."]);
         return robot;
     }
 
-    private static async Task<(Robot, RobotItem)> RequireEditableItemAsync(PortalDbContext db, RobotUser user, long itemId, CancellationToken ct)
+    private async Task<(Robot, RobotItem)> RequireEditableItemAsync(PortalDbContext db, RobotUser user, long itemId, CancellationToken ct)
     {
-        if (!user.IsAdmin) throw new RobotException("Only an administrator can change items.");
-        var item = await db.Set<RobotItem>().FirstOrDefaultAsync(i => i.Id == itemId, ct) ?? throw new RobotException("The item does not exist (any more).");
+        if (!user.IsAdmin) throw new RobotException(L["Only an administrator can change items."]);
+        var item = await db.Set<RobotItem>().FirstOrDefaultAsync(i => i.Id == itemId, ct) ?? throw new RobotException(L["The item does not exist (any more)."]);
         var robot = await RequireVisibleAsync(db, user, item.RobotId, ct);
-        if (robot.Status is not (RobotStatus.AwaitingApproval or RobotStatus.Validating)) throw new RobotException("Items can only be changed before approval.");
+        if (robot.Status is not (RobotStatus.AwaitingApproval or RobotStatus.Validating)) throw new RobotException(L["Items can only be changed before approval."]);
         return (robot, item);
     }
 

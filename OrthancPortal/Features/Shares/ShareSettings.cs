@@ -1,5 +1,7 @@
 using FluentValidation;
 using OrthancPortal.Features.Settings;
+using Microsoft.Extensions.Localization;
+using OrthancPortal.Infrastructure.Localization;
 
 namespace OrthancPortal.Features.Shares;
 
@@ -14,10 +16,12 @@ public sealed class ShareSettings : ISettingsSection
 
 public sealed class ShareSettingsValidator : AbstractValidator<ShareSettings>
 {
+    private static readonly IStringLocalizer<ShareSettings> L = PortalText.For<ShareSettings>();
+
     public ShareSettingsValidator()
     {
-        RuleFor(s => s.MaxDays).InclusiveBetween(1, 365).WithMessage("The longest validity is 1 to 365 days.");
+        RuleFor(s => s.MaxDays).InclusiveBetween(1, 365).WithMessage(_ => L["The longest validity is 1 to 365 days."]);
         RuleFor(s => s.DefaultDays).InclusiveBetween(1, 365)
-            .Must((s, d) => d <= s.MaxDays).WithMessage("The validity offered first must be between 1 day and the longest validity.");
+            .Must((s, d) => d <= s.MaxDays).WithMessage(_ => L["The validity offered first must be between 1 day and the longest validity."]);
     }
 }

@@ -1,5 +1,7 @@
 using FluentValidation;
 using OrthancPortal.Features.Settings;
+using Microsoft.Extensions.Localization;
+using OrthancPortal.Infrastructure.Localization;
 
 namespace OrthancPortal.Features.Viewers;
 
@@ -38,6 +40,8 @@ public sealed class ViewerSettings : ISettingsSection
 
 public sealed class ViewerSettingsValidator : AbstractValidator<ViewerSettings>
 {
+    private static readonly IStringLocalizer<ViewerSettings> L = PortalText.For<ViewerSettings>();
+
     public ViewerSettingsValidator()
     {
         RuleForEach(s => s.Links).ChildRules(link =>
@@ -46,7 +50,7 @@ public sealed class ViewerSettingsValidator : AbstractValidator<ViewerSettings>
             link.RuleFor(l => l.Template).NotEmpty().MaximumLength(500)
                 .Must(t => t.StartsWith("{PortalUrl}", StringComparison.Ordinal) || t.StartsWith("http://", StringComparison.OrdinalIgnoreCase)
                            || t.StartsWith("https://", StringComparison.OrdinalIgnoreCase) || t.StartsWith("weasis://", StringComparison.OrdinalIgnoreCase))
-                .WithMessage("A template starts with {PortalUrl}, http://, https:// or weasis://.");
+                .WithMessage(_ => L["A template starts with {PortalUrl}, http://, https:// or weasis://."]);
         });
     }
 }

@@ -1,5 +1,7 @@
 using System.Globalization;
 using FluentValidation;
+using Microsoft.Extensions.Localization;
+using OrthancPortal.Infrastructure.Localization;
 
 namespace OrthancPortal.Features.Worklists;
 
@@ -59,22 +61,24 @@ public sealed class WorklistInput
 
     public sealed class Validator : AbstractValidator<WorklistInput>
     {
+        private static readonly IStringLocalizer<WorklistInput> L = PortalText.For<WorklistInput>();
+
         /// <param name="today">Today in the portal's time zone: a birth date after it is refused.</param>
         public Validator(DateOnly today)
         {
-            RuleFor(x => x.PatientId).NotEmpty().WithMessage("The patient ID is required.")
-                .MaximumLength(64).Must(NoDicomDelimiters).WithMessage("The patient ID must not contain '\\' or control characters.");
-            RuleFor(x => x.LastName).NotEmpty().WithMessage("The last name is required.")
-                .MaximumLength(60).Must(NameText).WithMessage("Names must not contain '^', '=', '\\' or control characters.");
-            RuleFor(x => x.FirstName).MaximumLength(60).Must(NameText).WithMessage("Names must not contain '^', '=', '\\' or control characters.");
+            RuleFor(x => x.PatientId).NotEmpty().WithMessage(_ => L["The patient ID is required."])
+                .MaximumLength(64).Must(NoDicomDelimiters).WithMessage(_ => L["The patient ID must not contain '\\' or control characters."]);
+            RuleFor(x => x.LastName).NotEmpty().WithMessage(_ => L["The last name is required."])
+                .MaximumLength(60).Must(NameText).WithMessage(_ => L["Names must not contain '^', '=', '\\' or control characters."]);
+            RuleFor(x => x.FirstName).MaximumLength(60).Must(NameText).WithMessage(_ => L["Names must not contain '^', '=', '\\' or control characters."]);
             RuleFor(x => x.BirthDate).Must(d => d is null || (DateOnly.FromDateTime(d.Value) <= today && d.Value.Year >= 1850))
-                .WithMessage("The birth date must be a past date.");
-            RuleFor(x => x.Sex).Must(s => s is "M" or "F" or "O").WithMessage("Sex must be M, F or O.");
-            RuleFor(x => x.Modality).NotEmpty().Matches("^[A-Z0-9]{1,16}$").WithMessage("The modality is a DICOM code such as US, CT or MR.");
-            RuleFor(x => x.StationAet).NotEmpty().Matches("^[A-Za-z0-9_. -]{1,16}$").WithMessage("The station AE title has 1 to 16 letters, digits, '_', '.', '-' or spaces.");
-            RuleFor(x => x.Procedure).MaximumLength(64).Must(NoDicomDelimiters).WithMessage("The procedure has at most 64 characters and no '\\'.");
-            RuleFor(x => x.Physician).MaximumLength(64).Must(NoDicomDelimiters).WithMessage("The physician is Last^First, at most 64 characters.");
-            RuleFor(x => x.ScheduledAt).NotNull().WithMessage("The scheduled date and time are required.");
+                .WithMessage(_ => L["The birth date must be a past date."]);
+            RuleFor(x => x.Sex).Must(s => s is "M" or "F" or "O").WithMessage(_ => L["Sex must be M, F or O."]);
+            RuleFor(x => x.Modality).NotEmpty().Matches("^[A-Z0-9]{1,16}$").WithMessage(_ => L["The modality is a DICOM code such as US, CT or MR."]);
+            RuleFor(x => x.StationAet).NotEmpty().Matches("^[A-Za-z0-9_. -]{1,16}$").WithMessage(_ => L["The station AE title has 1 to 16 letters, digits, '_', '.', '-' or spaces."]);
+            RuleFor(x => x.Procedure).MaximumLength(64).Must(NoDicomDelimiters).WithMessage(_ => L["The procedure has at most 64 characters and no '\\'."]);
+            RuleFor(x => x.Physician).MaximumLength(64).Must(NoDicomDelimiters).WithMessage(_ => L["The physician is Last^First, at most 64 characters."]);
+            RuleFor(x => x.ScheduledAt).NotNull().WithMessage(_ => L["The scheduled date and time are required."]);
         }
 
         private static bool NoDicomDelimiters(string? v) => v is null || !v.Any(c => c == '\\' || char.IsControl(c));

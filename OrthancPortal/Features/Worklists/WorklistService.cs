@@ -130,6 +130,21 @@ public sealed class WorklistService(
         }, CancellationToken.None);
     }
 
+    /// <summary>One page of the entries scheduled today or later (soonest first unless the grid sorts), read in the database.</summary>
+    public async Task<PageOf<WorklistEntry>> UpcomingPageAsync(PageRequest request, CancellationToken ct = default)
+    {
+        var today = Today;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var sort = new SortKeys<WorklistEntry>(q => q.OrderBy(e => e.ScheduledAt).ThenBy(e => e.Id), q => q.ThenBy(e => e.Id))
+            .Add("ScheduledAt", e => e.ScheduledAt)
+            .Add("AccessionNumber", e => e.AccessionNumber)
+            .Add("PatientName", e => e.PatientName)
+            .Add("Modality", e => e.Modality)
+            .Add("StationAet", e => e.StationAet)
+            .Add("Procedure", e => e.Procedure);
+        return await db.Set<WorklistEntry>().AsNoTracking().Where(e => e.ScheduledAt >= today).ToPageAsync(request, sort, ct);
+    }
+
     /// <summary>Entries scheduled today or later, soonest first.</summary>
     public async Task<IReadOnlyList<WorklistEntry>> ListUpcomingAsync(CancellationToken ct = default)
     {

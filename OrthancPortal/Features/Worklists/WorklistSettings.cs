@@ -1,6 +1,8 @@
 using FluentValidation;
 using OrthancPortal.Features.Gdt;
 using OrthancPortal.Features.Settings;
+using Microsoft.Extensions.Localization;
+using OrthancPortal.Infrastructure.Localization;
 
 namespace OrthancPortal.Features.Worklists;
 
@@ -29,13 +31,15 @@ public sealed class WorklistSettings : ISettingsSection
 
     public sealed class Validator : AbstractValidator<WorklistSettings>
     {
+        private static readonly IStringLocalizer<WorklistSettings> L = PortalText.For<WorklistSettings>();
+
         public Validator()
         {
             RuleFor(x => x.DefaultModality).NotEmpty().MaximumLength(16).Matches("^[A-Z0-9]+$");
             RuleFor(x => x.DefaultStation).NotEmpty().MaximumLength(16);
             RuleFor(x => x.CleanupIntervalSeconds).InclusiveBetween(1, 86400).When(x => x.CleanupIntervalSeconds is not null);
             RuleFor(x => x.UrlOnWorklistEntryAdded).Must(Webhooks.IsHttpUrl!).When(x => !string.IsNullOrWhiteSpace(x.UrlOnWorklistEntryAdded))
-                .WithMessage("The webhook must be an http(s) URL.");
+                .WithMessage(_ => L["The webhook must be an http(s) URL."]);
         }
     }
 }
