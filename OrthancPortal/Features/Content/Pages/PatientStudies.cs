@@ -11,7 +11,6 @@ public static class PatientStudies
         IEnumerable<StudyRow> ordered = by?.SortBy switch
         {
             nameof(StudyRow.Description) => Order(studies, s => s.Description, by.Descending),
-            nameof(StudyRow.Modalities) => Order(studies, s => s.Modalities, by.Descending),
             nameof(StudyRow.Accession) => Order(studies, s => s.Accession, by.Descending),
             nameof(StudyRow.SeriesCount) => by.Descending ? studies.OrderByDescending(s => s.SeriesCount) : studies.OrderBy(s => s.SeriesCount),
             nameof(StudyRow.StudyDate) when !by.Descending => Order(studies, s => s.StudyDate, false),
