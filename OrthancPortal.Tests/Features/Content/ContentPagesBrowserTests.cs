@@ -52,19 +52,31 @@ public sealed class ContentPagesBrowserTests(BrowserPortalFixture fixture) : ICl
     }
 
     [Fact]
-    public async Task In_German_the_patient_page_reads_dd_MM_yyyy_and_German_labels()
+    public async Task In_German_the_patient_page_reads_dd_MM_yyyy_and_German_labels_and_so_does_the_image_page()
     {
         var stored = await StoreAsync();
-        var page = await fixture.Browser.SignedInPageAsync(fixture.Portal, PortalFixture.AdminUser, PortalFixture.Password, locale: "de-DE");
-        await page.GotoAsync($"content/patients/{stored.PatientId}");
-        await BrowserFixture.WaitForInteractiveAsync(page);
-        await Assertions.Expect(page.Locator("[data-test=birth-date]")).ToHaveTextAsync("12.03.1965");
-        await Assertions.Expect(page.Locator("[data-test=patient-facts]")).ToContainTextAsync("Geburtsdatum");
-        await Assertions.Expect(page.Locator("[data-test=sex]")).ToHaveTextAsync("Weiblich");
-        await Assertions.Expect(page.Locator("[data-test=patient-studies] thead")).ToContainTextAsync("Studiendatum");
-        await Assertions.Expect(StudyRows(page).Nth(1)).ToContainTextAsync("04.03.2011");
-        await Assertions.Expect(page.Locator("[data-test=toggle-protect]")).ToContainTextAsync("Schützen");
-        await PageChecks.AssertPageAsync(page, "patient-de");
+        foreach (var viewport in new[] { Viewports.Desktop, Viewports.Narrow })
+        {
+            var page = await fixture.Browser.SignedInPageAsync(fixture.Portal, PortalFixture.AdminUser, PortalFixture.Password, locale: "de-DE", viewport: viewport);
+            await page.GotoAsync($"content/patients/{stored.PatientId}");
+            await BrowserFixture.WaitForInteractiveAsync(page);
+            await Assertions.Expect(page.Locator("[data-test=birth-date]")).ToHaveTextAsync("12.03.1965");
+            await Assertions.Expect(page.Locator("[data-test=patient-facts]")).ToContainTextAsync("Geburtsdatum");
+            await Assertions.Expect(page.Locator("[data-test=sex]")).ToHaveTextAsync("Weiblich");
+            await Assertions.Expect(page.Locator("[data-test=patient-studies] thead")).ToContainTextAsync("Studiendatum");
+            await Assertions.Expect(StudyRows(page).Nth(1)).ToContainTextAsync("04.03.2011");
+            await Assertions.Expect(page.Locator("[data-test=toggle-protect]")).ToContainTextAsync("Schützen");
+            await PageChecks.AssertPageAsync(page, "patient-de");
+
+            var seriesId = (await ChildrenAsync($"studies/{stored.OldStudyId}", "Series"))[0];
+            var instanceId = (await ChildrenAsync($"series/{seriesId}", "Instances"))[0];
+            await page.GotoAsync($"content/instances/{instanceId}");
+            await BrowserFixture.WaitForInteractiveAsync(page);
+            await Assertions.Expect(page.Locator("[data-test=instance-title]")).ToHaveTextAsync("Bild 1");
+            await Assertions.Expect(page.Locator("[data-test=tag-tree] thead")).ToContainTextAsync("Wert");
+            await PageChecks.AssertPageAsync(page, "instance-de");
+            await page.CloseAsync();
+        }
     }
 
     [Fact]
