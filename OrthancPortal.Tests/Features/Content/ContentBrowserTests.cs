@@ -41,7 +41,7 @@ public sealed class ContentBrowserTests(BrowserPortalFixture fixture) : IClassFi
 
         await page.Locator("[data-test=instance-thumb]").First.ClickAsync();
         await Assertions.Expect(page.Locator("[data-test=tag-row][data-tag='0010,0010']")).ToContainTextAsync($"{tag}^Anna");
-        await page.FillAsync("[data-test=tag-filter]", "StudyDescription");
+        await page.Locator("input[data-test=tag-filter], [data-test=tag-filter] input").First.FillAsync("StudyDescription");
         await Assertions.Expect(page.Locator("[data-test=tag-row]")).ToHaveCountAsync(1);
 
         await page.GoBackAsync();

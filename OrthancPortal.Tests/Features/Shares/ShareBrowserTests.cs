@@ -93,4 +93,35 @@ public sealed class ShareBrowserTests(ShareBrowserFixture fixture) : IClassFixtu
         gone!.Status.ShouldBe(410);
         await Assertions.Expect(visitor.Locator("[data-test=share-unavailable]")).ToContainTextAsync("withdrawn");
     }
+
+    [Fact]
+    public async Task The_landing_page_passes_the_checks_at_both_sizes_and_reads_German_with_dd_MM_yyyy()
+    {
+        var share = await fixture.CreateShareAsync(PortalFixture.StandardUser, [fixture.StudyId, fixture.OtherStudyId], allowDownload: true, days: 3);
+        var until = DateTime.Today.AddDays(3);
+        foreach (var viewport in new[] { Viewports.Desktop, Viewports.Narrow })
+        {
+            var page = await fixture.Browser.NewPageAsync(fixture.Portal, viewport: viewport);
+            await page.GotoAsync(share.Path);
+            await Assertions.Expect(page.Locator("[data-test=share-study]")).ToHaveCountAsync(2);
+            await Assertions.Expect(page.Locator("[data-test=share-open-all-ohif]")).ToBeVisibleAsync();
+            await Assertions.Expect(page.Locator("[data-test=share-download]")).ToHaveCountAsync(2);
+            await Assertions.Expect(page.Locator("main")).ToContainTextAsync(until.ToString("dd/MM/yyyy"));
+            await PageChecks.AssertPageAsync(page, "share-landing");
+            await page.Context.CloseAsync();
+        }
+
+        var german = await fixture.Browser.NewPageAsync(fixture.Portal, locale: "de-DE");
+        await german.GotoAsync(share.Path);
+        await Assertions.Expect(german.Locator("[data-test=share-landing]")).ToHaveTextAsync("Geteilte Studien");
+        await Assertions.Expect(german.Locator("[data-test=share-open-all-ohif]")).ToContainTextAsync("Alle in OHIF öffnen");
+        await Assertions.Expect(german.Locator("main")).ToContainTextAsync($"einsehbar bis {until:dd.MM.yyyy}");
+        await PageChecks.AssertPageAsync(german, "share-landing-de");
+
+        // A link that leads nowhere: the reason in a sentence, at the narrow size too.
+        var lost = await fixture.Browser.NewPageAsync(fixture.Portal, locale: "de-DE", viewport: Viewports.Narrow);
+        await lost.GotoAsync("s/" + new string('B', 43));
+        await Assertions.Expect(lost.Locator("[data-test=share-unavailable]")).ToContainTextAsync("Diesen Link gibt es nicht");
+        await PageChecks.AssertPageAsync(lost, "share-unknown-de");
+    }
 }
