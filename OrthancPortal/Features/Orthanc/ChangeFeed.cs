@@ -69,6 +69,12 @@ public sealed class ChangeFeedOptions
     public double RetryBaseSeconds { get; set; } = 2;
     public double RetryMaxSeconds { get; set; } = 600;
 
+    /// <summary>
+    /// How long the reader's lease holds without renewal (it renews every poll, at least every third of this). When
+    /// its process dies, another portal on the same database reads the feed after at most this long.
+    /// </summary>
+    public double LeaseSeconds { get; set; } = 30;
+
     public TimeSpan Backoff(int failures)
         => TimeSpan.FromSeconds(Math.Min(RetryMaxSeconds, RetryBaseSeconds * Math.Pow(2, Math.Max(0, failures - 1))));
 }
@@ -113,29 +119,54 @@ public sealed class HeldChange
 /// <summary>Published when the held list changes, so the dashboard and the held page refresh.</summary>
 public sealed record HeldChangesChanged(int Count);
 
-/// <summary>Reads Orthanc's /changes and hands each change to every subscriber that has not had it yet.</summary>
+/// <summary>
+/// Reads Orthanc's /changes and hands each change to every subscriber that has not had it yet. Only the process holding
+/// the <see cref="LeaseName"/> lease reads (several portals on one database would otherwise deliver each change once per
+/// process); the others wait and take the lease over when its holder stops renewing it.
+/// </summary>
 public sealed class ChangeFeedReader(
     IServiceScopeFactory scopes,
     IDbContextFactory<PortalDbContext> dbFactory,
     Microsoft.Extensions.Options.IOptions<ChangeFeedOptions> options,
     OrthancPortal.Infrastructure.Live.LiveNotifier notifier,
+    OrthancPortal.Infrastructure.Scheduling.LeaseStore leases,
     TimeProvider clock,
     ILogger<ChangeFeedReader> logger) : BackgroundService
 {
+    public const string LeaseName = "change-feed";
+
     private long completedPolls;
+    private volatile bool holdsLease;
 
     /// <summary>How many polls have finished since the start (for diagnostics, and for tests that must know a poll came and went).</summary>
     public long CompletedPolls => Interlocked.Read(ref completedPolls);
 
+    /// <summary>Whether this process is the one reading the feed.</summary>
+    public bool HoldsLease => holdsLease;
+
+    /// <summary>Takes or renews the lease; logs when this process starts or stops being the reader.</summary>
+    private async Task<bool> RenewLeaseAsync(CancellationToken ct)
+    {
+        var held = await leases.TryAcquireAsync(LeaseName, TimeSpan.FromSeconds(options.Value.LeaseSeconds), ct);
+        if (held != holdsLease) logger.LogInformation(held ? "This process now reads the change feed" : "Another process reads the change feed now");
+        holdsLease = held;
+        return held;
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stopping)
     {
-        var interval = TimeSpan.FromSeconds(options.Value.PollSeconds);
+        // Polls more often than a third of the lease, so a slow poll interval never lets a live holder's lease expire.
+        var interval = TimeSpan.FromSeconds(Math.Min(options.Value.PollSeconds, options.Value.LeaseSeconds / 3));
         while (!stopping.IsCancellationRequested)
         {
             try
             {
-                while (await PollOnceAsync(stopping)) { }
-                Interlocked.Increment(ref completedPolls);
+                if (await RenewLeaseAsync(stopping))
+                {
+                    // Renewed between batches, so a long catch-up after downtime keeps the lease.
+                    while (await PollOnceAsync(stopping) && await RenewLeaseAsync(stopping)) { }
+                    Interlocked.Increment(ref completedPolls);
+                }
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested) { break; }
             catch (OrthancException ex)
@@ -147,6 +178,18 @@ public sealed class ChangeFeedReader(
                 logger.LogError(ex, "Change feed poll failed");
             }
             try { await Task.Delay(interval, stopping); } catch (OperationCanceledException) { break; }
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken ct)
+    {
+        await base.StopAsync(ct);
+        // A clean stop hands the feed over at once instead of after the lease's expiry.
+        if (holdsLease)
+        {
+            try { await leases.ReleaseAsync(LeaseName, ct); }
+            catch (Exception ex) { logger.LogDebug(ex, "Could not release the change-feed lease"); }
+            holdsLease = false;
         }
     }
 
