@@ -63,7 +63,7 @@ public sealed class ChangeFeedLeaseTests : IAsyncLifetime
         await b.WaitForChangeFeedAsync(TimeSpan.FromSeconds(60));
 
         var expected = first.Concat(after).Select(s => s.Accession + ".gdt").Order().ToList();
-        Directory.EnumerateFiles(cluster.AisFolder, "*.gdt").Select(Path.GetFileName).Order().ToList().ShouldBe(expected);
+        Directory.EnumerateFiles(cluster.AisFolder, "*.gdt").Select(f => Path.GetFileName(f)).Order().ToList().ShouldBe(expected);
         await using var db = cluster.OpenDatabase();
         (await db.Set<GdtFile>().Select(f => f.FileName).ToListAsync()).Order().ToList().ShouldBe(expected, "one outbox row per study");
         // The watcher's events come a moment after the renames: give the last ones time to arrive.

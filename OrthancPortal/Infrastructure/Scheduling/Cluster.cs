@@ -77,7 +77,7 @@ public sealed class Lease
     }
 }
 
-public sealed class LeaseStore(IDbContextFactory<PortalDbContext> dbFactory, PortalNode node, TimeProvider clock)
+public sealed class LeaseStore(IDbContextFactory<PortalDbContext> dbFactory, PortalNode node, IOptions<PortalOptions> portal, TimeProvider clock)
 {
     /// <summary>Takes or renews <paramref name="name"/> for this process for <paramref name="duration"/>; false while another process holds it.</summary>
     public async Task<bool> TryAcquireAsync(string name, TimeSpan duration, CancellationToken ct = default)
@@ -89,7 +89,10 @@ public sealed class LeaseStore(IDbContextFactory<PortalDbContext> dbFactory, Por
         var renewed = await db.Set<Lease>().Where(l => l.Name == name && l.Holder == holder)
             .ExecuteUpdateAsync(s => s.SetProperty(l => l.ExpiresAt, until), ct);
         if (renewed == 1) return true;
-        var taken = await db.Set<Lease>().Where(l => l.Name == name && l.ExpiresAt < now)
+        // On SQLite this is the only process (the file is not shared): a lease another holder left is a crashed
+        // predecessor's, and waiting for its expiry would only delay the start.
+        var expiredBefore = portal.Value.Database == PortalDatabase.Postgres ? now : DateTime.MaxValue;
+        var taken = await db.Set<Lease>().Where(l => l.Name == name && l.ExpiresAt < expiredBefore)
             .ExecuteUpdateAsync(s => s.SetProperty(l => l.Holder, holder).SetProperty(l => l.AcquiredAt, now).SetProperty(l => l.ExpiresAt, until), ct);
         if (taken == 1) return true;
         if (await db.Set<Lease>().AnyAsync(l => l.Name == name, ct)) return false;
