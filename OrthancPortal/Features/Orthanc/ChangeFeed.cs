@@ -70,7 +70,7 @@ public sealed class ChangeFeedOptions
     public double RetryMaxSeconds { get; set; } = 600;
 
     /// <summary>
-    /// How long the reader's lease holds without renewal (it renews every poll, at least every third of this). When
+    /// How long the reader's lease holds without renewal (its holder renews it every third of this). When
     /// its process dies, another portal on the same database reads the feed after at most this long.
     /// </summary>
     public double LeaseSeconds { get; set; } = 30;
@@ -144,10 +144,19 @@ public sealed class ChangeFeedReader(
     /// <summary>Whether this process is the one reading the feed.</summary>
     public bool HoldsLease => holdsLease;
 
-    /// <summary>Takes or renews the lease; logs when this process starts or stops being the reader.</summary>
+    private DateTime renewDue = DateTime.MinValue;
+
+    /// <summary>
+    /// Takes or renews the lease; logs when this process starts or stops being the reader. The holder renews only every
+    /// third of the lease (no one can take it before it expires), so an idle feed costs one write per ten seconds, not per poll.
+    /// </summary>
     private async Task<bool> RenewLeaseAsync(CancellationToken ct)
     {
-        var held = await leases.TryAcquireAsync(LeaseName, TimeSpan.FromSeconds(options.Value.LeaseSeconds), ct);
+        var now = Now;
+        if (holdsLease && now < renewDue) return true;
+        var lease = TimeSpan.FromSeconds(options.Value.LeaseSeconds);
+        var held = await leases.TryAcquireAsync(LeaseName, lease, ct);
+        if (held) renewDue = now + lease / 3;
         if (held != holdsLease) logger.LogInformation(held ? "This process now reads the change feed" : "Another process reads the change feed now");
         holdsLease = held;
         return held;

@@ -153,6 +153,8 @@ public sealed class NodeHeartbeat(
     protected override async Task ExecuteAsync(CancellationToken stopping)
     {
         logger.LogInformation("This portal process is node {Node}", node.Id);
+        // On SQLite no other process reads heartbeats (LiveNodesAsync knows only this one): no writes for nothing.
+        if (!SharedDatabase) return;
         while (!stopping.IsCancellationRequested)
         {
             try { await BeatAsync(stopping); }
@@ -179,6 +181,7 @@ public sealed class NodeHeartbeat(
     public override async Task StopAsync(CancellationToken ct)
     {
         await base.StopAsync(ct);
+        if (!SharedDatabase) return;
         try
         {
             var id = node.Id;
