@@ -32,9 +32,11 @@ public sealed class DrainQueueJob<TQueue>(TQueue queue, LeaseStore leases, NodeH
 {
     private static readonly TimeSpan LeaseTime = TimeSpan.FromSeconds(60);
 
+    internal static string LeaseName => $"queue-{typeof(TQueue).Name}";
+
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken ct)
     {
-        var lease = $"queue-{typeof(TQueue).Name}";
+        var lease = LeaseName;
         using var renewing = CancellationTokenSource.CreateLinkedTokenSource(ct);
         Task? renewal = null;
         try
@@ -82,22 +84,30 @@ public static class PersistedQueueRegistration
     public static IServiceCollection AddPersistedQueue<TQueue>(this IServiceCollection services, TimeSpan rescan) where TQueue : class, IPersistedQueue
     {
         services.AddScoped<TQueue>();
-        services.AddHostedService(sp => new PersistedQueueStarter<TQueue>(sp.GetRequiredService<IServiceScopeFactory>(), sp.GetRequiredService<BackgroundJobs>(), sp.GetRequiredService<NodeHeartbeat>(), rescan));
+        services.AddHostedService(sp => new PersistedQueueStarter<TQueue>(sp.GetRequiredService<IServiceScopeFactory>(), sp.GetRequiredService<BackgroundJobs>(), sp.GetRequiredService<NodeHeartbeat>(), sp.GetRequiredService<LeaseStore>(), rescan));
         return services;
     }
 
     /// <summary>Recovers the queue's interrupted items, then schedules its drain (at once, and every rescan interval).</summary>
-    private sealed class PersistedQueueStarter<TQueue>(IServiceScopeFactory scopes, BackgroundJobs jobs, NodeHeartbeat cluster, TimeSpan rescan) : IHostedService
+    private sealed class PersistedQueueStarter<TQueue>(IServiceScopeFactory scopes, BackgroundJobs jobs, NodeHeartbeat cluster, LeaseStore leases, TimeSpan rescan) : IHostedService
         where TQueue : class, IPersistedQueue
     {
         public async Task StartAsync(CancellationToken ct)
         {
-            // With several processes on the database, recovery runs under the queue's lease in each drain instead:
-            // at start another live process may be working on an item.
-            if (!cluster.SharedDatabase)
+            // With several processes on the database, another live process may be working on an item: recover only
+            // under the queue's lease (each drain does so as well).
+            var lease = cluster.SharedDatabase ? leases : null;
+            if (lease is null || await lease.TryAcquireAsync(DrainQueueJob<TQueue>.LeaseName, TimeSpan.FromSeconds(60), ct))
             {
-                await using var scope = scopes.CreateAsyncScope();
-                await scope.ServiceProvider.GetRequiredService<TQueue>().RecoverAsync(ct);
+                try
+                {
+                    await using var scope = scopes.CreateAsyncScope();
+                    await scope.ServiceProvider.GetRequiredService<TQueue>().RecoverAsync(ct);
+                }
+                finally
+                {
+                    if (lease is not null) await lease.ReleaseAsync(DrainQueueJob<TQueue>.LeaseName, CancellationToken.None);
+                }
             }
             await jobs.ScheduleRecurringAsync<DrainQueueJob<TQueue>>(BackgroundJobs.QueueJobName<TQueue>(), rescan, ct, startNow: true);
         }
