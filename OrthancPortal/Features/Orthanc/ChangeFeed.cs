@@ -202,8 +202,19 @@ public sealed class ChangeFeedReader(
         }
     }
 
+    // One poll at a time in this process: a direct call (tests, diagnostics) never races the background loop into
+    // creating the same cursor or delivering the same change twice.
+    private readonly SemaphoreSlim polling = new(1, 1);
+
     /// <summary>Processes one batch; true when Orthanc has more changes waiting.</summary>
     public async Task<bool> PollOnceAsync(CancellationToken ct)
+    {
+        await polling.WaitAsync(ct);
+        try { return await PollBatchAsync(ct); }
+        finally { polling.Release(); }
+    }
+
+    private async Task<bool> PollBatchAsync(CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var subscribers = scope.ServiceProvider.GetServices<IChangeSubscriber>().ToList();
