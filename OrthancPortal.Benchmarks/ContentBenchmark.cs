@@ -14,8 +14,11 @@ namespace OrthancPortal.Benchmarks;
 /// portal with the same /tools/find sent straight to Orthanc; import through the portal's upload endpoint with a
 /// direct POST /instances loop; and the portal's memory while it streams a huge upload and a huge download.
 /// </summary>
-public sealed class ContentBenchmark(int studies, int transferMb, int importFiles)
+public sealed class ContentBenchmark(int studies, int transferMb, int importFiles, IReadOnlySet<string> phases)
 {
+    /// <summary>The phases of a full run, in order; <c>--only import,memory</c> picks some of them.</summary>
+    public static readonly string[] AllPhases = ["search", "import", "memory"];
+
     private static readonly string[] Surnames = ["MUELLER", "SCHMIDT", "SCHNEIDER", "FISCHER", "WEBER", "MEYER", "WAGNER", "BECKER", "SCHULZ", "HOFFMANN",
         "KOCH", "RICHTER", "KLEIN", "WOLF", "SCHROEDER", "NEUMANN", "SCHWARZ", "ZIMMERMANN", "BRAUN", "KRUEGER"];
     private static readonly string[] Modalities = ["CT", "MR", "US", "CR", "DX"];
@@ -32,10 +35,16 @@ public sealed class ContentBenchmark(int studies, int transferMb, int importFile
         using var portal = StartPortal(orthanc.Url.ToString(), port, dataFolder);
         try
         {
+            var settled = await WaitForIdleAsync(portal.Id);
+            var startRss = ReadKb(portal.Id, "VmRSS");
+            Console.WriteLine($"Portal idle RSS after start: {startRss / 1024.0:N0} MB (goal <= 150 MB; idle after {settled:N0} s; load avg {LoadAverage()})");
             using var client = await SignInAsync(new Uri($"http://127.0.0.1:{port}/"));
-            await SearchAsync(orthanc, client);
-            await ImportAsync(orthanc, client);
-            await MemoryAsync(client, portal);
+            if (phases.Contains("search")) await SearchAsync(orthanc, client);
+            if (phases.Contains("import")) await ImportAsync(orthanc, client, portal);
+            if (phases.Contains("memory")) await MemoryAsync(orthanc, client, portal);
+            settled = await WaitForIdleAsync(portal.Id);
+            Console.WriteLine();
+            Console.WriteLine($"Portal idle RSS after the run: {ReadKb(portal.Id, "VmRSS") / 1024.0:N0} MB (goal <= 150 MB; after start {startRss / 1024.0:N0} MB; idle after {settled:N0} s; load avg {LoadAverage()})");
         }
         finally
         {
@@ -45,7 +54,10 @@ public sealed class ContentBenchmark(int studies, int transferMb, int importFile
         }
     }
 
-    private async Task<TimeSpan> LoadStudiesAsync(OrthancProcess orthanc)
+    private Task<TimeSpan> LoadStudiesAsync(OrthancProcess orthanc) => LoadStudiesAsync(orthanc, studies);
+
+    /// <summary>Single-image synthetic studies (20 surnames, five modalities, dates over five years), 8 POSTs in parallel.</summary>
+    public static async Task<TimeSpan> LoadStudiesAsync(OrthancProcess orthanc, int studies)
     {
         var watch = Stopwatch.StartNew();
         var next = -1;
@@ -65,7 +77,7 @@ public sealed class ContentBenchmark(int studies, int transferMb, int importFile
         return watch.Elapsed;
     }
 
-    private static async Task PostDicomAsync(HttpClient http, byte[] file, CancellationToken ct)
+    public static async Task PostDicomAsync(HttpClient http, byte[] file, CancellationToken ct)
     {
         var content = new ByteArrayContent(file);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/dicom");
@@ -87,23 +99,29 @@ public sealed class ContentBenchmark(int studies, int transferMb, int importFile
             ("everything, page 200", new(), "", 199),
         };
         Console.WriteLine();
-        Console.WriteLine("## Search (25 rows a page; ms)");
-        Console.WriteLine("| query | direct p50 | direct p95 | portal p50 | portal p95 | overhead p50 |");
-        Console.WriteLine("|---|---|---|---|---|---|");
+        Console.WriteLine($"## Search, {studies:N0} studies (25 rows a page; ms; direct = the same /tools/find with OrderBy and /tools/count-resources; goal: portal p95 <= 1.2 x direct; load avg {LoadAverage()})");
+        Console.WriteLine("| query | direct p50 | direct p95 | portal p50 | portal p95 | overhead p50 | p95 ratio |");
+        Console.WriteLine("|---|---|---|---|---|---|---|");
         const int pageSize = 25;
+        var order = OrthancPortal.Features.Content.StudySort.Default.ToOrthancOrder();
+        async Task DirectAsync(string path, object body)
+        {
+            using var r = await orthanc.Http.PostAsJsonAsync(path, body, new System.Text.Json.JsonSerializerOptions());
+            r.EnsureSuccessStatusCode();
+            await r.Content.ReadAsByteArrayAsync();
+        }
         foreach (var (name, query, portalQuery, page) in queries)
         {
             var direct = new List<double>();
             var viaPortal = new List<double>();
             for (var i = 0; i < 33; i++)
             {
+                // The same two requests the portal sends (StudySearchService on an Orthanc with ExtendedFind), at the same time:
+                // the page in the default order (newest first) and the count of all matches.
                 var w = Stopwatch.StartNew();
-                using (var r = await orthanc.Http.PostAsJsonAsync("tools/find", new { Level = "Study", Query = query, Expand = true, Limit = pageSize + 1, Since = page * pageSize },
-                           new System.Text.Json.JsonSerializerOptions()))
-                {
-                    r.EnsureSuccessStatusCode();
-                    await r.Content.ReadAsByteArrayAsync();
-                }
+                await Task.WhenAll(
+                    DirectAsync("tools/find", new { Level = "Study", Query = query, Expand = true, Limit = pageSize, Since = page * pageSize, OrderBy = order }),
+                    DirectAsync("tools/count-resources", new { Level = "Study", Query = query }));
                 if (i >= 3) direct.Add(w.Elapsed.TotalMilliseconds);
                 w.Restart();
                 using (var r = await portal.GetAsync($"api/content/studies?{portalQuery}&page={page}&pageSize={pageSize}"))
@@ -115,36 +133,97 @@ public sealed class ContentBenchmark(int studies, int transferMb, int importFile
             }
             var dp50 = Percentile(direct, 50);
             var pp50 = Percentile(viaPortal, 50);
-            Console.WriteLine($"| {name} | {dp50:N1} | {Percentile(direct, 95):N1} | {pp50:N1} | {Percentile(viaPortal, 95):N1} | {(pp50 - dp50) / dp50:P0} |");
+            Console.WriteLine($"| {name} | {dp50:N1} | {Percentile(direct, 95):N1} | {pp50:N1} | {Percentile(viaPortal, 95):N1} | {(pp50 - dp50) / dp50:P0} | {Percentile(viaPortal, 95) / Percentile(direct, 95):N2} |");
         }
     }
 
-    private async Task ImportAsync(OrthancProcess orthanc, HttpClient portal)
+    private async Task ImportAsync(OrthancProcess orthanc, HttpClient portal, Process child)
     {
-        const int parallel = 4;
         byte[] Make(string prefix, int i) => BenchDicom.Image($"{prefix}{i:D5}", $"IMPORT^{prefix}{i}", DateTime.Today.ToString("yyyyMMdd"), "CT");
-        var directFiles = Enumerable.Range(0, importFiles).Select(i => Make("D", i)).ToList();
-        var portalFiles = Enumerable.Range(0, importFiles).Select(i => Make("P", i)).ToList();
-        var bytes = directFiles.Sum(f => (long)f.Length);
-
-        var direct = await TimeParallelAsync(directFiles, parallel, (f, ct) => PostDicomAsync(orthanc.Http, f, ct));
-        var viaPortal = await TimeParallelAsync(portalFiles, parallel, async (f, ct) =>
-        {
-            var request = new HttpRequestMessage(HttpMethod.Post, "api/import/file") { Content = new ByteArrayContent(f) };
-            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-            request.Headers.Add("X-File-Name", "bench.dcm");
-            using var response = await portal.SendAsync(request, ct);
-            var body = await response.Content.ReadAsStringAsync(ct);
-            if (!response.IsSuccessStatusCode || !body.Contains("\"Stored\"")) throw new InvalidOperationException($"Import failed: {body}");
-        });
         Console.WriteLine();
-        Console.WriteLine($"## Import ({importFiles} files of {directFiles[0].Length / 1024} KB, {parallel} in parallel)");
-        Console.WriteLine("| path | files/s | MB/s |");
-        Console.WriteLine("|---|---|---|");
-        Console.WriteLine($"| direct POST /instances | {importFiles / direct.TotalSeconds:N1} | {bytes / 1048576.0 / direct.TotalSeconds:N1} |");
-        Console.WriteLine($"| portal /api/import/file | {importFiles / viaPortal.TotalSeconds:N1} | {bytes / 1048576.0 / viaPortal.TotalSeconds:N1} |");
-        Console.WriteLine($"Portal throughput is {direct.TotalSeconds / viaPortal.TotalSeconds:P0} of direct.");
+        Console.WriteLine($"## Import ({importFiles} files of {Make("X", 0).Length / 1024} KB each way; goal: portal >= 80 % of direct)");
+        Console.WriteLine("| parallel | direct files/s | portal files/s | portal / direct | load avg |");
+        Console.WriteLine("|---|---|---|---|---|");
+        var stages = new List<string>();
+        var cpu = new List<string>();
+        // Warm-up (not timed): the portal's first uploads compile its code path, which is no cost of an upload.
+        // Then wait until the portal is idle: the runtime recompiles hot methods (tiered JIT) in the background for a
+        // while after start, on a busy 2-core machine for a minute or more, and a portal that has run for an hour no longer does.
+        await TimeParallelAsync(Enumerable.Range(0, 100).Select(i => Make("W", i)).ToList(), 4, (f, ct) => PortalUploadAsync(portal, f, ct));
+        Console.WriteLine($"(warm-up: 100 uploads, then {await WaitForIdleAsync(child.Id):N0} s until the portal was idle)");
+        foreach (var parallel in new[] { 4, 8 })
+        {
+            var directFiles = Enumerable.Range(0, importFiles).Select(i => Make($"D{parallel}", i)).ToList();
+            var portalFiles = Enumerable.Range(0, importFiles).Select(i => Make($"P{parallel}", i)).ToList();
+            var orthancCpu = CpuMs(orthanc.ProcessId);
+            var direct = await TimeParallelAsync(directFiles, parallel, (f, ct) => PostDicomAsync(orthanc.Http, f, ct));
+            var directOrthancCpu = CpuMs(orthanc.ProcessId) - orthancCpu;
+            (orthancCpu, var portalCpu) = (CpuMs(orthanc.ProcessId), CpuMs(child.Id));
+            var timings = new System.Collections.Concurrent.ConcurrentBag<(double Client, Dictionary<string, double> Server)>();
+            var viaPortal = await TimeParallelAsync(portalFiles, parallel, async (f, ct) => timings.Add(await PortalUploadAsync(portal, f, ct)));
+            (orthancCpu, portalCpu) = (CpuMs(orthanc.ProcessId) - orthancCpu, CpuMs(child.Id) - portalCpu);
+            Console.WriteLine($"| {parallel} | {importFiles / direct.TotalSeconds:N1} | {importFiles / viaPortal.TotalSeconds:N1} | {direct.TotalSeconds / viaPortal.TotalSeconds:P0} | {LoadAverage()} |");
+            cpu.Add($"| {parallel} | {directOrthancCpu / importFiles:N1} | {orthancCpu / importFiles:N1} | {portalCpu / importFiles:N1} |");
+            double Mean(Func<(double Client, Dictionary<string, double> Server), double> f) => timings.Average(f);
+            double Stage(string name) => Mean(t => t.Server.GetValueOrDefault(name));
+            stages.Add($"| {parallel} | {Mean(t => t.Client):N1} | {Stage("read"):N1} | {Stage("orthanc"):N1} | {Stage("audit"):N1} | {Stage("handler") - Stage("read") - Stage("orthanc") - Stage("audit"):N1} | {Mean(t => t.Client - t.Server.GetValueOrDefault("handler")):N1} |");
+        }
+        Console.WriteLine();
+        Console.WriteLine("Where a portal upload's time goes (mean ms per file, from the portal's Server-Timing header):");
+        Console.WriteLine("| parallel | client total | reading the request | Orthanc POST | audit | rest of handler | outside the handler (auth, routing, response) |");
+        Console.WriteLine("|---|---|---|---|---|---|---|");
+        foreach (var line in stages) Console.WriteLine(line);
+        Console.WriteLine();
+        Console.WriteLine("CPU time per file (ms, from /proc; on a busy machine waiting for a core, not work, is what the time above shows):");
+        Console.WriteLine("| parallel | Orthanc, direct | Orthanc, via portal | portal |");
+        Console.WriteLine("|---|---|---|---|");
+        foreach (var line in cpu) Console.WriteLine(line);
     }
+
+    /// <summary>Waits (up to 3 minutes) until the process uses under 5 % of a core over 2 s; returns the seconds waited.</summary>
+    public static async Task<double> WaitForIdleAsync(int pid)
+    {
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < TimeSpan.FromMinutes(3))
+        {
+            var before = CpuMs(pid);
+            await Task.Delay(2000);
+            if (CpuMs(pid) - before < 100) break;
+        }
+        return watch.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>User + system CPU time of a process so far, in ms (fields 14 and 15 of /proc/pid/stat, in clock ticks of 10 ms).</summary>
+    public static double CpuMs(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return (long.Parse(fields[11]) + long.Parse(fields[12])) * 10.0;
+    }
+
+    /// <summary>One file through the portal's upload endpoint: the client's time and the portal's Server-Timing stages.</summary>
+    public static async Task<(double Client, Dictionary<string, double> Server)> PortalUploadAsync(HttpClient portal, byte[] file, CancellationToken ct)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "api/import/file") { Content = new ByteArrayContent(file) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        request.Headers.Add("X-File-Name", "bench.dcm");
+        var watch = Stopwatch.StartNew();
+        using var response = await portal.SendAsync(request, ct);
+        var body = await response.Content.ReadAsStringAsync(ct);
+        if (!response.IsSuccessStatusCode || !body.Contains("\"Stored\"")) throw new InvalidOperationException($"Import failed: {body}");
+        return (watch.Elapsed.TotalMilliseconds, ServerTiming(response));
+    }
+
+    /// <summary><c>read;dur=1.2, orthanc;dur=8.5</c> → name → milliseconds.</summary>
+    private static Dictionary<string, double> ServerTiming(HttpResponseMessage response)
+        => response.Headers.TryGetValues("Server-Timing", out var values)
+            ? string.Join(",", values).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+                .Select(m => m.Split(";dur="))
+                .ToDictionary(p => p[0], p => double.Parse(p[1], System.Globalization.CultureInfo.InvariantCulture))
+            : [];
+
+    /// <summary>The machine is shared: every figure is printed beside the 1-minute load average.</summary>
+    public static string LoadAverage() => File.ReadAllText("/proc/loadavg").Split(' ')[0];
 
     private static async Task<TimeSpan> TimeParallelAsync(IReadOnlyList<byte[]> files, int parallel, Func<byte[], CancellationToken, Task> send)
     {
@@ -153,7 +232,7 @@ public sealed class ContentBenchmark(int studies, int transferMb, int importFile
         return watch.Elapsed;
     }
 
-    private async Task MemoryAsync(HttpClient portal, Process child)
+    private async Task MemoryAsync(OrthancProcess orthanc, HttpClient portal, Process child)
     {
         // Let start-up garbage settle so "idle" is the portal at rest after the earlier phases.
         await Task.Delay(3000);
@@ -192,7 +271,21 @@ public sealed class ContentBenchmark(int studies, int transferMb, int importFile
             while ((n = await body.ReadAsync(buffer)) > 0) received += n;
         });
         Console.WriteLine($"| download (zip of that study) | {seconds:N1} | {received / 1048576.0 / seconds:N0} | {peak / 1024.0:N0} | {(peak - idleBefore) / 1024.0:N0} |");
-        Console.WriteLine($"Downloaded {received / 1048576.0:N0} MB. Peak RSS over the whole run (VmHWM): {ReadKb(child.Id, "VmHWM") / 1024.0:N0} MB.");
+        var portalSeconds = seconds;
+        long direct = 0;
+        var watch = Stopwatch.StartNew();
+        using (var response = await orthanc.Http.GetAsync($"studies/{studyId}/archive", HttpCompletionOption.ResponseHeadersRead))
+        {
+            response.EnsureSuccessStatusCode();
+            await using var body = await response.Content.ReadAsStreamAsync();
+            var buffer = new byte[81920];
+            int n;
+            while ((n = await body.ReadAsync(buffer)) > 0) direct += n;
+        }
+        var directSeconds = watch.Elapsed.TotalSeconds;
+        Console.WriteLine($"| download straight from Orthanc (/studies/{{id}}/archive) | {directSeconds:N1} | {direct / 1048576.0 / directSeconds:N0} | | |");
+        Console.WriteLine($"Downloaded {received / 1048576.0:N0} MB. Portal download speed is {directSeconds / portalSeconds:N2} of direct (goal >= 0.9; load avg {LoadAverage()}).");
+        Console.WriteLine($"Peak RSS over the whole run (VmHWM): {ReadKb(child.Id, "VmHWM") / 1024.0:N0} MB.");
     }
 
     /// <summary>Runs the work while sampling the portal's RSS; a failed transfer is reported with its peak, not hidden.</summary>
@@ -220,19 +313,19 @@ public sealed class ContentBenchmark(int studies, int transferMb, int importFile
         return (seconds, Math.Max(peak, ReadKb(pid, "VmRSS")));
     }
 
-    private static long ReadKb(int pid, string field)
+    public static long ReadKb(int pid, string field)
     {
         var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith(field + ":", StringComparison.Ordinal));
         return long.Parse(Regex.Match(line, @"\d+").Value);
     }
 
-    private static double Percentile(List<double> values, int p)
+    public static double Percentile(List<double> values, int p)
     {
         var sorted = values.Order().ToList();
         return sorted[(int)Math.Clamp(Math.Ceiling(p / 100.0 * sorted.Count) - 1, 0, sorted.Count - 1)];
     }
 
-    private static Process StartPortal(string orthancUrl, int port, string dataFolder)
+    public static Process StartPortal(string orthancUrl, int port, string dataFolder)
     {
         var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
         foreach (var a in new[] { "portal-child", orthancUrl, port.ToString(), dataFolder }) start.ArgumentList.Add(a);
@@ -244,7 +337,7 @@ public sealed class ContentBenchmark(int studies, int transferMb, int importFile
         throw new InvalidOperationException("The portal process ended before it was ready.");
     }
 
-    private static async Task<HttpClient> SignInAsync(Uri url)
+    public static async Task<HttpClient> SignInAsync(Uri url)
     {
         var client = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false }) { BaseAddress = url, Timeout = TimeSpan.FromMinutes(30) };
         var form = await client.GetStringAsync("account/login");

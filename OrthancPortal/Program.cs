@@ -12,12 +12,15 @@ using OrthancPortal.Features.Burner;
 using OrthancPortal.Features.Admin;
 using OrthancPortal.Features.Ldap;
 using OrthancPortal.Features.Content;
+using OrthancPortal.Features.Documents;
 using OrthancPortal.Features.Gdt;
+using OrthancPortal.Features.Home;
 using OrthancPortal.Features.Import;
 using OrthancPortal.Features.Labels;
 using OrthancPortal.Features.Orthanc;
 using OrthancPortal.Features.QueryRetrieve;
 using OrthancPortal.Features.Robots;
+using OrthancPortal.Features.Shares;
 using OrthancPortal.Features.Tasks;
 using OrthancPortal.Features.Viewers;
 using OrthancPortal.Features.Worklists;
@@ -77,6 +80,9 @@ public static class PortalApp
         builder.AddImport();
         builder.AddViewers();
         builder.AddLabels();
+        builder.AddDocuments();
+        builder.AddShares();
+        builder.AddHome();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -91,6 +97,8 @@ public static class PortalApp
         app.UseAuthentication();
         app.UseActorContext();
         app.UseForcedPasswordChange();
+        // Before authorization: a share link's cookie reaches the viewers only, never a page (403, not a sign-in redirect).
+        app.UseShareCookieGuard();
         app.UseAuthorization();
         app.UseAntiforgery();
 
@@ -112,6 +120,8 @@ public static class PortalApp
         app.MapContentEndpoints();
         app.MapImportEndpoints();
         app.MapLabelEndpoints();
+        app.MapDocumentEndpoints();
+        app.MapShareEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

@@ -18,5 +18,10 @@ count() { grep -E "^\s*$1: +[0-9]+" "$log" | tail -n 1 | grep -Eo "[0-9]+" || ec
 if grep -qE "^Total tests: +[0-9]+" "$log"; then
   echo "tests: $(count Passed) passed, $(count Failed) failed, $(count Skipped) skipped"
 fi
+# CI keeps only the end of the output: name the failed tests (with the first lines of each failure) once more here.
+if grep -qE "^\s+Failed [A-Za-z]" "$log"; then
+  echo "failed tests:"
+  grep -E -A12 "^\s+Failed [A-Za-z]" "$log" | cut -c1-400 | head -n 150
+fi
 rm -f "$log"
 exit "$status"

@@ -52,7 +52,7 @@ public static class RobotBenchmark
 
         var baseline = results[0].Elapsed;
         Console.WriteLine();
-        Console.WriteLine($"{count} studies, {Environment.ProcessorCount} cores");
+        Console.WriteLine($"{count} studies, {Environment.ProcessorCount} cores, load avg {ContentBenchmark.LoadAverage()} (goal: concurrency 1 >= 95 % of the plain loop)");
         foreach (var (name, elapsed) in results)
         {
             Console.WriteLine($"{name,-45} {elapsed.TotalSeconds,7:0.0} s  {count / elapsed.TotalMinutes,7:0.0} studies/min  {baseline / elapsed * 100,5:0}% of the plain loop");

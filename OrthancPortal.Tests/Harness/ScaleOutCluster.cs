@@ -72,10 +72,11 @@ public sealed class ScaleOutCluster : IAsyncDisposable
     };
 
     /// <summary>A portal as a process of its own (stopped with the cluster).</summary>
-    public async Task<PortalProcess> StartProcessAsync(int? port = null)
+    public async Task<PortalProcess> StartProcessAsync()
     {
-        var portal = await PortalProcess.StartAsync(Settings(), port);
+        var portal = new PortalProcess(DataFolder, environment: Settings());
         portals.Add(portal);
+        await portal.StartAsync(TimeSpan.FromSeconds(120));
         return portal;
     }
 

@@ -1,16 +1,10 @@
-using System.Diagnostics;
 using System.IO.Compression;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Identity;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
-using OrthancPortal.Features.Access;
 using OrthancPortal.Features.Audit;
 using OrthancPortal.Features.Export;
 using OrthancPortal.Features.Import;
-using OrthancPortal.Features.Orthanc;
-using OrthancPortal.Features.Settings;
 using OrthancPortal.Tests.Harness;
 
 namespace OrthancPortal.Tests.Infrastructure;
@@ -29,7 +23,7 @@ public sealed class DataFolderTests : IAsyncLifetime
 
     private readonly string root = TestEnvironment.NewTempFolder("datafolder");
     private OrthancProcess orthanc = default!;
-    private Process? portal;
+    private PortalProcess? portal;
 
     private string Bin => Path.Combine(root, "bin");
     private string WorkingDirectory => Path.Combine(root, "cwd");
@@ -44,13 +38,13 @@ public sealed class DataFolderTests : IAsyncLifetime
     public async Task The_app_started_elsewhere_writes_only_under_its_data_folder()
     {
         foreach (var folder in new[] { WorkingDirectory, Data, Temp, Exported }) Directory.CreateDirectory(folder);
-        await TestEnvironment.RunAsync("cp", ["-a", BuildOutput() + "/.", Bin]);
+        await TestEnvironment.RunAsync("cp", ["-a", PortalProcess.BuildOutput() + "/.", Bin]);
         var destinationId = await SeedAsync();
         var before = Snapshot();
 
-        var port = TestEnvironment.FreePort();
-        var url = new Uri($"http://127.0.0.1:{port}/");
-        await StartPortalAsync(url);
+        portal = new PortalProcess(Data, executableFolder: Bin, workingDirectory: WorkingDirectory, tempFolder: Temp);
+        var url = portal.Url;
+        await portal.StartAsync();
         using var admin = await PortalHost.SignInAsync(url, Admin, Password);
 
         // 1. Import a zip of two instances.
@@ -86,7 +80,7 @@ public sealed class DataFolderTests : IAsyncLifetime
         output.ShouldStartWith(Path.Combine(Data, "automation", "output") + Path.DirectorySeparatorChar);
         Directory.EnumerateFiles(output, "*.dcm", SearchOption.AllDirectories).Count().ShouldBe(2);
 
-        await StopPortalAsync();
+        await portal.StopAsync();
         var added = Snapshot().Except(before).Where(p => p != Path.Combine(Exported, "df-export.zip") && !IsRuntimeSocket(p)).Order().ToList();
         added.ShouldBeEmpty("the portal wrote outside its data folder");
         Directory.EnumerateFiles(Path.Combine(Data, "work"), "*", SearchOption.AllDirectories).ShouldBeEmpty("spools and export archives are cleaned up");
@@ -99,53 +93,20 @@ public sealed class DataFolderTests : IAsyncLifetime
     // The .NET runtime's own diagnostics endpoint (dotnet-diagnostic-<pid>-...-socket) in TMPDIR is not the portal's doing.
     private bool IsRuntimeSocket(string path) => Path.GetDirectoryName(path) == Temp && Path.GetFileName(path).StartsWith("dotnet-diagnostic-", StringComparison.Ordinal);
 
-    /// <summary>The portal's own build output, next to this test's (same configuration, framework and runtime).</summary>
-    private static string BuildOutput()
-    {
-        var testProject = Path.Combine(TestEnvironment.RepositoryRoot, "OrthancPortal.Tests");
-        var relative = Path.GetRelativePath(testProject, AppContext.BaseDirectory);
-        var output = Path.Combine(TestEnvironment.RepositoryRoot, "OrthancPortal", relative);
-        File.Exists(Path.Combine(output, "OrthancPortal")).ShouldBeTrue($"the portal's build output is expected at {output}");
-        return output;
-    }
-
     /// <summary>
     /// Settings only a running portal can make (users, the Orthanc connection, a destination) go in through a portal
     /// in this process on the same data folder, which then stops: the process under test needs no other configuration.
     /// </summary>
     private async Task<long> SeedAsync()
     {
-        string[] args = [$"--urls=http://127.0.0.1:{TestEnvironment.FreePort()}", $"--Portal:DataFolder={Data}", "--Logging:LogLevel:Default=Warning"];
-        var app = PortalApp.Build(args, webRoot: TestEnvironment.WebRoot);
-        await app.StartAsync();
-        long destinationId;
-        try
+        long destinationId = 0;
+        await PortalProcess.SeedAsync(Data, async services =>
         {
-            using var scope = app.Services.CreateScope();
-            var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
-            var user = new PortalUser { UserName = Admin, CreatedAt = DateTime.UtcNow, LockoutEnabled = true };
-            (await users.CreateAsync(user, Password)).Succeeded.ShouldBeTrue();
-            await users.AddToRoleAsync(user, Roles.Admin);
-
-            var settings = scope.ServiceProvider.GetRequiredService<SettingsStore>();
-            var connection = await settings.GetAsync<OrthancSettings>();
-            connection.Mode = OrthancMode.External;
-            connection.ExternalUrl = orthanc.Url.ToString();
-            connection.ExternalUsername = OrthancProcess.Username;
-            connection.ExternalPassword = OrthancProcess.Password;
-            connection.DicomAet = orthanc.Aet;
-            connection.DicomPort = orthanc.DicomPort;
-            await settings.SaveAsync(connection, Actor.System);
-
-            destinationId = (await scope.ServiceProvider.GetRequiredService<DestinationStore>()
+            await PortalProcess.CreateAdminAsync(services, Admin, Password);
+            await PortalProcess.ConnectOrthancAsync(services, orthanc);
+            destinationId = (await services.GetRequiredService<DestinationStore>()
                 .SaveAsync(null, new("df-folder", DestinationKind.Folder, Exported, null, null, null, null, false), Actor.System)).Id;
-        }
-        finally
-        {
-            await app.StopAsync();
-            await app.DisposeAsync();
-            SqliteConnection.ClearAllPools();
-        }
+        });
         var rules = Directory.CreateDirectory(Path.Combine(Data, "automation", "rules")).FullName;
         await File.WriteAllTextAsync(Path.Combine(rules, RuleId + ".json"), """
             { "CheckOn": "Study", "IsActive": true, "Tags": [ { "TagName": "PatientID", "Level": "Patient", "Value": "DFPAT" } ], "Action": "DOWNLOAD" }
@@ -153,53 +114,9 @@ public sealed class DataFolderTests : IAsyncLifetime
         return destinationId;
     }
 
-    private async Task StartPortalAsync(Uri url)
-    {
-        var start = new ProcessStartInfo(Path.Combine(Bin, "OrthancPortal"))
-        {
-            WorkingDirectory = WorkingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        // Nothing of this test run's own configuration leaks into the child.
-        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("Portal__") || k.StartsWith("Orthanc__") || k.StartsWith("ASPNETCORE_") || k.StartsWith("DOTNET_")).ToList())
-        {
-            start.Environment.Remove(key);
-        }
-        start.Environment["Portal__DataFolder"] = Data;
-        start.Environment["ASPNETCORE_URLS"] = url.ToString().TrimEnd('/');
-        start.Environment["TMPDIR"] = Temp;
-        portal = Process.Start(start)!;
-        var log = new System.Text.StringBuilder();
-        portal.OutputDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };
-        portal.ErrorDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };
-        portal.BeginOutputReadLine();
-        portal.BeginErrorReadLine();
-        using var probe = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(5) };
-        await TestEnvironment.WaitUntilAsync(async () =>
-        {
-            if (portal.HasExited) throw new InvalidOperationException($"The portal exited with {portal.ExitCode}: {log}");
-            try { return (await probe.GetAsync("healthz")).IsSuccessStatusCode; }
-            catch (HttpRequestException) { return false; }
-            catch (TaskCanceledException) { return false; }
-        }, TimeSpan.FromSeconds(90), "the portal process answers /healthz");
-    }
-
-    /// <summary>SIGTERM, as the container's stop does, so the portal shuts down in order.</summary>
-    private async Task StopPortalAsync()
-    {
-        if (portal is null || portal.HasExited) return;
-        await TestEnvironment.RunAsync("kill", ["-TERM", portal.Id.ToString()]);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        try { await portal.WaitForExitAsync(timeout.Token); }
-        catch (OperationCanceledException) { portal.Kill(entireProcessTree: true); }
-    }
-
     public async Task DisposeAsync()
     {
-        await StopPortalAsync();
-        portal?.Dispose();
+        if (portal is not null) await portal.DisposeAsync();
         await orthanc.DisposeAsync();
         TestEnvironment.DeleteQuietly(root);
     }

@@ -12,11 +12,11 @@ public sealed class AccessBrowserTests(BrowserPortalFixture fixture) : IClassFix
         await BrowserFixture.OpenFromMenuAsync(admin, "admin/users");
         await admin.FillAsync("#new-user", "carol");
         await admin.FillAsync("#new-display", "Carol Viewer");
-        await admin.CheckAsync("#new-role-Viewer");
+        await admin.Locator("[data-test=new-role-Viewer] input, input[data-test=new-role-Viewer]").CheckAsync();
         await admin.ClickAsync("[data-test=create-user]");
         var oneTime = await admin.Locator("[data-test=one-time-password]").InnerTextAsync();
         oneTime.Length.ShouldBeGreaterThanOrEqualTo(16);
-        await Assertions.Expect(admin.Locator("tr[data-user=carol]")).ToContainTextAsync("must change password");
+        await Assertions.Expect(admin.Locator("tr:has([data-user=carol])")).ToContainTextAsync("must change password");
 
         var carol = await fixture.Browser.NewPageAsync(fixture.Portal);
         await carol.GotoAsync("account/login");
@@ -48,13 +48,13 @@ public sealed class AccessBrowserTests(BrowserPortalFixture fixture) : IClassFix
         var admin = await fixture.Browser.SignedInPageAsync(fixture.Portal, PortalFixture.AdminUser, PortalFixture.Password);
         await admin.GotoAsync("admin/roles");
         await BrowserFixture.WaitForInteractiveAsync(admin);
-        var viewerImport = admin.Locator("input[data-role=Viewer][data-permission=Import]");
+        var viewerImport = admin.Locator("input[data-role=Viewer][data-permission=Import], [data-role=Viewer][data-permission=Import] input");
         await Assertions.Expect(viewerImport).Not.ToBeCheckedAsync();
         await viewerImport.CheckAsync();
         await admin.ReloadAsync();
         await BrowserFixture.WaitForInteractiveAsync(admin);
-        await Assertions.Expect(admin.Locator("input[data-role=Viewer][data-permission=Import]")).ToBeCheckedAsync();
-        await Assertions.Expect(admin.Locator("input[data-role=Admin][data-permission=Delete]")).ToBeDisabledAsync();
-        await admin.Locator("input[data-role=Viewer][data-permission=Import]").UncheckAsync();
+        await Assertions.Expect(admin.Locator("input[data-role=Viewer][data-permission=Import], [data-role=Viewer][data-permission=Import] input")).ToBeCheckedAsync();
+        await Assertions.Expect(admin.Locator("input[data-role=Admin][data-permission=Delete], [data-role=Admin][data-permission=Delete] input")).ToBeDisabledAsync();
+        await admin.Locator("input[data-role=Viewer][data-permission=Import], [data-role=Viewer][data-permission=Import] input").UncheckAsync();
     }
 }

@@ -14,7 +14,7 @@ public sealed class RoleChangeBrowserTests(SessionPortalFixture fixture) : IClas
         var user = await fixture.NewUserAsync("roleloser", Roles.Admin);
         var page = await fixture.Browser.SignedInPageAsync(fixture.Portal, user, SessionPortalFixture.Password);
         await BrowserFixture.OpenFromMenuAsync(page, "admin/users");
-        await Assertions.Expect(page.Locator($"tr[data-user={user}]")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator($"tr:has([data-user={user}])")).ToBeVisibleAsync();
 
         var userId = await fixture.UserIdAsync(user);
         (await fixture.AsAdminAsync(admin, (a, _) => a.SetRolesAsync(userId, [Roles.Viewer]))).Succeeded.ShouldBeTrue();

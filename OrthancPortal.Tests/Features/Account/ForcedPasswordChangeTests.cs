@@ -16,7 +16,7 @@ namespace OrthancPortal.Tests.Features.Account;
 /// </summary>
 public sealed class ForcedPasswordChangeTests(SessionPortalFixture fixture) : IClassFixture<SessionPortalFixture>
 {
-    private static readonly string[] Allowed = ["/account/change-password", "/account/login", "/account/logout"];
+    private static readonly string[] Allowed = ["/account/change-password", "/account/login", "/account/logout", "/culture"];
 
     [Fact]
     public async Task The_first_run_admin_reaches_nothing_but_sign_in_sign_out_change_password_and_static_files()

@@ -22,6 +22,9 @@ public static class EndpointAuthorizationChecker
         ["/status/{Code:int}"] = "error and status pages",
         ["/healthz"] = "liveness probe for the service manager (answers only \"ok\")",
         ["/worklist/add"] = "API-key protected worklist route (checks its own key)",
+        ["/culture"] = "the language switch (sets only the language cookie; the sign-in page offers it too)",
+        ["/s/{Token}"] = "a share link's landing page for visitors without an account (the token is the key; unknown, expired or revoked ones get 404/410)",
+        ["/s/download/{studyId}"] = "a share link's download (checks the share cookie itself: a valid share that allows downloads and holds the study)",
     };
 
     /// <summary>

@@ -106,7 +106,15 @@ public sealed class AnonymizationTests(PortalFixture fixture) : IClassFixture<Po
         (await user.GetAsync("api/pseudonyms/trial/map.csv")).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
         using var admin = await fixture.SignInAsync(PortalFixture.AdminUser);
         var csv = await admin.GetStringAsync("api/pseudonyms/trial/map.csv");
-        csv.ShouldContain("\"TR0002\";\"PSEUDO-Y\"");
+        csv.ShouldContain("TR0002,PSEUDO-Y,");
+        // A German spreadsheet program splits on ';' and needs the BOM for umlauts.
+        using var german = new HttpRequestMessage(HttpMethod.Get, "api/pseudonyms/trial/map.csv");
+        german.Headers.AcceptLanguage.ParseAdd("de-DE");
+        var bytes = await (await admin.SendAsync(german)).Content.ReadAsByteArrayAsync();
+        bytes.Take(3).ShouldBe(new byte[] { 0xEF, 0xBB, 0xBF });
+        var germanCsv = System.Text.Encoding.UTF8.GetString(bytes, 3, bytes.Length - 3);
+        germanCsv.ShouldStartWith("Pseudonym;OriginalPatientID;DateShiftDays;Created (");
+        germanCsv.ShouldContain("TR0002;PSEUDO-Y;");
 
         await using var db = await sp.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
         var audits = await db.Set<AuditEntry>().Where(e => e.Resource == "trial").Select(e => e.Action + "/" + e.UserName).ToListAsync();

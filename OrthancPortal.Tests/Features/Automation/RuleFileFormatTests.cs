@@ -86,4 +86,48 @@ public sealed class RuleFileFormatTests
         read.Conditions.ShouldBe(original.Conditions);
         read.Actions.ShouldBe(original.Actions);
     }
+
+    [Fact]
+    public void An_intake_rule_with_its_own_sources_round_trips_through_the_file_format()
+    {
+        var rule = RuleFileFormat.Parse("""
+            { "CheckOn": "Study", "IsActive": true,
+              "Sources": { "ReceivedByDicom": true, "CallingAets": "CT01" },
+              "Actions": [ { "Kind": "AnonymizeKeepOnlyCopy", "ProfileId": "default", "PseudonymProject": "study-a", "DoneLabel": "intake-done" } ] }
+            """, "research-intake");
+        var action = rule.Actions.ShouldHaveSingleItem();
+        action.Kind.ShouldBe(ActionKind.AnonymizeKeepOnlyCopy);
+        (action.ProfileId, action.PseudonymProject, action.DoneLabel).ShouldBe(("default", "study-a", "intake-done"));
+        rule.Sources.ShouldNotBeNull().CallingAetList.ShouldBe(["CT01"]);
+        rule.Sources!.Uploaded.ShouldBeFalse();
+
+        var again = RuleFileFormat.Parse(RuleFileFormat.Export(rule), "research-intake");
+        again.Actions.ShouldBe(rule.Actions);
+        again.Sources!.CallingAets.ShouldBe("CT01");
+        RuleFileFormat.Export(rule).ShouldNotContain("CallingAetList");
+    }
+
+    [Fact]
+    public void Bad_sources_in_a_file_are_a_parse_error_and_a_rule_without_them_takes_the_settings()
+    {
+        Should.Throw<FormatException>(() => RuleFileFormat.Parse("""{ "Sources": { "CallingAets": "MUCH-TOO-LONG-AE-TITLE" } }""", "x"))
+            .Message.ShouldContain("is not an AE title");
+        Should.Throw<FormatException>(() => RuleFileFormat.Parse("""{ "Sources": "CT01" }""", "x")).Message.ShouldStartWith("Sources must be an object");
+        RuleFileFormat.Parse("""{ "Action": "DOWNLOAD" }""", "x").Sources.ShouldBeNull();
+    }
+
+    [Theory]
+    [InlineData(CheckOn.Series, "default", "p", "intake-done", "An anonymizing intake replaces whole studies: check on Study.")]
+    [InlineData(CheckOn.Study, "", "p", "", "Choose an anonymization profile.")]
+    [InlineData(CheckOn.Study, "default", "", "", "Choose the pseudonym project whose key table gives the new patient ids.")]
+    [InlineData(CheckOn.Study, "default", "p", "not a label", "The label for finished copies uses 1 to 64 letters, digits, '_' or '-'.")]
+    public void An_intake_rule_is_checked_before_it_is_saved(CheckOn checkOn, string profile, string project, string label, string error)
+    {
+        var input = new RuleInput
+        {
+            Name = "intake", CheckOn = checkOn,
+            Actions = [new() { Kind = ActionKind.AnonymizeKeepOnlyCopy, ProfileId = profile, PseudonymProject = project, DoneLabel = label }],
+        };
+        new RuleInput.Validator().Validate(input).Errors.Select(e => e.ErrorMessage).ShouldBe([error]);
+    }
 }

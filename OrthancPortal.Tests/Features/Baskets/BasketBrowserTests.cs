@@ -33,11 +33,28 @@ public sealed class BasketBrowserTests(BrowserPortalFixture fixture) : IClassFix
         await page.WaitForURLAsync(u => u.Contains("/baskets/anonymize"));
         await BrowserFixture.WaitForInteractiveAsync(page);
         await Assertions.Expect(page.Locator("[data-test=basket-item]")).ToHaveCountAsync(2);
-        await page.FillAsync("[data-test=bulk-prefix]", "STUDYX");
+        await Assertions.Expect(page.Locator("[data-test=profile-explained]")).ToContainTextAsync("study date");
+        await Assertions.Expect(page.Locator("[data-test=profile-explained]")).ToContainTextAsync("sex");
+        await PageChecks.AssertPageAsync(page, "anonymize-basket");
+        await page.FillAsync("input[data-test=bulk-prefix], [data-test=bulk-prefix] input", "STUDYX");
         await page.ClickAsync("[data-test=bulk-apply]");
-        await Assertions.Expect(page.Locator("[data-test=new-name]").First).ToHaveValueAsync("STUDYX001");
+        await Assertions.Expect(page.Locator("input[data-test=new-name], [data-test=new-name] input").First).ToHaveValueAsync("STUDYX001");
         await page.ClickAsync("[data-test=anonymize-run]");
         await Assertions.Expect(page.Locator("[data-test=anon-result]")).ToHaveCountAsync(2, new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Locator("[data-test=anon-done]")).ToHaveTextAsync("2 of 2 anonymized.");
+        await Assertions.Expect(page.Locator("[data-test=anon-task-link]")).ToBeVisibleAsync();
+
+        // The results are the task's record, not page state: a reload shows them again, as links to the new studies.
+        await page.ReloadAsync();
+        await BrowserFixture.WaitForInteractiveAsync(page);
+        await Assertions.Expect(page.Locator("[data-test=anon-result]")).ToHaveCountAsync(2);
+        var newStudy = await page.Locator("[data-test=anon-new]").First.GetAttributeAsync("href");
+        newStudy.ShouldStartWith("content/studies/");
+        (await fixture.Local.Http.GetAsync(newStudy!["content/".Length..])).IsSuccessStatusCode.ShouldBeTrue("the link names a study Orthanc has");
+        (await page.Locator("[data-test=anon-original]").First.GetAttributeAsync("href")).ShouldBeOneOf(ids.Select(id => $"content/studies/{id}").ToArray());
+        await page.SetViewportSizeAsync(Viewports.Narrow.Width, Viewports.Narrow.Height);
+        await PageChecks.AssertPageAsync(page, "anonymize-basket-results");
+        await page.SetViewportSizeAsync(Viewports.Desktop.Width, Viewports.Desktop.Height);
 
         await page.ClickAsync("[data-test=push-export]");
         await Assertions.Expect(page.Locator("[data-test=basket-count-export] .mud-badge")).ToHaveTextAsync("2");
@@ -45,6 +62,12 @@ public sealed class BasketBrowserTests(BrowserPortalFixture fixture) : IClassFix
         await page.WaitForURLAsync(u => u.Contains("/baskets/export"));
         await BrowserFixture.WaitForInteractiveAsync(page);
         await Assertions.Expect(page.Locator("[data-test=basket-item]")).ToHaveCountAsync(2);
+        // The "added to the Export basket" message is gone before the page is checked (it is not part of the page).
+        await Assertions.Expect(page.Locator(".mud-snackbar")).ToHaveCountAsync(0, new() { Timeout = 15_000 });
+        await PageChecks.AssertPageAsync(page, "export-basket");
+        await page.SetViewportSizeAsync(Viewports.Narrow.Width, Viewports.Narrow.Height);
+        await PageChecks.AssertPageAsync(page, "export-basket");
+        await page.SetViewportSizeAsync(Viewports.Desktop.Width, Viewports.Desktop.Height);
 
         var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("[data-test=download-zip]"));
         var path = Path.Combine(TestEnvironment.NewTempFolder("dl"), "export.zip");
@@ -59,27 +82,81 @@ public sealed class BasketBrowserTests(BrowserPortalFixture fixture) : IClassFix
 
 public sealed class DeleteBasketBrowserTests(BrowserPortalFixture fixture) : IClassFixture<BrowserPortalFixture>
 {
-    [Fact]
-    public async Task The_Delete_basket_asks_for_confirmation_then_deletes_in_a_task()
+    private async Task<string> StoreStudyAsync(string patientId, string name)
     {
-        var study = TestDicom.Study(TestDicom.Patient("WEB-DEL", "Remove^Rita"), "CT", instances: 1);
+        var study = TestDicom.Study(TestDicom.Patient(patientId, name), "CT", instances: 1);
         await TestDicom.SendAsync(study, fixture.Local.DicomPort, fixture.Local.Aet);
         var found = JsonNode.Parse(await (await fixture.Local.Http.PostAsync("tools/lookup", new StringContent(study.StudyUid))).Content.ReadAsStringAsync())!.AsArray();
-        var id = found.Single(n => n!["Type"]!.GetValue<string>() == "Study")!["ID"]!.GetValue<string>();
+        return found.Single(n => n!["Type"]!.GetValue<string>() == "Study")!["ID"]!.GetValue<string>();
+    }
 
-        var page = await fixture.Browser.SignedInPageAsync(fixture.Portal, PortalFixture.StandardUser, PortalFixture.Password);
+    private static async Task AddAsync(IPage page, string id) =>
         (await page.Context.APIRequest.PostAsync("api/baskets/Delete", new APIRequestContextOptions
         {
             DataObject = new { Items = new[] { new { Level = "Study", OrthancId = id } } },
         })).Status.ShouldBe(200);
+
+    [Fact]
+    public async Task The_Delete_basket_asks_for_confirmation_then_deletes_in_a_task_and_says_1_of_1_deleted_after_a_reload()
+    {
+        var id = await StoreStudyAsync("WEB-DEL", "Remove^Rita");
+        var page = await fixture.Browser.SignedInPageAsync(fixture.Portal, PortalFixture.StandardUser, PortalFixture.Password);
+        await AddAsync(page, id);
         await page.GotoAsync("baskets/delete");
         await BrowserFixture.WaitForInteractiveAsync(page);
-        await Assertions.Expect(page.Locator("[data-test=basket-item]")).ToContainTextAsync("Remove^Rita");
+        await Assertions.Expect(page.Locator("[data-test=basket-link]")).ToHaveTextAsync("Remove, Rita");
+        await Assertions.Expect(page.Locator("[data-test=basket-link]")).ToHaveAttributeAsync("href", $"content/studies/{id}");
         await page.ClickAsync("[data-test=delete-run]");
-        await Assertions.Expect(page.Locator("[data-test=confirm-dialog]")).ToBeVisibleAsync();
-        await page.ClickAsync("[data-test=confirm-yes]");
-        await Assertions.Expect(page.Locator("[data-test=delete-done]")).ToBeVisibleAsync();
+        var dialog = page.Locator(".mud-dialog");
+        await Assertions.Expect(dialog).ToContainTextAsync("deleted from Orthanc for good");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Delete", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.Locator("[data-test=delete-done]")).ToHaveTextAsync("1 of 1 deleted.", new() { Timeout = 30_000 });
         (await fixture.Local.Http.GetAsync($"studies/{id}")).StatusCode.ShouldBe(System.Net.HttpStatusCode.NotFound);
         await Assertions.Expect(page.Locator("[data-test=basket-count-delete] .mud-badge")).ToHaveTextAsync("0");
+        await Assertions.Expect(page.Locator("[data-test=delete-task-link]")).ToBeVisibleAsync();
+
+        await page.ReloadAsync();
+        await BrowserFixture.WaitForInteractiveAsync(page);
+        await Assertions.Expect(page.Locator("[data-test=delete-done]")).ToHaveTextAsync("1 of 1 deleted.");
+        await Assertions.Expect(page.Locator("[data-test=basket-empty]")).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task Empty_basket_asks_then_removes_everything_without_deleting()
+    {
+        var id = await StoreStudyAsync("WEB-DEL-E", "Keep^Karl");
+        var page = await fixture.Browser.SignedInPageAsync(fixture.Portal, PortalFixture.StandardUser, PortalFixture.Password);
+        await AddAsync(page, id);
+        await page.GotoAsync("baskets/delete");
+        await BrowserFixture.WaitForInteractiveAsync(page);
+        await page.ClickAsync("[data-test=basket-clear]");
+        await page.Locator(".mud-dialog").GetByRole(AriaRole.Button, new() { Name = "Empty basket" }).ClickAsync();
+        await Assertions.Expect(page.Locator("[data-test=basket-empty]")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("[data-test=basket-count-delete] .mud-badge")).ToHaveTextAsync("0");
+        (await fixture.Local.Http.GetAsync($"studies/{id}")).IsSuccessStatusCode.ShouldBeTrue("emptying the basket deletes nothing");
+    }
+
+    [Fact]
+    public async Task The_Delete_basket_passes_the_page_checks_at_both_sizes_and_reads_German_dates()
+    {
+        var id = await StoreStudyAsync("WEB-DEL-P", "Prüfung^Paula");
+        foreach (var viewport in new[] { Viewports.Desktop, Viewports.Narrow })
+        {
+            var page = await fixture.Browser.SignedInPageAsync(fixture.Portal, PortalFixture.StandardUser, PortalFixture.Password, viewport: viewport);
+            await AddAsync(page, id);
+            await page.GotoAsync("baskets/delete");
+            await BrowserFixture.WaitForInteractiveAsync(page);
+            await Assertions.Expect(page.Locator("[data-test=basket-item]")).ToHaveCountAsync(1);
+            await PageChecks.AssertPageAsync(page, "delete-basket");
+        }
+        var german = await fixture.Browser.SignedInPageAsync(fixture.Portal, PortalFixture.StandardUser, PortalFixture.Password, locale: "de-DE");
+        await german.GotoAsync("baskets/delete");
+        await BrowserFixture.WaitForInteractiveAsync(german);
+        await Assertions.Expect(german.Locator("h1")).ToHaveTextAsync("Löschkorb");
+        await Assertions.Expect(german.Locator("[data-test=basket-items]")).ToContainTextAsync("Ebene");
+        await Assertions.Expect(german.Locator("[data-test=basket-date]").First).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\d{2}\.\d{2}\.\d{4}$"));
+        await PageChecks.AssertPageAsync(german, "delete-basket-de");
+        // The other tests of this class share the user's basket.
+        (await german.Context.APIRequest.DeleteAsync($"api/baskets/Delete/{id}")).Status.ShouldBe(204);
     }
 }

@@ -50,6 +50,15 @@ public sealed class BurnerMonitorPageTests(BurnerBrowserFixture fx) : IClassFixt
         await Assertions.Expect(state).ToHaveTextAsync("Done");
         await Assertions.Expect(row).ToContainTextAsync("CD");
         (await page.EvaluateAsync<bool>("() => window.burnerNoReload === true")).ShouldBeTrue("the page was never reloaded");
+        // The page, not the fading "service running" snackbar, is what the checks look at.
+        await Assertions.Expect(page.Locator(".mud-snackbar")).ToHaveCountAsync(0, new() { Timeout = 20_000 });
+        await PageChecks.AssertPageAsync(page, "burner");
+
+        var narrow = await fx.Browser.SignedInPageAsync(fx.Portal, PortalFixture.StandardUser, PortalFixture.Password, locale: "de-DE", viewport: Viewports.Narrow);
+        await narrow.GotoAsync("burner");
+        await BrowserFixture.WaitForInteractiveAsync(narrow);
+        await Assertions.Expect(narrow.Locator($"tr.burner-job-{jobId} [data-test=burner-job-state]")).ToHaveTextAsync("Fertig");
+        await PageChecks.AssertPageAsync(narrow, "burner-de");
     }
 
     [Fact]

@@ -18,14 +18,17 @@ public sealed class ContentBrowserTests(BrowserPortalFixture fixture) : IClassFi
 
         await page.GotoAsync("content/studies");
         await BrowserFixture.WaitForInteractiveAsync(page);
-        await page.FillAsync("[data-test=q-name]", $"{tag[..6].ToLowerInvariant()}*");
-        await page.SelectOptionAsync("[data-test=q-date] [data-test=date-preset]", "Last7Days");
-        var rows = page.Locator("[data-test=study-row]");
+        await page.FillAsync(StudyList.NameFilter, $"{tag[..6].ToLowerInvariant()}*");
+        await page.Locator(".mud-picker:has([data-test=q-date]) button, [data-test=q-date] button").First.ClickAsync();
+        await page.ClickAsync("[data-test=date-last7]");
+        var rows = StudyList.Rows(page);
         await Assertions.Expect(rows).ToHaveCountAsync(1);
         await Assertions.Expect(rows.First).ToContainTextAsync("CT Thorax");
-        await Assertions.Expect(rows.First.Locator("[data-test='basket.export']")).ToBeVisibleAsync();
+        await rows.First.Locator("[data-test=add-to-basket] button").ClickAsync();
+        await Assertions.Expect(page.Locator("[data-test='basket.export']")).ToBeVisibleAsync();
+        await page.Keyboard.PressAsync("Escape");
 
-        await rows.First.ClickAsync();
+        await rows.First.Locator("[data-test=show-series]").ClickAsync();
         var pane = page.Locator("[data-test=series-pane]");
         await Assertions.Expect(pane.Locator("[data-test=series-row]")).ToHaveCountAsync(2);
         await WaitForImagesAsync(page, "[data-test=series-thumb]", 2);

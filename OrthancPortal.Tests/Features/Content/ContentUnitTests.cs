@@ -9,6 +9,18 @@ namespace OrthancPortal.Tests.Features.Content;
 public sealed class ContentUnitTests
 {
     [Fact]
+    public void A_plain_part_of_a_name_matches_anywhere_one_in_quotes_exactly_and_own_wildcards_stay()
+    {
+        StudyQuery.Contains("anna").ShouldBe("*anna*");
+        StudyQuery.Contains(" Mus*ter ").ShouldBe("Mus*ter");
+        StudyQuery.Contains("\"Muster^Anna\"").ShouldBe("Muster^Anna");
+        StudyQuery.Contains("\"\"").ShouldBeNull();
+        StudyQuery.Contains("  ").ShouldBeNull();
+        new StudyQuery { PatientName = "anna", StudyDescription = "thorax" }.ToOrthancQuery()
+            .ShouldBe(new Dictionary<string, string> { ["PatientName"] = "*anna*", ["StudyDescription"] = "*thorax*" });
+    }
+
+    [Fact]
     public void A_query_sends_only_filled_fields_with_wildcards_modalities_and_a_date_range()
     {
         var q = new StudyQuery { PatientName = " Mus* ", Modalities = ["CT", "MR"], From = new(2024, 1, 1), To = new(2024, 1, 31) }.ToOrthancQuery();

@@ -94,18 +94,18 @@ public sealed class StudySortingBrowserTests(BrowserPortalFixture fixture) : ICl
         var page = await fixture.Browser.SignedInPageAsync(fixture.Portal, PortalFixture.StandardUser, PortalFixture.Password);
         await page.GotoAsync("content/studies");
         await BrowserFixture.WaitForInteractiveAsync(page);
-        await page.FillAsync("[data-test=q-name]", $"{tag}*");
+        await page.FillAsync(StudyList.NameFilter, $"{tag}*");
         await page.ClickAsync("[data-test=search]");
 
-        var rows = page.Locator("[data-test=study-row]");
+        var rows = StudyList.Rows(page);
         await Assertions.Expect(rows).ToHaveCountAsync(5);
-        await Assertions.Expect(rows.First).ToContainTextAsync("2025-06-01");
+        await Assertions.Expect(rows.First).ToContainTextAsync("01/06/2025");
         await Assertions.Expect(page.Locator("[data-test=study-count]")).ToHaveTextAsync("Studies 1–5 of 5");
         await Assertions.Expect(page.Locator("[data-test=sort-unavailable]")).ToHaveCountAsync(0);
 
-        await page.ClickAsync("[data-test=sort-StudyDescription]");
+        await StudyList.SortHeader(page, "StudyDescription").ClickAsync();
         await Assertions.Expect(rows.First).ToContainTextAsync("Study 0");
-        await page.ClickAsync("[data-test=sort-StudyDescription]");
+        await StudyList.SortHeader(page, "StudyDescription").ClickAsync();
         await Assertions.Expect(rows.First).ToContainTextAsync("Study 4");
     }
 }
@@ -127,11 +127,11 @@ public sealed class LegacyStudySearchBrowserTests : IClassFixture<LegacyStudySea
         var page = await fixture.Browser.SignedInPageAsync(fixture.Portal, PortalFixture.StandardUser, PortalFixture.Password);
         await page.GotoAsync("content/studies");
         await BrowserFixture.WaitForInteractiveAsync(page);
-        await page.FillAsync("[data-test=q-name]", $"{tag}*");
+        await page.FillAsync(StudyList.NameFilter, $"{tag}*");
         await page.ClickAsync("[data-test=search]");
 
-        await Assertions.Expect(page.Locator("[data-test=study-row]")).ToHaveCountAsync(5);
+        await Assertions.Expect(StudyList.Rows(page)).ToHaveCountAsync(5);
         await Assertions.Expect(page.Locator("[data-test=sort-unavailable]")).ToContainTextAsync($"Sorting and counting are not available on this Orthanc (version {fixture.Local.Version})");
-        await Assertions.Expect(page.Locator("[data-test=sort-StudyDate]")).ToHaveCountAsync(0);
+        await Assertions.Expect(StudyList.SortHeader(page, "StudyDate")).ToHaveCountAsync(0);
     }
 }

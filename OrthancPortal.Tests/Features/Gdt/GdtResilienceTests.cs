@@ -107,7 +107,7 @@ public abstract class GdtResilienceTests(GdtResilienceFixture fx)
         using var admin = await fx.SignInAsync(PortalFixture.AdminUser);
         var dashboard = await admin.GetStringAsync("");
         dashboard.ShouldContain("data-test=\"held-count\"");
-        dashboard.ShouldContain("<b>3</b>");
+        dashboard.ShouldContain("3 automatic deliveries are held after repeated failures.");
         var listed = await admin.GetStringAsync("admin/held-changes");
         foreach (var h in held) listed.ShouldContain(h.ResourceId);
         using var viewer = await fx.SignInAsync(PortalFixture.ViewerUser);

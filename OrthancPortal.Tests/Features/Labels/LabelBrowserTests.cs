@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Playwright;
+using OrthancPortal.Tests.Features.Content;
 using OrthancPortal.Tests.Harness;
 
 namespace OrthancPortal.Tests.Features.Labels;
@@ -15,17 +16,17 @@ public sealed class LabelBrowserTests(BrowserLabelFixture fixture) : IClassFixtu
         var page = await fixture.Browser.SignedInPageAsync(fixture.Portal, PortalFixture.StandardUser, PortalFixture.Password);
         await page.GotoAsync("content/studies");
         await BrowserFixture.WaitForInteractiveAsync(page);
-        await page.FillAsync("[data-test=q-name]", $"{tag}*");
+        await page.FillAsync(StudyList.NameFilter, $"{tag}*");
         await page.ClickAsync("[data-test=search]");
-        var rows = page.Locator("[data-test=study-row]");
+        var rows = StudyList.Rows(page);
         await Assertions.Expect(rows).ToHaveCountAsync(3);
-        foreach (var id in studies.Take(2)) await page.Locator($"[data-study-id='{id}'] [data-test=select-study]").CheckAsync();
-        await Assertions.Expect(page.Locator("[data-test=bulk-labels]")).ToContainTextAsync("2 selected");
+        foreach (var id in studies.Take(2)) await StudyList.Row(page, id).Locator("[data-test=select-study] input, input[data-test=select-study]").First.CheckAsync();
+        await Assertions.Expect(page.Locator("[data-test=selected-count]")).ToContainTextAsync("2 selected");
         await page.FillAsync("[data-test=bulk-label]", LabelFixture.Research);
         await page.ClickAsync("[data-test=bulk-add-label]");
         await Assertions.Expect(page.Locator("[data-test=row-label]")).ToHaveCountAsync(2);
 
-        await page.FillAsync("[data-test=q-labels]", LabelFixture.Research);
+        await page.FillAsync("input[data-test=q-labels], [data-test=q-labels] input", LabelFixture.Research);
         await page.ClickAsync("[data-test=search]");
         await Assertions.Expect(rows).ToHaveCountAsync(2);
         await Assertions.Expect(page.Locator("[data-test=study-count]")).ToHaveTextAsync("Studies 1–2 of 2");
@@ -41,11 +42,11 @@ public sealed class LabelBrowserTests(BrowserLabelFixture fixture) : IClassFixtu
         var research = await fixture.Browser.SignedInPageAsync(fixture.Portal, LabelFixture.ResearchUser, PortalFixture.Password);
         await research.GotoAsync("content/studies");
         await BrowserFixture.WaitForInteractiveAsync(research);
-        await research.FillAsync("[data-test=q-name]", $"{tag}*");
+        await research.FillAsync(StudyList.NameFilter, $"{tag}*");
         await research.ClickAsync("[data-test=search]");
-        var seen = research.Locator("[data-test=study-row]");
+        var seen = StudyList.Rows(research);
         await Assertions.Expect(seen).ToHaveCountAsync(2);
-        (await seen.EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.studyId)")).Order().ShouldBe(studies.Take(2).Order());
+        (await StudyList.IdsAsync(research)).Order().ShouldBe(studies.Take(2).Order());
         await Assertions.Expect(research.Locator("[data-test=bulk-labels]")).ToHaveCountAsync(0);
 
         // The other study: the page says why, the proxy and the download refuse (same cookies as the page).

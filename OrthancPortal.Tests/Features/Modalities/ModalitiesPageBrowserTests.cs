@@ -14,10 +14,10 @@ public sealed class ModalitiesPageBrowserTests(BrowserPortalFixture fixture) : I
         await Assertions.Expect(page.Locator("[data-test=own-aet]")).ToHaveTextAsync(OrthancPair.LocalAet);
         await Assertions.Expect(page.Locator("[data-test=own-port]")).ToHaveTextAsync(fixture.Local.DicomPort.ToString());
 
-        await page.FillAsync("[data-test=m-name]", "remote2");
-        await page.FillAsync("[data-test=m-aet]", OrthancPair.RemoteAet);
-        await page.FillAsync("[data-test=m-host]", "127.0.0.1");
-        await page.FillAsync("[data-test=m-port]", fixture.Remote.DicomPort.ToString());
+        await page.FillAsync("#m-name", "remote2");
+        await page.FillAsync("#m-aet", OrthancPair.RemoteAet);
+        await page.FillAsync("#m-host", "127.0.0.1");
+        await page.FillAsync("#m-port", fixture.Remote.DicomPort.ToString());
         await page.ClickAsync("[data-test=save-modality]");
         var row = page.Locator("[data-test=modalities] tr[data-modality=remote2]");
         await Assertions.Expect(row).ToHaveCountAsync(1);
@@ -25,7 +25,7 @@ public sealed class ModalitiesPageBrowserTests(BrowserPortalFixture fixture) : I
         await Assertions.Expect(page.Locator("[data-test=echo-result]")).ToHaveAttributeAsync("data-outcome", "Ok");
 
         // Bad input is explained on the page, not as an error page.
-        await page.FillAsync("[data-test=m-name]", "bad name");
+        await page.FillAsync("#m-name", "bad name");
         await page.ClickAsync("[data-test=save-modality]");
         await Assertions.Expect(page.Locator("[data-test=modality-error]")).ToBeVisibleAsync();
     }

@@ -10,9 +10,9 @@ namespace OrthancPortal.Tests.Features.Orthanc;
 public abstract class ChangeFeedTests(PortalDatabase? database)
 {
     /// <summary>Records every StableStudy it is handed.</summary>
-    private sealed class RecordingSubscriber(ConcurrentQueue<string> seen) : IChangeSubscriber
+    private sealed class RecordingSubscriber(ConcurrentQueue<string> seen, string name = "test-recorder") : IChangeSubscriber
     {
-        public string Name => "test-recorder";
+        public string Name => name;
         public bool Wants(OrthancChange change) => change.ChangeType == ChangeTypes.StableStudy;
         public Task HandleAsync(OrthancChange change, CancellationToken ct)
         {
@@ -49,6 +49,44 @@ public abstract class ChangeFeedTests(PortalDatabase? database)
         seen.Distinct().Count().ShouldBe(3);
         var orthancStudyIds = (await orthanc.GetJsonAsync("studies")).AsArray().Select(n => n!.GetValue<string>()).Order();
         seen.Order().ShouldBe(orthancStudyIds);
+    }
+
+    [Fact]
+    public async Task A_burst_of_100_studies_reaches_every_subscriber_exactly_once()
+    {
+        const int count = 100;
+        var first = new ConcurrentQueue<string>();
+        var second = new ConcurrentQueue<string>();
+        await using var orthanc = await OrthancProcess.StartAsync("FEEDBURST", stableAgeSeconds: 1);
+        await using var portal = await PortalHost.StartExternalAsync(orthanc, b =>
+        {
+            b.Services.AddScoped<IChangeSubscriber>(_ => new RecordingSubscriber(first, "test-burst-1"));
+            b.Services.AddScoped<IChangeSubscriber>(_ => new RecordingSubscriber(second, "test-burst-2"));
+        }, new Dictionary<string, string?> { ["ChangeFeed:PollSeconds"] = "0.2", ["ChangeFeed:BatchSize"] = "50" });
+        await portal.GetRequiredService<ChangeFeedReader>().PollOnceAsync(CancellationToken.None);
+
+        // All at once, several in parallel: the changes of different studies interleave in Orthanc's log and span
+        // several batches of the feed.
+        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
+        {
+            var study = TestDicom.Study(TestDicom.Patient($"BURST{i:D3}", $"Burst^{i}"), "CT", instances: 1);
+            var series = study.Series[0];
+            var sop = OrthancPortal.Infrastructure.Dicom.DicomFileWriter.NewUid();
+            var file = OrthancPortal.Infrastructure.Dicom.DicomFileWriter.Write(TestDicom.Instance(study, series, 1, sop), series.SopClassUid, sop);
+            using var content = new ByteArrayContent(file);
+            using var response = await orthanc.Http.PostAsync("instances", content, ct);
+            response.EnsureSuccessStatusCode();
+        });
+        await TestEnvironment.WaitUntilAsync(() => Task.FromResult(first.Count >= count && second.Count >= count), TimeSpan.FromSeconds(90), "every study at both subscribers");
+        // Further polls (and a restart) bring nothing twice.
+        await portal.WaitForChangeFeedAsync();
+        await portal.RestartAsync();
+        await portal.WaitForChangeFeedAsync();
+
+        var studies = (await orthanc.GetJsonAsync("studies")).AsArray().Select(n => n!.GetValue<string>()).Order().ToList();
+        studies.Count.ShouldBe(count);
+        first.Order().ShouldBe(studies);
+        second.Order().ShouldBe(studies);
     }
 
     [Fact]

@@ -37,7 +37,7 @@ public sealed class OrthancConnectionTests(BrowserPortalFixture fixture) : IClas
         var page = await fixture.Browser.SignedInPageAsync(fixture.Portal, PortalFixture.AdminUser, PortalFixture.Password);
         await page.GotoAsync("admin/orthanc");
         await BrowserFixture.WaitForInteractiveAsync(page);
-        await Assertions.Expect(page.Locator("#mode-external")).ToBeCheckedAsync();
+        await Assertions.Expect(page.Locator("input[data-test=mode-external], [data-test=mode-external] input")).ToBeCheckedAsync();
         await page.FillAsync("#url", fixture.Local.Url.ToString());
         await page.FillAsync("#user", OrthancProcess.Username);
         await page.FillAsync("#password", "wrong-password");

@@ -56,9 +56,9 @@ public sealed class ViewerBrowserTests(ViewerBrowserFixture fixture) : IClassFix
 
         await page.GotoAsync("content/studies");
         await BrowserFixture.WaitForInteractiveAsync(page);
-        await page.FillAsync("[data-test=q-name]", "proxy*");
+        await page.FillAsync(OrthancPortal.Tests.Features.Content.StudyList.NameFilter, "proxy*");
         await page.ClickAsync("[data-test=search]");
-        var row = page.Locator($"[data-test=study-row][data-study-id='{fixture.StudyId}']");
+        var row = OrthancPortal.Tests.Features.Content.StudyList.Row(page, fixture.StudyId);
         var link = row.Locator("[data-test=open-ohif]");
         var href = await link.GetAttributeAsync("href");
         href.ShouldBe($"{fixture.Portal.Url}ohif/viewer?StudyInstanceUIDs={fixture.Study.StudyUid}");

@@ -1,4 +1,5 @@
 using Microsoft.Playwright;
+using OrthancPortal.Tests.Features.QueryRetrieve;
 using OrthancPortal.Tests.Harness;
 
 namespace OrthancPortal.Tests.Features.Worklists;
@@ -8,38 +9,62 @@ public sealed class WorklistPageTests(BrowserWorklistFixture fixture) : IClassFi
     [Fact]
     public async Task A_user_creates_an_entry_sees_it_listed_and_deletes_it()
     {
-        var page = await fixture.Browser.SignedInPageAsync(fixture.Portal, PortalFixture.StandardUser, PortalFixture.Password);
+        // A German browser: the page reads German and dates read dd.MM.yyyy.
+        var page = await fixture.Browser.SignedInPageAsync(fixture.Portal, PortalFixture.StandardUser, PortalFixture.Password, locale: "de-DE");
         await page.GotoAsync("worklist");
         await BrowserFixture.WaitForInteractiveAsync(page);
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Modalitäten-Arbeitsliste");
 
-        // Invalid first: the form says why and nothing is written.
+        // Invalid first: the form says why at the field and nothing is written.
         var filesBefore = fixture.WorklistFiles().Length;
         await page.ClickAsync("[data-test=wl-create]");
-        await Assertions.Expect(page.Locator("[data-test=wl-error]").First).ToContainTextAsync("patient ID");
+        await PageChecks.ScreenshotAsync(page, "worklist-invalid");
+        await Assertions.Expect(page.Locator("[data-test=wl-error]")).ToContainTextAsync("The patient ID is required.");
+        await Assertions.Expect(page.Locator(".mud-input-helper-text", new() { HasText = "The patient ID is required." })).ToBeVisibleAsync();
         fixture.WorklistFiles().Length.ShouldBe(filesBefore);
 
         await page.FillAsync("[data-test=wl-patient-id]", "UIPAT1");
         await page.FillAsync("[data-test=wl-last-name]", "Größe");
         await page.FillAsync("[data-test=wl-first-name]", "Anna");
         await page.FillAsync("[data-test=wl-birth-date]", "1975-03-04");
-        await page.SelectOptionAsync("[data-test=wl-sex]", "F");
+        await MudInputs.ChooseAsync(page, "[data-test=wl-sex]", "weiblich");
         await page.FillAsync("[data-test=wl-procedure]", "Schilddrüse");
         await page.FillAsync("[data-test=wl-physician]", "Arzt^Albert");
         await page.ClickAsync("[data-test=wl-create]");
 
-        var row = page.Locator("[data-test=wl-entry]", new() { HasText = "UIPAT1" });
+        var row = Entry(page, "UIPAT1");
         await Assertions.Expect(row).ToBeVisibleAsync();
         await Assertions.Expect(row).ToContainTextAsync("Größe, Anna");
         await Assertions.Expect(row).ToContainTextAsync("04.03.1975");
         await Assertions.Expect(row).ToContainTextAsync("Schilddrüse");
-        var accession = (await row.GetAttributeAsync("data-accession"))!;
+        await Assertions.Expect(row).ToContainTextAsync("Arzt, Albert");
+        await Assertions.Expect(row.Locator("[data-test=wl-entry]")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\d{2}\.\d{2}\.\d{4} \d{2}:\d{2}$"));
+        var accession = (await row.Locator("[data-test=wl-entry]").GetAttributeAsync("data-accession"))!;
         accession.ShouldMatch(@"^R\d{10}$");
         File.Exists(Path.Combine(fixture.Local.WorklistFolder, accession + ".wl")).ShouldBeTrue();
+        // The page, not the fading "added" snackbar, is what the checks look at.
+        await Assertions.Expect(page.Locator(".mud-snackbar")).ToHaveCountAsync(0, new() { Timeout = 20_000 });
+        await PageChecks.AssertPageAsync(page, "worklist-de");
 
         await row.Locator("[data-test=wl-delete]").ClickAsync();
-        await page.ClickAsync("[data-test=confirm-yes]");
-        await Assertions.Expect(page.Locator("[data-test=wl-entry]", new() { HasText = "UIPAT1" })).ToHaveCountAsync(0);
+        await MudInputs.AnswerDialogAsync(page, "Löschen");
+        await Assertions.Expect(Entry(page, "UIPAT1")).ToHaveCountAsync(0);
         File.Exists(Path.Combine(fixture.Local.WorklistFolder, accession + ".wl")).ShouldBeFalse();
+    }
+
+    private static ILocator Entry(IPage page, string text) => page.Locator("[data-test=wl-entries] tbody tr:has([data-test=wl-entry])", new() { HasText = text });
+
+    [Fact]
+    public async Task The_worklist_page_passes_the_page_checks_at_both_sizes()
+    {
+        foreach (var size in new[] { Viewports.Desktop, Viewports.Narrow })
+        {
+            var page = await fixture.Browser.SignedInPageAsync(fixture.Portal, PortalFixture.StandardUser, PortalFixture.Password, viewport: size);
+            await page.GotoAsync("worklist");
+            await BrowserFixture.WaitForInteractiveAsync(page);
+            await Assertions.Expect(page.Locator("[data-test=wl-create]")).ToBeVisibleAsync();
+            await PageChecks.AssertPageAsync(page, "worklist");
+        }
     }
 
     [Fact]
@@ -51,7 +76,7 @@ public sealed class WorklistPageTests(BrowserWorklistFixture fixture) : IClassFi
         await page.GotoAsync("worklist");
         await BrowserFixture.WaitForInteractiveAsync(page);
 
-        var studyRow = page.Locator("[data-test=wl-study]", new() { HasText = "ACCLINK1" });
+        var studyRow = page.Locator("[data-test=wl-studies] tbody tr:has([data-test=wl-study])", new() { HasText = "ACCLINK1" });
         await Assertions.Expect(studyRow).ToBeVisibleAsync();
         (await studyRow.Locator("[data-test=weasis-link]").GetAttributeAsync("href")).ShouldStartWith("weasis://");
         (await studyRow.Locator("[data-test=weasis-link]").GetAttributeAsync("href"))!.ShouldContain(Uri.EscapeDataString(study.StudyUid));
@@ -59,7 +84,8 @@ public sealed class WorklistPageTests(BrowserWorklistFixture fixture) : IClassFi
 
         using var ais = fixture.Portal.NewClient();
         (await ais.GetAsync($"worklist/add?key={Uri.EscapeDataString(fixture.ApiKey)}&id=UIPAT3&lastname=Live&firstname=Lars&birthdate=02.03.1990&sex=1")).EnsureSuccessStatusCode();
-        await Assertions.Expect(page.Locator("[data-test=wl-entry]", new() { HasText = "UIPAT3" })).ToBeVisibleAsync();
+        await Assertions.Expect(Entry(page, "UIPAT3")).ToBeVisibleAsync();
+        await Assertions.Expect(Entry(page, "UIPAT3")).ToContainTextAsync("02/03/1990");
     }
 
     [Fact]

@@ -25,6 +25,6 @@ public sealed class SeedingRaceTests : IAsyncLifetime
         // Each role's permissions once: a second seeder would have added its claims again.
         var claims = await db.RoleClaims.GroupBy(c => new { c.RoleId, c.ClaimValue }).Where(g => g.Count() > 1).CountAsync();
         claims.ShouldBe(0);
-        portals.Count(p => p.Log.Contains("OrthancPortal first start: sign in as 'admin'")).ShouldBe(1, "one process made the first admin and printed its password");
+        portals.Count(p => p.Output.Contains("OrthancPortal first start: sign in as 'admin'")).ShouldBe(1, "one process made the first admin and printed its password");
     }
 }

@@ -23,11 +23,12 @@ public static class Permissions
     public const string Admin = nameof(Admin);
     public const string ViewPseudonymMap = nameof(ViewPseudonymMap);
     public const string Labels = nameof(Labels);
+    public const string Share = nameof(Share);
 
     public static readonly IReadOnlyList<string> All =
     [
         ViewContent, Import, Modify, Delete, Anonymize, ExportLocal, ExportRemote, Query,
-        AutoRetrieve, Burner, Worklists, Automation, Admin, ViewPseudonymMap, Labels,
+        AutoRetrieve, Burner, Worklists, Automation, Admin, ViewPseudonymMap, Labels, Share,
     ];
 
     public static string Describe(string permission) => permission switch
@@ -47,6 +48,7 @@ public static class Permissions
         Admin => "Administer users, settings and Orthanc",
         ViewPseudonymMap => "See and export the pseudonym map (re-identification)",
         Labels => "Add and remove labels on studies",
+        Share => "Send share links that open studies in the viewer without an account",
         _ => permission,
     };
 }

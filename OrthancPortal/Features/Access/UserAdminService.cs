@@ -31,6 +31,37 @@ public sealed class UserAdminService(UserManager<PortalUser> users, RoleManager<
         return rows;
     }
 
+    /// <summary>One page of the users list, filtered and sorted in the database; roles are read for that page only.</summary>
+    /// <param name="search">Part of the user name or display name (any case).</param>
+    /// <param name="sortBy">"UserName" (default), "DisplayName" or "Source".</param>
+    public async Task<(IReadOnlyList<UserRow> Rows, int Total)> PageUsersAsync(string? search, string? sortBy, bool descending, int skip, int take, CancellationToken ct = default)
+    {
+        var query = users.Users.AsQueryable();
+        if (!string.IsNullOrWhiteSpace(search))
+        {
+            var term = search.Trim().ToUpperInvariant();
+            query = query.Where(u => u.NormalizedUserName!.Contains(term) || (u.DisplayName != null && u.DisplayName.ToUpper().Contains(term)));
+        }
+        var total = await query.CountAsync(ct);
+        query = (sortBy, descending) switch
+        {
+            ("DisplayName", false) => query.OrderBy(u => u.DisplayName).ThenBy(u => u.UserName),
+            ("DisplayName", true) => query.OrderByDescending(u => u.DisplayName).ThenBy(u => u.UserName),
+            ("Source", false) => query.OrderBy(u => u.Source).ThenBy(u => u.UserName),
+            ("Source", true) => query.OrderByDescending(u => u.Source).ThenBy(u => u.UserName),
+            (_, true) => query.OrderByDescending(u => u.UserName),
+            _ => query.OrderBy(u => u.UserName),
+        };
+        var list = await query.Skip(Math.Max(0, skip)).Take(Math.Clamp(take, 1, 500)).ToListAsync(ct);
+        var rows = new List<UserRow>();
+        foreach (var u in list)
+        {
+            rows.Add(new(u.Id, u.UserName!, u.DisplayName, u.Source, u.IsDisabled, u.MustChangePassword,
+                u.LockoutEnd > clock.GetUtcNow(), (await users.GetRolesAsync(u)).Order().ToList()));
+        }
+        return (rows, total);
+    }
+
     public async Task<AdminResult> CreateUserAsync(string userName, string? displayName, IReadOnlyCollection<string> roleNames)
     {
         if (string.IsNullOrWhiteSpace(userName)) return AdminResult.Fail("Enter a user name.");

@@ -16,7 +16,7 @@ public static class AdminServiceCollectionExtensions
         services.AddScoped<OrthancJobService>();
         services.AddScoped<SystemInfoService>();
         services.AddScoped<AuditQueryService>();
-        services.AddNavItem(new NavItem("Settings", "admin/settings", Icons.Material.Filled.Tune, Permissions.Admin, 960, NavArea.Administration, AdminSection.System));
+        services.AddNavItem(new NavItem("Overview", "admin", Icons.Material.Filled.GridView, Permissions.Admin, 899, NavArea.Administration));
         services.AddNavItem(new NavItem("Orthanc jobs", "admin/jobs", Icons.Material.Filled.WorkHistory, Permissions.Admin, 923, NavArea.Administration, AdminSection.Orthanc));
         services.AddNavItem(new NavItem("System and storage", "admin/system", Icons.Material.Filled.Storage, Permissions.Admin, 961, NavArea.Administration, AdminSection.System));
         services.AddNavItem(new NavItem("Plugins", "admin/plugins", Icons.Material.Filled.Extension, Permissions.Admin, 924, NavArea.Administration, AdminSection.Orthanc));
@@ -36,7 +36,8 @@ public static class AdminServiceCollectionExtensions
                 await log.WriteAsync("audit.export", "audit-log", $"user={user} action={action} resource={resource} from={from} to={to}", ct: http.RequestAborted);
                 http.Response.ContentType = "text/csv; charset=utf-8";
                 http.Response.Headers.ContentDisposition = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"attachment; filename=\"audit-{DateTime.UtcNow:yyyyMMdd-HHmmss}.csv\"");
-                await audit.WriteCsvAsync(filter, http.Response.Body, http.RequestAborted);
+                // The request localization middleware set the culture from the user's choice or the browser.
+                await audit.WriteCsvAsync(filter, http.Response.Body, System.Globalization.CultureInfo.CurrentCulture, http.RequestAborted);
                 return Results.Empty;
             })
             .RequireAuthorization(Permissions.Admin);

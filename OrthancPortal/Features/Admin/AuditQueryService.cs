@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using OrthancPortal.Features.Audit;
 using OrthancPortal.Infrastructure.Database;
 using OrthancPortal.Infrastructure.Text;
+using OrthancPortal.Infrastructure.Time;
 
 namespace OrthancPortal.Features.Admin;
 
@@ -31,12 +32,27 @@ public sealed record AuditPage(IReadOnlyList<AuditEntry> Rows, int Total);
 /// </summary>
 public sealed class AuditQueryService(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock)
 {
-    public async Task<AuditPage> PageAsync(AuditFilter filter, int skip, int take, CancellationToken ct = default)
+    /// <param name="sortBy">"UserName", "Action" or "Resource"; anything else sorts by time.</param>
+    /// <param name="descending">Newest (or Z) first; the default is newest first.</param>
+    public async Task<AuditPage> PageAsync(AuditFilter filter, int skip, int take, CancellationToken ct = default, string? sortBy = null, bool descending = true)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var query = Apply(db.Set<AuditEntry>().AsNoTracking(), filter);
         var total = await query.CountAsync(ct);
-        var rows = await query.OrderByDescending(e => e.At).ThenByDescending(e => e.Id).Skip(skip).Take(Math.Clamp(take, 1, 500)).ToListAsync(ct);
+        IOrderedQueryable<AuditEntry> ordered = (sortBy, descending) switch
+        {
+            (nameof(AuditEntry.UserName), false) => query.OrderBy(e => e.UserName),
+            (nameof(AuditEntry.UserName), true) => query.OrderByDescending(e => e.UserName),
+            (nameof(AuditEntry.Action), false) => query.OrderBy(e => e.Action),
+            (nameof(AuditEntry.Action), true) => query.OrderByDescending(e => e.Action),
+            (nameof(AuditEntry.Resource), false) => query.OrderBy(e => e.Resource),
+            (nameof(AuditEntry.Resource), true) => query.OrderByDescending(e => e.Resource),
+            (_, false) => query.OrderBy(e => e.At),
+            _ => query.OrderByDescending(e => e.At),
+        };
+        // Entries of the same second (or the same user) keep their order across pages.
+        ordered = descending ? ordered.ThenByDescending(e => e.Id) : ordered.ThenBy(e => e.Id);
+        var rows = await ordered.Skip(Math.Max(0, skip)).Take(Math.Clamp(take, 1, 500)).ToListAsync(ct);
         return new(rows, total);
     }
 
@@ -46,20 +62,24 @@ public sealed class AuditQueryService(IDbContextFactory<PortalDbContext> dbFacto
         return await db.Set<AuditEntry>().Select(e => e.Action).Distinct().OrderBy(a => a).ToListAsync(ct);
     }
 
-    /// <summary>Writes the matching entries as CSV, row by row from the database, never holding them all in memory.</summary>
-    public async Task WriteCsvAsync(AuditFilter filter, Stream output, CancellationToken ct)
+    /// <summary>
+    /// Writes the matching entries as CSV, row by row from the database, never holding them all in memory. The
+    /// culture decides the separator (';' in German) and the time format; times are in the portal's time zone, whose
+    /// name is in the header; a BOM lets spreadsheet programs read umlauts right.
+    /// </summary>
+    public async Task WriteCsvAsync(AuditFilter filter, Stream output, CultureInfo culture, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var query = Apply(db.Set<AuditEntry>().AsNoTracking(), filter).OrderBy(e => e.At).ThenBy(e => e.Id);
-        await using var csv = CsvWriter.Create(output, new CsvWriterOptions(), true);
-        await csv.WriteRecordAsync(["Id", "At (UTC)", "User", "Address", "Action", "Resource", "Success", "Details"], ct);
+        await using var csv = CsvWriter.Create(output, CsvFormat.WriterOptions(culture), true);
+        await csv.WriteRecordAsync(["Id", $"At ({clock.LocalTimeZone.Id})", "User", "Address", "Action", "Resource", "Success", "Details"], ct);
         var count = 0;
         await foreach (var e in query.AsAsyncEnumerable().WithCancellation(ct))
         {
             await csv.WriteRecordAsync(
             [
                 e.Id.ToString(CultureInfo.InvariantCulture),
-                e.At.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
+                clock.ToLocal(e.At).ToString("G", culture),
                 Defuse(e.UserName) ?? "",
                 e.Address ?? "",
                 Defuse(e.Action) ?? "",

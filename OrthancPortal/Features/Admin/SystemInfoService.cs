@@ -40,6 +40,10 @@ public sealed class SystemInfoService(OrthancClient orthanc, OrthancCapabilities
         }
     }
 
+    /// <summary>Orthanc gives the exact size as a string of bytes (TotalDiskSize) and a rounded one in MB (0 for a small archive).</summary>
+    public static long OrthancDiskBytes(OrthancStatistics s)
+        => long.TryParse(s.TotalDiskSize, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var bytes) ? bytes : s.TotalDiskSizeMB * 1024 * 1024;
+
     public async Task<DiskUsage> GetDiskUsageAsync(CancellationToken ct = default)
     {
         var threshold = (await settings.GetAsync<AdminSettings>(ct)).DiskFreeWarningGb;

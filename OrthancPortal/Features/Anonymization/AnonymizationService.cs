@@ -7,8 +7,12 @@ using OrthancPortal.Infrastructure.Database;
 
 namespace OrthancPortal.Features.Anonymization;
 
-/// <summary>New values a user typed for one study; null leaves the profile's choice.</summary>
-public sealed record AnonymizationOverrides(string? PatientName = null, string? PatientId = null, string? StudyDescription = null, string? AccessionNumber = null)
+/// <summary>
+/// New values a user typed for one study; null leaves the profile's choice. <see cref="PseudonymProject"/> takes the
+/// pseudonyms from that project instead of the profile's (an automation intake names its own project).
+/// </summary>
+public sealed record AnonymizationOverrides(string? PatientName = null, string? PatientId = null, string? StudyDescription = null, string? AccessionNumber = null,
+    string? PseudonymProject = null)
 {
     public static AnonymizationOverrides None { get; } = new();
 }
@@ -63,7 +67,7 @@ public sealed class AnonymizationService(OrthancClient orthanc, ProfileStore pro
         var keep = new List<string>(rules.Keep);
         var replace = new Dictionary<string, string>(rules.Replace);
 
-        var pseudonym = rules.PseudonymProject is { Length: > 0 } project
+        var pseudonym = (Blank(overrides.PseudonymProject) ?? rules.PseudonymProject) is { Length: > 0 } project
             ? await pseudonyms.GetOrCreateAsync(project, study.Tag("PatientID"), rules.DateShift == DateShiftMode.PerPatient ? Math.Max(rules.DateShiftDays, 1) : 0, ct)
             : null;
         // The pseudonym table decides the patient id when the profile uses one: that is what keeps deliveries linkable.

@@ -23,12 +23,13 @@ public static class AnonymizationServiceCollectionExtensions
 
     public static WebApplication MapAnonymizationEndpoints(this WebApplication app)
     {
-        app.MapGet("/api/pseudonyms/{project}/map.csv", async (string project, PseudonymService pseudonyms, ActorContext actors, CancellationToken ct) =>
+        app.MapGet("/api/pseudonyms/{project}/map.csv", async (string project, PseudonymService pseudonyms, ActorContext actors, TimeProvider clock, CancellationToken ct) =>
         {
             try
             {
-                var csv = await pseudonyms.ExportCsvAsync(project, await actors.GetAsync(), ct);
-                return Results.File(System.Text.Encoding.UTF8.GetBytes(csv), "text/csv", $"pseudonyms-{FileNames.Safe(project, "project")}.csv");
+                // The request localization middleware set the culture from the user's choice or the browser.
+                var csv = await pseudonyms.ExportCsvAsync(project, await actors.GetAsync(), System.Globalization.CultureInfo.CurrentCulture, clock, ct);
+                return Results.File(csv, "text/csv; charset=utf-8", $"pseudonyms-{FileNames.Safe(project, "project")}.csv");
             }
             catch (InvalidOperationException ex) { return Results.NotFound(new { Error = ex.Message }); }
         }).RequireAuthorization(Permissions.ViewPseudonymMap);

@@ -129,19 +129,28 @@ public sealed class PseudonymService(IDbContextFactory<PortalDbContext> dbFactor
         return rows;
     }
 
-    /// <summary>The reverse map as CSV (audited as an export).</summary>
-    public async Task<string> ExportCsvAsync(string projectName, Actor actor, CancellationToken ct = default)
+    /// <summary>
+    /// The reverse map as CSV (audited as an export) for the user's spreadsheet program: the culture's separator, a
+    /// BOM, and the creation time in the portal's time zone, named in the header.
+    /// </summary>
+    public async Task<byte[]> ExportCsvAsync(string projectName, Actor actor, System.Globalization.CultureInfo culture, TimeProvider clock, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var project = await db.Set<PseudonymProject>().AsNoTracking().FirstOrDefaultAsync(p => p.Name == projectName, ct)
             ?? throw new InvalidOperationException($"The pseudonym project '{projectName}' does not exist.");
         var rows = await db.Set<PseudonymEntry>().AsNoTracking().Where(e => e.ProjectId == project.Id).OrderBy(e => e.Id).ToListAsync(ct);
-        var csv = new System.Text.StringBuilder("Pseudonym;OriginalPatientID;DateShiftDays;Created\n");
-        foreach (var r in rows) csv.Append($"{Csv(r.Pseudonym)};{Csv(r.OriginalPatientId)};{r.DateShiftDays};{r.CreatedAt:O}\n");
+        using var buffer = new MemoryStream();
+        using (var csv = CsvHelper.CsvWriter.Create(buffer, CsvFormat.WriterOptions(culture), leaveOpen: true))
+        {
+            csv.WriteRecord(["Pseudonym", "OriginalPatientID", "DateShiftDays", $"Created ({clock.LocalTimeZone.Id})"]);
+            // The ids come from DICOM: a spreadsheet must show them, not run them.
+            foreach (var r in rows)
+            {
+                csv.WriteRecord([CsvCells.Neutralize(r.Pseudonym), CsvCells.Neutralize(r.OriginalPatientId),
+                    r.DateShiftDays.ToString(culture), Infrastructure.Time.PortalTime.ToLocal(clock, r.CreatedAt).ToString("G", culture)]);
+            }
+        }
         await audit.WriteAsync(actor, "pseudonyms.export", projectName, $"{rows.Count} rows", ct: ct);
-        return csv.ToString();
+        return buffer.ToArray();
     }
-
-    // Quote every value and neutralize spreadsheet formulas: the ids come from DICOM.
-    private static string Csv(string value) => "\"" + CsvCells.Neutralize(value).Replace("\"", "\"\"") + "\"";
 }

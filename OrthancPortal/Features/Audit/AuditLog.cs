@@ -3,29 +3,47 @@ using OrthancPortal.Infrastructure.Database;
 
 namespace OrthancPortal.Features.Audit;
 
+/// <summary>One thing to audit, for <see cref="AuditLog.WriteAsync(IReadOnlyCollection{AuditItem}, CancellationToken)"/>.</summary>
+public sealed record AuditItem(string Action, string Resource, string? Details = null, bool Success = true);
+
 /// <summary>Writes audit entries. Every change a user makes goes through here.</summary>
 public sealed class AuditLog(IDbContextFactory<PortalDbContext> dbFactory, ActorContext actors, TimeProvider clock, ILogger<AuditLog> logger)
 {
     public async Task WriteAsync(string action, string resource, string? details = null, bool success = true, CancellationToken ct = default)
-        => await WriteAsync(await actors.GetAsync(), action, resource, details, success, ct);
+        => await WriteAsync(await actors.GetAsync(), [new AuditItem(action, resource, details, success)], ct);
 
     public async Task WriteAsync(Actor actor, string action, string resource, string? details = null, bool success = true, CancellationToken ct = default)
+        => await WriteAsync(actor, [new AuditItem(action, resource, details, success)], ct);
+
+    /// <summary>Several entries of the current actor in one transaction (all the files of one import, say).</summary>
+    public async Task WriteAsync(IReadOnlyCollection<AuditItem> items, CancellationToken ct = default)
+        => await WriteAsync(await actors.GetAsync(), items, ct);
+
+    public async Task WriteAsync(Actor actor, IReadOnlyCollection<AuditItem> items, CancellationToken ct = default)
     {
+        if (items.Count == 0) return;
         // Its own context, so an audit write never saves someone else's pending changes.
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        db.Set<AuditEntry>().Add(new AuditEntry
+        var at = clock.GetUtcNow().UtcDateTime;
+        foreach (var item in items)
         {
-            At = clock.GetUtcNow().UtcDateTime,
-            UserId = actor.UserId,
-            UserName = actor.UserName,
-            Address = actor.Address,
-            Action = action,
-            Resource = Truncate(resource, 512),
-            Details = details,
-            Success = success,
-        });
+            db.Set<AuditEntry>().Add(new AuditEntry
+            {
+                At = at,
+                UserId = actor.UserId,
+                UserName = actor.UserName,
+                Address = actor.Address,
+                Action = item.Action,
+                Resource = Truncate(item.Resource, 512),
+                Details = item.Details,
+                Success = item.Success,
+            });
+        }
         await db.SaveChangesAsync(ct);
-        logger.LogInformation("Audit: {User} {Action} {Resource} success={Success}", actor.UserName, action, resource, success);
+        foreach (var item in items)
+        {
+            logger.LogInformation("Audit: {User} {Action} {Resource} success={Success}", actor.UserName, item.Action, item.Resource, item.Success);
+        }
     }
 
     private static string Truncate(string value, int max) => value.Length <= max ? value : value[..max];

@@ -13,6 +13,8 @@ public sealed class AutomationRuleRow
     public bool IsActive { get; set; }
     public string ConditionsJson { get; set; } = "[]";
     public string ActionsJson { get; set; } = "[]";
+    /// <summary>The rule's own trigger sources as JSON; null = the automation settings' sources.</summary>
+    public string? SourcesJson { get; set; }
     public DateTime UpdatedAt { get; set; }
     public string UpdatedBy { get; set; } = "";
 

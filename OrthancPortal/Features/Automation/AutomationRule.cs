@@ -6,7 +6,8 @@ public enum TagLevel { Patient, Study, Series }
 
 public enum ConditionOperator { Contains, Equals, Regex, DateRange }
 
-public enum ActionKind { Download, Anonymize, Zip, Forward }
+/// <summary><see cref="AnonymizeKeepOnlyCopy"/> is the anonymizing intake: the verified copy replaces the original.</summary>
+public enum ActionKind { Download, Anonymize, Zip, Forward, AnonymizeKeepOnlyCopy }
 
 public enum ForwardTarget { Modality, Peer }
 
@@ -18,7 +19,9 @@ public sealed record RuleCondition(string TagName, TagLevel Level, ConditionOper
 /// <summary>
 /// One step of a rule. Download/Zip write under <see cref="OutputFolder"/> (empty: the configured output folder);
 /// Anonymize uses <see cref="ProfileId"/> and, with <see cref="DeleteAnonymizedCopy"/>, removes its copy from Orthanc
-/// once the rule's later steps are done; Forward sends to <see cref="Destination"/>.
+/// once the rule's later steps are done; Forward sends to <see cref="Destination"/>. AnonymizeKeepOnlyCopy anonymizes with
+/// <see cref="ProfileId"/> and the pseudonyms of <see cref="PseudonymProject"/>, verifies the copy, labels it
+/// <see cref="DoneLabel"/> and deletes the original once every step of the run has succeeded.
 /// </summary>
 public sealed record RuleAction(ActionKind Kind)
 {
@@ -27,6 +30,10 @@ public sealed record RuleAction(ActionKind Kind)
     public bool DeleteAnonymizedCopy { get; init; }
     public ForwardTarget Target { get; init; } = ForwardTarget.Modality;
     public string? Destination { get; init; }
+    public string? PseudonymProject { get; init; }
+    public string? DoneLabel { get; init; }
+
+    public bool Anonymizes => Kind is ActionKind.Anonymize or ActionKind.AnonymizeKeepOnlyCopy;
 
     public string Describe() => Kind switch
     {
@@ -34,6 +41,8 @@ public sealed record RuleAction(ActionKind Kind)
         ActionKind.Zip => $"Zip into {(string.IsNullOrWhiteSpace(OutputFolder) ? "the output folder" : OutputFolder)}",
         ActionKind.Anonymize => $"Anonymize with profile {ProfileId}{(DeleteAnonymizedCopy ? " (copy deleted afterwards)" : "")}",
         ActionKind.Forward => $"Forward to {Target.ToString().ToLowerInvariant()} {Destination}",
+        ActionKind.AnonymizeKeepOnlyCopy => $"Anonymize with profile {ProfileId} and the pseudonyms of {PseudonymProject}, keep only the verified copy"
+            + (string.IsNullOrWhiteSpace(DoneLabel) ? "" : $" (labelled {DoneLabel})"),
         _ => Kind.ToString(),
     };
 }
@@ -41,10 +50,11 @@ public sealed record RuleAction(ActionKind Kind)
 /// <summary>
 /// A rule from either source. <see cref="Key"/> identifies it in the run log ("portal:12" or "file:ct-head");
 /// <see cref="Id"/> names its output folder (a file rule's id is its file name without extension, as in autorthanc).
+/// <see cref="Sources"/>: where the studies come from that this rule takes; null = the automation settings' sources.
 /// </summary>
 public sealed record AutomationRule(
     string Key, string Id, RuleSource Source, string Name, string Comment, CheckOn CheckOn, bool IsActive,
-    IReadOnlyList<RuleCondition> Conditions, IReadOnlyList<RuleAction> Actions)
+    IReadOnlyList<RuleCondition> Conditions, IReadOnlyList<RuleAction> Actions, Orthanc.TriggerSources? Sources = null)
 {
     public static string PortalKey(long id) => $"portal:{id}";
     public static string FileKey(string id) => $"file:{id}";

@@ -22,6 +22,7 @@ public sealed class AutomationRunner(
     StudyFolderWriter folders,
     StudyZipWriter zips,
     AutomationAnonymizer anonymizer,
+    AnonymizingIntake intake,
     SettingsStore settings,
     IOptions<PortalOptions> portal,
     LiveNotifier notifier,
@@ -131,6 +132,7 @@ public sealed class AutomationRunner(
     {
         var target = original;
         string? copyToDelete = null;
+        string? originalToDelete = null;
         foreach (var action in rule.Actions)
         {
             switch (action.Kind)
@@ -139,6 +141,11 @@ public sealed class AutomationRunner(
                     target = await AnonymizeAsync(target, action, execution, actor, s, ct);
                     copyToDelete = action.DeleteAnonymizedCopy ? target.Study.ID : null;
                     outputs.Add($"anonymized copy: study {target.Study.ID}");
+                    break;
+                case ActionKind.AnonymizeKeepOnlyCopy:
+                    target = await IntakeAsync(target, action, execution, actor, s, ct);
+                    originalToDelete = original.Study.ID;
+                    outputs.Add($"verified anonymized copy: study {target.Study.ID}");
                     break;
                 case ActionKind.Download:
                     outputs.Add(await folders.WriteAsync(target, RuleFolder(rule, action, s), s.OwnerUid, s.OwnerGid, ct));
@@ -157,6 +164,62 @@ public sealed class AutomationRunner(
             await orthanc.DeleteResourceAsync(ResourceLevel.Study, copyToDelete, ct);
             outputs.Add($"anonymized copy {copyToDelete} deleted");
         }
+        // Last, and only when every step succeeded: a failure anywhere above leaves the original where it was.
+        if (originalToDelete is not null)
+        {
+            await orthanc.DeleteResourceAsync(ResourceLevel.Study, originalToDelete, ct);
+            await audit.WriteAsync(actor, "automation.intake", $"studies/{originalToDelete}",
+                $"{rule.Name}: original deleted, replaced by the verified anonymized copy studies/{target.Study.ID}", ct: ct);
+            outputs.Add($"original study {originalToDelete} deleted");
+        }
+    }
+
+    /// <summary>
+    /// The anonymizing intake: anonymize (or reuse the copy an interrupted attempt of this run made), verify, label.
+    /// A copy that fails its check is deleted and the run fails with the reason; the original is never touched here.
+    /// </summary>
+    private async Task<RuleTarget> IntakeAsync(RuleTarget target, RuleAction action, AutomationExecution execution, Actor actor, AutomationSettings s, CancellationToken ct)
+    {
+        await intake.RequireLabelsAsync(action, ct);
+        string copyStudyId;
+        if (execution.ProducedStudyId is { } previous && await ExistsAsync(previous, ct))
+        {
+            copyStudyId = previous;
+        }
+        else
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(TimeSpan.FromMinutes(s.JobTimeoutMinutes));
+            try
+            {
+                copyStudyId = await intake.AnonymizeAsync(target.Study.ID, action, actor, timeout.Token);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                throw new AutomationRunException($"Anonymization did not finish within {s.JobTimeoutMinutes} minutes; the original stays.");
+            }
+            catch (Exception ex) when (ex is OrthancException or InvalidOperationException)
+            {
+                var removed = await intake.DeletePartialCopiesAsync(target.Study.ID, action, ct);
+                throw new AutomationRunException($"Anonymization failed, the original stays: {ex.Message}"
+                    + (removed > 0 ? $" (the half-made copy Orthanc left was deleted)" : ""));
+            }
+            execution.ProducedStudyId = copyStudyId;
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            db.Update(execution);
+            await db.SaveChangesAsync(ct);
+        }
+        try
+        {
+            await intake.VerifyAsync(target.Study.ID, copyStudyId, action, ct);
+        }
+        catch (AutomationRunException ex)
+        {
+            await orthanc.DeleteResourceAsync(ResourceLevel.Study, copyStudyId, ct);
+            throw new AutomationRunException($"The anonymized copy failed its check and was deleted; the original stays. {ex.Message}");
+        }
+        await intake.LabelAsync(copyStudyId, action, actor, ct);
+        return await anonymizer.LoadCopyAsync(ResourceLevel.Study, copyStudyId, ct);
     }
 
     /// <summary>

@@ -90,6 +90,12 @@ public sealed class AutomationService(
                     anonymized = true;
                     plan.Add($"Anonymize with profile {action.ProfileId}; the next steps act on the anonymized copy{(action.DeleteAnonymizedCopy ? ", which is deleted at the end" : ", which is kept")}");
                     break;
+                case ActionKind.AnonymizeKeepOnlyCopy:
+                    anonymized = true;
+                    plan.Add($"Anonymize with profile {action.ProfileId} and the pseudonyms of {action.PseudonymProject}, check the copy"
+                        + (string.IsNullOrWhiteSpace(action.DoneLabel) ? "" : $", label it {action.DoneLabel}")
+                        + "; the next steps act on the copy; once all succeeded, the original is deleted");
+                    break;
                 case ActionKind.Forward:
                     plan.Add($"Send to {action.Target.ToString().ToLowerInvariant()} {action.Destination}");
                     break;

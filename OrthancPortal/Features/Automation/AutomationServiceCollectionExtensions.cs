@@ -1,6 +1,6 @@
 using MudBlazor;
 using OrthancPortal.Infrastructure.Scheduling;
-using OrthancPortal.Features.Content;
+using OrthancPortal.Features.RowActions;
 using System.Text;
 using OrthancPortal.Components.Layout;
 using OrthancPortal.Features.Access;
@@ -22,6 +22,7 @@ public static class AutomationServiceCollectionExtensions
         s.AddScoped<StudyFolderWriter>();
         s.AddScoped<StudyZipWriter>();
         s.AddScoped<AutomationAnonymizer>();
+        s.AddScoped<AnonymizingIntake>();
         s.AddScoped<AutomationRunner>();
         s.AddScoped<AutomationDispatcher>();
         s.AddScoped<AutomationService>();
@@ -29,7 +30,7 @@ public static class AutomationServiceCollectionExtensions
         s.AddScoped<IChangeSubscriber, AutomationSubscriber>();
         s.AddTaskHandler<RunAgainTaskHandler>();
         s.AddNavItem(new NavItem("Automation", "automation", Icons.Material.Filled.AutoMode, Permissions.Automation, 950, NavArea.Administration, AdminSection.Automation));
-        s.AddResourceActionComponent<Pages.RunAgainButton>(310, ResourceLevel.Study);
+        s.AddRowAction<Pages.RunAgainButton>(310, RowKind.StudyPage);
         return builder;
     }
 }

@@ -28,13 +28,14 @@ public sealed class AutomationSubscriber(RuleStore rules, AutomationDispatcher d
         var catalog = await rules.AllAsync(rereadFiles: true, ct);
         var candidates = catalog.Rules.Where(r => r.IsActive && r.CheckOn == checkOn).ToList();
         if (candidates.Count == 0) return;
-        // Only studies from the sources the automation settings take (by default: sent by a modality), so a prior
-        // retrieved from the PACS or the portal's own anonymized copy is not downloaded or forwarded again.
+        // Only studies from the sources a rule takes (its own, else the automation settings': by default sent by a
+        // modality), so a prior retrieved from the PACS or the portal's own anonymized copy is not downloaded or forwarded again.
         var sources = (await settings.GetAsync<AutomationSettings>(ct)).Sources;
         try
         {
             var origin = checkOn == CheckOn.Study ? await origins.ClassifyStudyAsync(change.ID, ct) : await origins.ClassifySeriesAsync(change.ID, ct);
-            if (!sources.Accepts(origin)) return;
+            candidates = candidates.Where(r => (r.Sources ?? sources).Accepts(origin)).ToList();
+            if (candidates.Count == 0) return;
         }
         catch (OrthancException ex) when (ex.Failure == OrthancFailure.NotFound) { return; }
         if (await dispatcher.MatchAsync(candidates, level, change.ID, ct) is not { } match) return;

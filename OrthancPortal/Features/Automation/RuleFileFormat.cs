@@ -23,7 +23,8 @@ public static class RuleFileNames
 /// <summary>
 /// Reads and writes autorthanc's rule JSON: CheckOn, IsActive (default false), Comment, Tags[{TagName, Level, Value}],
 /// Action (DOWNLOAD | FORWARD), DestinationModality. The portal's extras are optional keys a plain autorthanc file
-/// never has: Tags[].Operator, and Actions (an ordered list that replaces Action when present).
+/// never has: Tags[].Operator, Actions (an ordered list that replaces Action when present; an AnonymizeKeepOnlyCopy step
+/// has ProfileId, PseudonymProject and DoneLabel), and Sources (the TriggerSources object; absent = the settings' sources).
 /// </summary>
 public static class RuleFileFormat
 {
@@ -72,7 +73,23 @@ public static class RuleFileFormat
         var actions = root["Actions"] is JsonArray list ? ParseActions(list) : ParseSeedAction(root);
         var comment = Text(root, "Comment") ?? "";
         return new AutomationRule(AutomationRule.FileKey(ruleId), ruleId, RuleSource.File, Text(root, "Name") ?? ruleId, comment,
-            checkOn, isActive, conditions, actions);
+            checkOn, isActive, conditions, actions, ParseSources(root["Sources"]));
+    }
+
+    private static Orthanc.TriggerSources? ParseSources(JsonNode? node)
+    {
+        if (node is null) return null;
+        if (node is not JsonObject) throw new FormatException("Sources must be an object, e.g. { \"ReceivedByDicom\": true, \"CallingAets\": \"CT1\" }.");
+        Orthanc.TriggerSources sources;
+        try
+        {
+            sources = node.Deserialize<Orthanc.TriggerSources>(new JsonSerializerOptions { PropertyNameCaseInsensitive = true })!;
+        }
+        catch (JsonException ex)
+        {
+            throw new FormatException($"Sources: {ex.Message}");
+        }
+        return sources.Problem() is { } problem ? throw new FormatException($"Sources: {problem}") : sources;
     }
 
     private static List<RuleAction> ParseSeedAction(JsonObject root)
@@ -104,6 +121,8 @@ public static class RuleFileFormat
                 DeleteAnonymizedCopy = a["DeleteAnonymizedCopy"] is JsonValue v && v.TryGetValue<bool>(out var b) && b,
                 Target = ParseEnum(Text(a, "Target") ?? "Modality", $"Actions[{i}].Target", ForwardTarget.Modality),
                 Destination = Text(a, "Destination"),
+                PseudonymProject = Text(a, "PseudonymProject"),
+                DoneLabel = Text(a, "DoneLabel"),
             });
         }
         return actions;
@@ -130,6 +149,7 @@ public static class RuleFileFormat
             tags.Add(tag);
         }
         root["Tags"] = tags;
+        if (rule.Sources is not null) root["Sources"] = JsonSerializer.SerializeToNode(rule.Sources);
 
         var first = rule.Actions.FirstOrDefault();
         if (rule.Actions.Count == 1 && first!.Kind == ActionKind.Download && string.IsNullOrWhiteSpace(first.OutputFolder))
@@ -150,6 +170,12 @@ public static class RuleFileFormat
                 if (!string.IsNullOrWhiteSpace(a.OutputFolder)) o["OutputFolder"] = a.OutputFolder;
                 if (a.Kind == ActionKind.Anonymize) { o["ProfileId"] = a.ProfileId; o["DeleteAnonymizedCopy"] = a.DeleteAnonymizedCopy; }
                 if (a.Kind == ActionKind.Forward) { o["Target"] = a.Target.ToString(); o["Destination"] = a.Destination; }
+                if (a.Kind == ActionKind.AnonymizeKeepOnlyCopy)
+                {
+                    o["ProfileId"] = a.ProfileId;
+                    o["PseudonymProject"] = a.PseudonymProject;
+                    if (!string.IsNullOrWhiteSpace(a.DoneLabel)) o["DoneLabel"] = a.DoneLabel;
+                }
                 actions.Add(o);
             }
             root["Actions"] = actions;

@@ -13,6 +13,8 @@ public sealed class RuleInput
     public bool IsActive { get; set; } = true;
     public List<ConditionInput> Conditions { get; set; } = [];
     public List<ActionInput> Actions { get; set; } = [new() { Kind = ActionKind.Download }];
+    /// <summary>The rule's own sources; null takes the automation settings' sources.</summary>
+    public Orthanc.TriggerSources? Sources { get; set; }
 
     public sealed class ConditionInput
     {
@@ -30,6 +32,8 @@ public sealed class RuleInput
         public bool DeleteAnonymizedCopy { get; set; }
         public ForwardTarget Target { get; set; }
         public string? Destination { get; set; }
+        public string? PseudonymProject { get; set; }
+        public string? DoneLabel { get; set; }
     }
 
     public IReadOnlyList<RuleCondition> ToConditions()
@@ -38,10 +42,12 @@ public sealed class RuleInput
     public IReadOnlyList<RuleAction> ToActions() => Actions.Select(a => new RuleAction(a.Kind)
     {
         OutputFolder = string.IsNullOrWhiteSpace(a.OutputFolder) ? null : a.OutputFolder.Trim(),
-        ProfileId = a.Kind == ActionKind.Anonymize ? a.ProfileId : null,
+        ProfileId = a.Kind is ActionKind.Anonymize or ActionKind.AnonymizeKeepOnlyCopy ? a.ProfileId : null,
         DeleteAnonymizedCopy = a.Kind == ActionKind.Anonymize && a.DeleteAnonymizedCopy,
         Target = a.Target,
         Destination = a.Kind == ActionKind.Forward ? a.Destination?.Trim() : null,
+        PseudonymProject = a.Kind == ActionKind.AnonymizeKeepOnlyCopy ? a.PseudonymProject?.Trim() : null,
+        DoneLabel = a.Kind == ActionKind.AnonymizeKeepOnlyCopy && !string.IsNullOrWhiteSpace(a.DoneLabel) ? a.DoneLabel.Trim() : null,
     }).ToList();
 
     public static RuleInput From(AutomationRule rule) => new()
@@ -50,11 +56,12 @@ public sealed class RuleInput
         Comment = rule.Comment,
         CheckOn = rule.CheckOn,
         IsActive = rule.IsActive,
+        Sources = rule.Sources,
         Conditions = rule.Conditions.Select(c => new ConditionInput { TagName = c.TagName, Level = c.Level, Operator = c.Operator, Value = c.Value }).ToList(),
         Actions = rule.Actions.Select(a => new ActionInput
         {
             Kind = a.Kind, OutputFolder = a.OutputFolder, ProfileId = a.ProfileId, DeleteAnonymizedCopy = a.DeleteAnonymizedCopy,
-            Target = a.Target, Destination = a.Destination,
+            Target = a.Target, Destination = a.Destination, PseudonymProject = a.PseudonymProject, DoneLabel = a.DoneLabel,
         }).ToList(),
     };
 
@@ -66,7 +73,10 @@ public sealed class RuleInput
                 .WithMessage("A rule name uses letters, digits, spaces, '_', '.' or '-' (it names the rule's output folder).");
             RuleFor(x => x.Comment).MaximumLength(1000);
             RuleFor(x => x.Actions).NotEmpty().WithMessage("A rule needs at least one action.");
-            RuleFor(x => x.Actions).Must(a => a.Count(x => x.Kind == ActionKind.Anonymize) <= 1).WithMessage("A rule anonymizes at most once.");
+            RuleFor(x => x.Actions).Must(a => a.Count(x => x.Kind is ActionKind.Anonymize or ActionKind.AnonymizeKeepOnlyCopy) <= 1).WithMessage("A rule anonymizes at most once.");
+            RuleFor(x => x.CheckOn).Equal(CheckOn.Study).When(x => x.Actions.Any(a => a.Kind == ActionKind.AnonymizeKeepOnlyCopy))
+                .WithMessage("An anonymizing intake replaces whole studies: check on Study.");
+            RuleFor(x => x.Sources!).Must(v => v.Problem() is null).When(x => x.Sources is not null).WithMessage(x => $"Sources: {x.Sources!.Problem()}");
             RuleForEach(x => x.Conditions).ChildRules(c =>
             {
                 c.RuleFor(x => x.TagName).NotEmpty().Matches("^[A-Za-z][A-Za-z0-9]*$").WithMessage("A tag is named by its DICOM keyword, e.g. StudyDescription.");
@@ -78,7 +88,11 @@ public sealed class RuleInput
             {
                 a.RuleFor(x => x.OutputFolder).Must(p => string.IsNullOrWhiteSpace(p) || Path.IsPathRooted(p.Trim()))
                     .WithMessage("An output folder must be an absolute path (or empty for the configured output folder).");
-                a.RuleFor(x => x.ProfileId).NotEmpty().When(x => x.Kind == ActionKind.Anonymize).WithMessage("Choose an anonymization profile.");
+                a.RuleFor(x => x.ProfileId).NotEmpty().When(x => x.Kind is ActionKind.Anonymize or ActionKind.AnonymizeKeepOnlyCopy).WithMessage("Choose an anonymization profile.");
+                a.RuleFor(x => x.PseudonymProject).NotEmpty().When(x => x.Kind == ActionKind.AnonymizeKeepOnlyCopy)
+                    .WithMessage("Choose the pseudonym project whose key table gives the new patient ids.");
+                a.RuleFor(x => x.DoneLabel).Must(l => string.IsNullOrWhiteSpace(l) || Orthanc.OrthancClient.IsLabel(l.Trim())).When(x => x.Kind == ActionKind.AnonymizeKeepOnlyCopy)
+                    .WithMessage("The label for finished copies uses 1 to 64 letters, digits, '_' or '-'.");
                 a.RuleFor(x => x.Destination).NotEmpty().Matches("^[A-Za-z0-9_.-]{1,64}$").When(x => x.Kind == ActionKind.Forward)
                     .WithMessage("Choose the modality or peer to forward to.");
             });

@@ -61,6 +61,7 @@ public sealed class RuleStore(IDbContextFactory<PortalDbContext> dbFactory, Rule
         row.IsActive = input.IsActive;
         row.ConditionsJson = JsonSerializer.Serialize(input.ToConditions(), RuleJson.Options);
         row.ActionsJson = JsonSerializer.Serialize(input.ToActions(), RuleJson.Options);
+        row.SourcesJson = input.Sources is null ? null : JsonSerializer.Serialize(input.Sources, RuleJson.Options);
         row.UpdatedAt = clock.GetUtcNow().UtcDateTime;
         row.UpdatedBy = actor.UserName;
         await db.SaveChangesAsync(ct);
@@ -100,7 +101,8 @@ public sealed class RuleStore(IDbContextFactory<PortalDbContext> dbFactory, Rule
     public static AutomationRule ToRule(AutomationRuleRow row) => new(
         AutomationRule.PortalKey(row.Id), row.Name, RuleSource.Portal, row.Name, row.Comment, row.CheckOn, row.IsActive,
         JsonSerializer.Deserialize<List<RuleCondition>>(row.ConditionsJson, RuleJson.Options) ?? [],
-        JsonSerializer.Deserialize<List<RuleAction>>(row.ActionsJson, RuleJson.Options) ?? []);
+        JsonSerializer.Deserialize<List<RuleAction>>(row.ActionsJson, RuleJson.Options) ?? [],
+        row.SourcesJson is null ? null : JsonSerializer.Deserialize<Orthanc.TriggerSources>(row.SourcesJson, RuleJson.Options));
 
     /// <summary>One line for the audit log: the whole rule in the file format, without indentation.</summary>
     private static string Describe(AutomationRule rule)

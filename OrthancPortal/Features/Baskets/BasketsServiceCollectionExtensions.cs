@@ -1,5 +1,4 @@
 using MudBlazor;
-using OrthancPortal.Features.QueryRetrieve;
 using FluentValidation;
 using OrthancPortal.Components.Layout;
 using OrthancPortal.Features.Access;
@@ -7,6 +6,7 @@ using OrthancPortal.Features.Audit;
 using OrthancPortal.Features.Export;
 using OrthancPortal.Features.Baskets.Pages;
 using OrthancPortal.Features.Orthanc;
+using OrthancPortal.Features.RowActions;
 using OrthancPortal.Features.Tasks;
 
 namespace OrthancPortal.Features.Baskets;
@@ -19,11 +19,8 @@ public static class BasketsServiceCollectionExtensions
         s.AddScoped<BasketService>();
         s.AddScoped<BasketActions>();
         s.AddTaskHandler<DeleteTaskHandler>();
-        s.AddBasketResourceActions();
         s.AddTopBarItem<BasketCounters>(100);
-        s.AddResultRowAction<AddResultToBasket>(100);
-
-
+        s.AddRowAction<BasketRowAction>(100, RowKind.Patient, RowKind.Study, RowKind.StudyPage, RowKind.Series, RowKind.QueryResult, RowKind.RobotItem);
         return builder;
     }
 

@@ -9,6 +9,19 @@ namespace OrthancPortal.Features.Baskets;
 
 public sealed record DeletePayload(IReadOnlyList<ResourceRef> Items);
 
+/// <summary>The task's result: how many were deleted and the ids skipped because Orthanc no longer had them.</summary>
+public sealed record DeleteResult(int Deleted, IReadOnlyList<string> Skipped)
+{
+    public int Total => Deleted + Skipped.Count;
+
+    public static DeleteResult? Parse(string? json)
+    {
+        if (string.IsNullOrWhiteSpace(json)) return null;
+        try { return JsonSerializer.Deserialize<DeleteResult>(json); }
+        catch (JsonException) { return null; }
+    }
+}
+
 /// <summary>
 /// Deletes the Delete basket's resources from Orthanc. The owner's Delete permission is checked again when the
 /// task runs (a role may have changed since), and every deletion is audited with what it was.
@@ -44,7 +57,9 @@ public sealed class DeleteTaskHandler(OrthancClient orthanc, AuditLog audit, Use
             done.Add(item.OrthancId);
             await run.SaveCheckpointAsync(done);
         }
-        return JsonSerializer.Serialize(new { Deleted = done.Count - skipped.Count, Skipped = skipped });
+        // The last progress text must say what happened, not the count before the last deletion.
+        await run.Progress.ReportAsync(1, $"{done.Count - skipped.Count} of {items.Count} deleted");
+        return JsonSerializer.Serialize(new DeleteResult(done.Count - skipped.Count, skipped));
     }
 
     private async Task<bool> MayDeleteAsync(Actor owner)

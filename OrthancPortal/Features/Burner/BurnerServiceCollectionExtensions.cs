@@ -1,6 +1,6 @@
 using MudBlazor;
 using OrthancPortal.Infrastructure.Scheduling;
-using OrthancPortal.Features.Content;
+using OrthancPortal.Features.RowActions;
 using OrthancPortal.Components.Layout;
 using OrthancPortal.Features.Access;
 using OrthancPortal.Features.Audit;
@@ -21,7 +21,7 @@ public static class BurnerServiceCollectionExtensions
         services.AddScoped<DiscBuilder>();
         services.AddScoped<IChangeSubscriber, BurnerChangeSubscriber>();
         services.AddNavItem(new NavItem("CD/DVD burner", "burner", Icons.Material.Filled.Album, Permissions.Burner, 500));
-        services.AddResourceActionComponent<Pages.BurnStudyButton>(300, ResourceLevel.Study);
+        services.AddRowAction<Pages.BurnStudyButton>(300, RowKind.StudyPage);
         services.AddNavItem(new NavItem("Burner settings", "admin/burner", Icons.Material.Filled.Album, Permissions.Admin, 941, NavArea.Administration, AdminSection.Integrations));
         return builder;
     }

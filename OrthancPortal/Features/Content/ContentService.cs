@@ -36,6 +36,13 @@ public sealed class ContentService(OrthancClient orthanc, PermissionGuard guard,
         return await orthanc.GetStudyAsync(id, ct);
     }
 
+    public async Task<OrthancResourceStatistics> GetStudyStatisticsAsync(string id, CancellationToken ct = default)
+    {
+        await guard.RequireAsync(Permissions.ViewContent);
+        await access.RequireAsync(ResourceLevel.Study, id, ct: ct);
+        return await orthanc.GetStudyStatisticsAsync(id, ct);
+    }
+
     public async Task<IReadOnlyList<SeriesRow>> GetStudySeriesAsync(string studyId, CancellationToken ct = default)
     {
         await guard.RequireAsync(Permissions.ViewContent);

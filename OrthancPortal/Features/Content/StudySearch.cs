@@ -3,6 +3,7 @@ using FluentValidation;
 using OrthancPortal.Components.Ui;
 using OrthancPortal.Features.Labels;
 using OrthancPortal.Features.Orthanc;
+using OrthancPortal.Infrastructure.Localization;
 
 namespace OrthancPortal.Features.Content;
 
@@ -22,15 +23,27 @@ public sealed class StudyQuery
 
     public static readonly IReadOnlyList<string> KnownModalities = ["CT", "MR", "US", "CR", "DX", "MG", "NM", "PT", "XA", "RF", "OT", "SC", "SR", "ES", "IO", "PX"];
 
+    /// <summary>
+    /// A name or description as people type it: a plain part ("anna") matches anywhere ("*anna*", so it finds
+    /// "Muster^Anna"); a value with its own wildcards is taken as written; one in double quotes is matched exactly.
+    /// </summary>
+    public static string? Contains(string? value)
+    {
+        var v = value?.Trim();
+        if (string.IsNullOrEmpty(v)) return null;
+        if (v.Length >= 2 && v[0] == '"' && v[^1] == '"') return v[1..^1].Trim() is { Length: > 0 } exact ? exact : null;
+        return v.Contains('*') || v.Contains('?') ? v : $"*{v}*";
+    }
+
     /// <summary>The /tools/find query: only fields the user filled in.</summary>
     public Dictionary<string, string> ToOrthancQuery()
     {
         var q = new Dictionary<string, string>();
         void Add(string tag, string? value) { if (!string.IsNullOrWhiteSpace(value)) q[tag] = value.Trim(); }
-        Add("PatientName", PatientName);
+        Add("PatientName", Contains(PatientName));
         Add("PatientID", PatientId);
         Add("AccessionNumber", AccessionNumber);
-        Add("StudyDescription", StudyDescription);
+        Add("StudyDescription", Contains(StudyDescription));
         if (Modalities.Count > 0) q["ModalitiesInStudy"] = string.Join('\\', Modalities);
         // The validator refuses reversed ranges before this is called.
         var range = From > To ? null : DicomDateRange.Format(From, To);
@@ -62,12 +75,13 @@ public sealed class StudyQueryValidator : AbstractValidator<StudyQuery>
 }
 
 /// <summary>One row of the study list.</summary>
+/// <remarks>Dates are ISO (yyyy-MM-dd, the API's form); pages show them with <c>PortalFormat.DicomDate(row.StudyDate.Replace("-", ""))</c>.</remarks>
 public sealed record StudyRow(string Id, string PatientOrthancId, string PatientName, string PatientId, string BirthDate, string StudyDate,
-    string Description, string Accession, int SeriesCount, string StudyInstanceUid, IReadOnlyList<string>? Labels = null)
+    string Description, string Accession, int SeriesCount, string StudyInstanceUid, IReadOnlyList<string>? Labels = null, string Modalities = "")
 {
-    public static StudyRow From(OrthancStudy s) => new(s.ID, s.ParentPatient, DicomText.Name(s.Tag("PatientName")), s.Tag("PatientID"),
+    public static StudyRow From(OrthancStudy s) => new(s.ID, s.ParentPatient, PortalFormat.PersonName(s.Tag("PatientName")), s.Tag("PatientID"),
         DicomText.Date(s.Tag("PatientBirthDate")), DicomText.Date(s.Tag("StudyDate")), s.Tag("StudyDescription"), s.Tag("AccessionNumber"), s.Series.Count,
-        s.Tag("StudyInstanceUID"), s.Labels?.Order(StringComparer.Ordinal).ToList());
+        s.Tag("StudyInstanceUID"), s.Labels?.Order(StringComparer.Ordinal).ToList(), s.Tag("ModalitiesInStudy").Replace('\\', '/'));
 }
 
 /// <summary>The columns the study list can be sorted on (by the Orthanc server, with ExtendedFind).</summary>

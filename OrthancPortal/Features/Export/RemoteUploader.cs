@@ -145,6 +145,8 @@ public sealed partial class RemoteUploader(WorkFolders work, ILogger<RemoteUploa
     {
         var folder = target.Destination.Url;
         if (!Directory.Exists(folder)) throw new TaskFailedException($"The folder '{folder}' does not exist or is not mounted.");
+        // A portal killed during an earlier attempt's copy left its temp file; this attempt replaces it.
+        AtomicFile.DeleteLeftovers(Path.Combine(folder, remoteName));
         await using var source = File.OpenRead(localFile);
         await AtomicFile.WriteAsync(Path.Combine(folder, remoteName), async output =>
         {

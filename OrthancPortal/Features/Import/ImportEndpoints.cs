@@ -29,7 +29,11 @@ public static class ImportEndpoints
             {
                 limit.MaxRequestBodySize = Math.Max(options.Value.MaxFileBytes, options.Value.MaxZipBytes) + 1;
             }
-            return Results.Ok(await import.ImportAsync(name, http.Request.Body, http.Request.ContentLength, ct));
+            var start = System.Diagnostics.Stopwatch.GetTimestamp();
+            var timings = new ImportTimings();
+            var results = await import.ImportAsync(name, http.Request.Body, http.Request.ContentLength, ct, timings);
+            http.Response.Headers[ImportTimings.Header] = timings.Format(System.Diagnostics.Stopwatch.GetElapsedTime(start));
+            return Results.Ok(results);
         }).RequireAuthorization(Permissions.Import);
     }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.IO.Compression;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
@@ -28,8 +29,11 @@ public sealed class ImportService(OrthancClient orthanc, AuditLog audit, IOption
     private const int PreambleLength = 132;
     private ImportOptions Limits => options.Value;
 
-    public async Task<IReadOnlyList<ImportResult>> ImportAsync(string fileName, Stream body, long? length, CancellationToken ct)
+    /// <param name="timings">Where the time went (for the Server-Timing header); null when nobody asks.</param>
+    public async Task<IReadOnlyList<ImportResult>> ImportAsync(string fileName, Stream body, long? length, CancellationToken ct, ImportTimings? timings = null)
     {
+        timings ??= new ImportTimings();
+        body = new TimedReadStream(body, timings);
         if (length > Math.Max(Limits.MaxFileBytes, Limits.MaxZipBytes))
         {
             return [new(fileName, ImportStatus.Error, $"Larger than the limit of {ByteSize.Format(Math.Max(Limits.MaxFileBytes, Limits.MaxZipBytes))}.", length.Value, null)];
@@ -37,18 +41,20 @@ public sealed class ImportService(OrthancClient orthanc, AuditLog audit, IOption
         var head = await ReadHeadAsync(body, ct);
         if (IsZip(head))
         {
-            return await ImportZipAsync(fileName, new PrefixedStream(head, body), ct);
+            return await ImportZipAsync(fileName, new PrefixedStream(head, body), timings, ct);
         }
-        var result = await ImportOneAsync(fileName, head, body, length, ct);
-        await AuditAsync([result], ct);
+        var result = await ImportOneAsync(fileName, head, body, length, timings, ct);
+        await AuditAsync([result], timings);
         return [result];
     }
 
-    private async Task<ImportResult> ImportOneAsync(string name, byte[] head, Stream rest, long? length, CancellationToken ct)
+    private async Task<ImportResult> ImportOneAsync(string name, byte[] head, Stream rest, long? length, ImportTimings timings, CancellationToken ct)
     {
         if (!IsDicom(head)) return new(name, ImportStatus.Skipped, "Not a DICOM file.", length ?? head.Length, null);
         if (length > Limits.MaxFileBytes) return new(name, ImportStatus.Error, $"Larger than the limit of {ByteSize.Format(Limits.MaxFileBytes)}.", length.Value, null);
         var counted = new LimitedStream(new PrefixedStream(head, rest), Limits.MaxFileBytes, $"Larger than the limit of {ByteSize.Format(Limits.MaxFileBytes)}.");
+        var start = Stopwatch.GetTimestamp();
+        var readBefore = timings.ReadRequestTicks;
         try
         {
             var stored = await orthanc.StoreInstanceAsync(counted, length, ct);
@@ -67,9 +73,13 @@ public sealed class ImportService(OrthancClient orthanc, AuditLog audit, IOption
         {
             return new(name, ImportStatus.Error, ex.Message, counted.Position, null);
         }
+        finally
+        {
+            timings.AddOrthanc(Stopwatch.GetTimestamp() - start - (timings.ReadRequestTicks - readBefore));
+        }
     }
 
-    private async Task<IReadOnlyList<ImportResult>> ImportZipAsync(string zipName, Stream body, CancellationToken ct)
+    private async Task<IReadOnlyList<ImportResult>> ImportZipAsync(string zipName, Stream body, ImportTimings timings, CancellationToken ct)
     {
         var spool = Path.Combine(await work.GetAsync("import-spool", ct), $"{Guid.NewGuid():N}.zip");
         var results = new List<ImportResult>();
@@ -99,13 +109,13 @@ public sealed class ImportService(OrthancClient orthanc, AuditLog audit, IOption
                 {
                     results.Add(new(zipName, ImportStatus.Error,
                         $"The zip unpacks to {ByteSize.Format((long)Math.Min(declared, long.MaxValue))}, more than the limit of {ByteSize.Format(Limits.MaxZipTotalBytes)}; nothing in it was imported.", size, null));
-                    await AuditAsync(results, ct);
+                    await AuditAsync(results, timings);
                     return results;
                 }
                 foreach (var entry in zip.Entries.Where(IsFile))
                 {
                     var name = $"{zipName}/{entry.FullName}";
-                    results.Add(await ImportEntryAsync(entry, name, ct));
+                    results.Add(await ImportEntryAsync(entry, name, timings, ct));
                 }
             }
             if (results.Count == 0) results.Add(new(zipName, ImportStatus.Skipped, "The zip holds no files.", size, null));
@@ -119,13 +129,13 @@ public sealed class ImportService(OrthancClient orthanc, AuditLog audit, IOption
             try { File.Delete(spool); }
             catch (IOException ex) { logger.LogWarning(ex, "Could not delete the import spool file {File}", spool); }
         }
-        await AuditAsync(results, ct);
+        await AuditAsync(results, timings);
         return results;
     }
 
     private static bool IsFile(ZipArchiveEntry entry) => !entry.FullName.EndsWith('/') && !entry.FullName.EndsWith('\\');
 
-    private async Task<ImportResult> ImportEntryAsync(ZipArchiveEntry entry, string name, CancellationToken ct)
+    private async Task<ImportResult> ImportEntryAsync(ZipArchiveEntry entry, string name, ImportTimings timings, CancellationToken ct)
     {
         if (!IsSafeEntryName(entry.FullName)) return new(name, ImportStatus.Error, "Unsafe path in the zip (absolute or with '..'); not imported.", entry.Length, null);
         if (entry.Length > Limits.MaxFileBytes) return new(name, ImportStatus.Error, $"Larger than the limit of {ByteSize.Format(Limits.MaxFileBytes)}.", entry.Length, null);
@@ -140,7 +150,7 @@ public sealed class ImportService(OrthancClient orthanc, AuditLog audit, IOption
             await using var stream = new DeclaredLengthStream(entry.Open(), entry.Length, entry.Crc32);
             var head = await ReadHeadAsync(stream, ct);
             if (IsZip(head)) return new(name, ImportStatus.Skipped, "A zip inside a zip is not unpacked.", entry.Length, null);
-            return await ImportOneAsync(name, head, stream, entry.Length, ct);
+            return await ImportOneAsync(name, head, stream, entry.Length, timings, ct);
         }
         catch (InvalidDataException ex)
         {
@@ -178,13 +188,16 @@ public sealed class ImportService(OrthancClient orthanc, AuditLog audit, IOption
         return read == PreambleLength ? buffer : buffer[..read];
     }
 
-    private async Task AuditAsync(IReadOnlyList<ImportResult> results, CancellationToken ct)
+    private async Task AuditAsync(IReadOnlyList<ImportResult> results, ImportTimings timings)
     {
-        foreach (var r in results.Where(r => r.Status is ImportStatus.Stored or ImportStatus.Error))
-        {
-            await audit.WriteAsync("import.file", r.File, r.Status == ImportStatus.Stored ? $"study {r.StudyId}, {r.Bytes} bytes" : r.Reason,
-                success: r.Status == ImportStatus.Stored, ct: ct);
-        }
+        var start = Stopwatch.GetTimestamp();
+        var items = results.Where(r => r.Status is ImportStatus.Stored or ImportStatus.Error)
+            .Select(r => new AuditItem("import.file", r.File, r.Status == ImportStatus.Stored ? $"study {r.StudyId}, {r.Bytes} bytes" : r.Reason, r.Status == ImportStatus.Stored))
+            .ToList();
+        // One transaction for all the entries of a zip. Not cancelled with the request: the files are in Orthanc
+        // by now, so a client that hangs up must not leave them unaudited.
+        await audit.WriteAsync(items, CancellationToken.None);
+        timings.AddAudit(Stopwatch.GetTimestamp() - start);
     }
 
 }

@@ -13,7 +13,10 @@ public sealed partial class OrthancClient
     public Task<IReadOnlyList<OrthancStudy>> FindStudiesAsync(IDictionary<string, string> query, int? limit = null, int? since = null,
         IReadOnlyList<FindOrder>? orderBy = null, CancellationToken ct = default, LabelFilter? labels = null)
         => PostAsync<IReadOnlyList<OrthancStudy>>("tools/find", new FindRequest("Study", query, true, limit, since, orderBy,
-            labels?.Labels, labels?.Match.ToString()), ct);
+            labels?.Labels, labels?.Match.ToString(), StudyRequestedTags), ct);
+
+    // Computed by Orthanc 1.11+ for each answer (1.10.1 ignores the field, so the study list's modality column stays empty there).
+    private static readonly IReadOnlyList<string> StudyRequestedTags = ["ModalitiesInStudy"];
 
     /// <summary>POST /tools/count-resources (ExtendedFind only): how many resources match, without listing them.</summary>
     public async Task<long> CountResourcesAsync(string level, IDictionary<string, string> query, CancellationToken ct = default, LabelFilter? labels = null)
@@ -33,6 +36,10 @@ public sealed partial class OrthancClient
     public Task<OrthancStudy> GetStudyAsync(string id, CancellationToken ct = default) => GetAsync<OrthancStudy>($"studies/{Id(id)}", ct);
     public Task<OrthancSeries> GetSeriesAsync(string id, CancellationToken ct = default) => GetAsync<OrthancSeries>($"series/{Id(id)}", ct);
     public Task<OrthancInstance> GetInstanceAsync(string id, CancellationToken ct = default) => GetAsync<OrthancInstance>($"instances/{Id(id)}", ct);
+
+    /// <summary>GET /studies/{id}/statistics: how many series and instances, and their size on disk.</summary>
+    public Task<OrthancResourceStatistics> GetStudyStatisticsAsync(string id, CancellationToken ct = default)
+        => GetAsync<OrthancResourceStatistics>($"studies/{Id(id)}/statistics", ct);
 
     public Task<IReadOnlyList<OrthancStudy>> GetPatientStudiesAsync(string patientId, CancellationToken ct = default)
         => GetAsync<IReadOnlyList<OrthancStudy>>($"patients/{Id(patientId)}/studies", ct);
@@ -110,13 +117,16 @@ public sealed partial class OrthancClient
 
     // Labels/LabelsConstraint need Orthanc 1.12 (HasLabels): 1.10.1 ignores them without an error.
     private sealed record FindRequest(string Level, IDictionary<string, string> Query, bool Expand, int? Limit, int? Since, IReadOnlyList<FindOrder>? OrderBy = null,
-        IReadOnlyList<string>? Labels = null, string? LabelsConstraint = null);
+        IReadOnlyList<string>? Labels = null, string? LabelsConstraint = null, IReadOnlyList<string>? RequestedTags = null);
     private sealed record CountRequest(string Level, IDictionary<string, string> Query, IReadOnlyList<string>? Labels = null, string? LabelsConstraint = null);
     private sealed record CountAnswer(long Count);
 }
 
 /// <summary>One key of an ExtendedFind sort: a DICOM tag by name, "ASC" or "DESC".</summary>
 public sealed record FindOrder(string Key, string Direction, string Type = "DicomTag");
+
+/// <summary>Orthanc sends the sizes as strings; the client's JSON options read them as numbers.</summary>
+public sealed record OrthancResourceStatistics(int CountSeries, int CountInstances, long DiskSize, long UncompressedSize);
 
 public enum ResourceLevel { Patient, Study, Series, Instance }
 
@@ -138,9 +148,9 @@ public sealed record OrthancPatient(string ID, IReadOnlyDictionary<string, strin
 
 public sealed record OrthancStudy(string ID, string ParentPatient, IReadOnlyDictionary<string, string> MainDicomTags,
     IReadOnlyDictionary<string, string> PatientMainDicomTags, IReadOnlyList<string> Series, bool IsStable, string? LastUpdate,
-    IReadOnlyList<string>? Labels = null)
+    IReadOnlyList<string>? Labels = null, IReadOnlyDictionary<string, string>? RequestedTags = null)
 {
-    public string Tag(string name) => MainDicomTags.GetValueOrDefault(name) ?? PatientMainDicomTags.GetValueOrDefault(name) ?? "";
+    public string Tag(string name) => MainDicomTags.GetValueOrDefault(name) ?? PatientMainDicomTags.GetValueOrDefault(name) ?? RequestedTags?.GetValueOrDefault(name) ?? "";
 }
 
 public sealed record OrthancSeries(string ID, string ParentStudy, IReadOnlyDictionary<string, string> MainDicomTags, IReadOnlyList<string> Instances,

@@ -39,6 +39,7 @@ public sealed class TriggerSources
     public bool Retrieved { get; set; }
     public bool Copies { get; set; }
 
+    [System.Text.Json.Serialization.JsonIgnore]
     public IReadOnlyList<string> CallingAetList
         => CallingAets.Split([',', ' ', ';', '\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries).Select(a => a.Trim()).ToList();
 

@@ -13,6 +13,7 @@ public static class QueryRetrieveServiceCollectionExtensions
         builder.Services.AddScoped<QueryRetrieveService>();
         builder.Services.AddSingleton<OwnAetCache>();
         builder.Services.AddScoped<RetrieveTracker>();
+        builder.Services.AddScoped<QueryHistory>();
         builder.Services.AddTaskHandler<RetrieveTaskHandler>();
         builder.Services.AddNavItem(new NavItem("Query / retrieve", "query", Icons.Material.Filled.CloudDownload, Permissions.Query, 300));
         return builder;

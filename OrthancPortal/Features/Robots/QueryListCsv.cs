@@ -109,11 +109,14 @@ public static class QueryListCsv
         _ => "the line is not valid CSV and was not imported",
     };
 
-    /// <summary>Writes the list with a UTF-8 BOM so spreadsheet programs detect the encoding of names like "Weiß".</summary>
-    public static byte[] Write(IEnumerable<QueryListRow> rows)
+    /// <summary>
+    /// Writes the list with a UTF-8 BOM so spreadsheet programs detect the encoding of names like "Weiß", separated as the
+    /// culture's spreadsheet expects (';' in German); <see cref="ReadAsync"/> detects either separator.
+    /// </summary>
+    public static byte[] Write(IEnumerable<QueryListRow> rows, System.Globalization.CultureInfo? culture = null)
     {
         using var buffer = new MemoryStream();
-        using (var csv = CsvWriter.Create(buffer, new CsvWriterOptions { WriteByteOrderMark = true }, leaveOpen: true))
+        using (var csv = CsvWriter.Create(buffer, CsvFormat.WriterOptions(culture ?? System.Globalization.CultureInfo.InvariantCulture), leaveOpen: true))
         {
             csv.WriteHeader(QueryListRow.Columns);
             foreach (var row in rows) csv.WriteRecord(row.Values().ToArray());

@@ -14,6 +14,7 @@ public static class RobotsServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<RobotRunner>());
         services.AddScoped<RobotService>();
         services.AddScoped<QueryListService>();
+        services.AddScoped<RobotItemsCsv>();
         services.AddNavItem(new NavItem("Robots", "robots", Icons.Material.Filled.SmartToy, Permissions.AutoRetrieve, 310));
 
         return builder;
@@ -27,6 +28,14 @@ public static class RobotsServiceCollectionExtensions
             Results.Ok((await robots.ListAsync(RobotUser.From(user), ct)).Select(Dto)));
         api.MapGet("/{id:long}", async (long id, System.Security.Claims.ClaimsPrincipal user, RobotService robots, CancellationToken ct) =>
             await robots.GetAsync(RobotUser.From(user), id, ct) is { } r ? Results.Ok(Dto(r)) : Results.NotFound());
+        // The robot's items for a spreadsheet, in the request's culture (separator, dates); the robot page links here.
+        api.MapGet("/{id:long}/items.csv", async (long id, HttpContext http, RobotItemsCsv csv) =>
+        {
+            http.Response.ContentType = "text/csv; charset=utf-8";
+            http.Response.Headers.ContentDisposition = $"attachment; filename=\"robot-{id}.csv\"";
+            return await csv.WriteAsync(RobotUser.From(http.User), id, http.Response.Body, System.Globalization.CultureInfo.CurrentCulture, http.RequestAborted)
+                ? Results.Empty : Results.NotFound();
+        });
         return app;
     }
 

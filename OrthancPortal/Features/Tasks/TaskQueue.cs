@@ -28,7 +28,7 @@ public sealed class TaskQueue(
 {
     private IDisposable? cancelRequests;
 
-    private readonly ConcurrentDictionary<long, CancellationTokenSource> running = new();
+    private readonly ConcurrentDictionary<long, RunningTask> running = new();
 
     public async Task<long> EnqueueAsync(string type, object payload, string title, Actor owner, CancellationToken ct = default)
     {
@@ -51,43 +51,52 @@ public sealed class TaskQueue(
         return task.Id;
     }
 
-    /// <summary>Stops a running task at its next cancellation check, or cancels a queued one.</summary>
+    /// <summary>
+    /// Cancels a queued task, or stops a running one at its next cancellation check. True means the cancel is
+    /// accepted: the task then ends "Cancelled" (or "Failed" with its reason), never "Succeeded". False: the task is
+    /// already finished (or does not exist).
+    /// </summary>
     public async Task<bool> CancelAsync(long id, CancellationToken ct = default)
     {
-        if (running.TryGetValue(id, out var cts))
+        if (running.TryGetValue(id, out var run) && run.RequestCancel()) return true;
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var cancelled = await db.Set<PortalTask>()
+            .Where(t => t.Id == id && t.State == PortalTaskState.Queued)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.State, PortalTaskState.Cancelled).SetProperty(t => t.FinishedAt, now), ct) == 1;
+        if (cancelled)
         {
-            await cts.CancelAsync();
+            await PublishAsync(id);
             return true;
         }
+        // Not Queued any more: a run took it between the look at `running` and the update. A run registers itself
+        // before it moves the row to Running, so it is in `running` now unless it has already finished.
+        if (running.TryGetValue(id, out run) && run.RequestCancel()) return true;
         if (await GetAsync(id, ct) is { State: PortalTaskState.Running, Node: { } other } && other != node.Id)
         {
             // It runs on another portal process: the notifier carries the request there (PostgreSQL fan-out).
             notifier.Publish(new TaskCancelRequested(id));
             return true;
         }
-        return await UpdateAsync(id, t =>
-        {
-            if (t.State != PortalTaskState.Queued) return false;
-            t.State = PortalTaskState.Cancelled;
-            t.FinishedAt = clock.GetUtcNow().UtcDateTime;
-            return true;
-        }, ct);
+        return false;
     }
 
     /// <summary>Queues a failed or cancelled task again, keeping its checkpoint.</summary>
     public async Task<bool> RetryAsync(long id, CancellationToken ct = default)
     {
-        var ok = await UpdateAsync(id, t =>
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
-            if (t.State is not (PortalTaskState.Failed or PortalTaskState.Cancelled)) return false;
-            t.State = PortalTaskState.Queued;
-            t.Error = null;
-            t.FinishedAt = null;
-            t.Node = node.Id;
-            return true;
-        }, ct);
-        if (ok) await ScheduleAsync(id, ct);
-        return ok;
+            // Conditional like every state change: two retries at once queue the task once.
+            var queued = await db.Set<PortalTask>()
+                .Where(t => t.Id == id && (t.State == PortalTaskState.Failed || t.State == PortalTaskState.Cancelled))
+                .ExecuteUpdateAsync(s => s.SetProperty(t => t.State, PortalTaskState.Queued).SetProperty(t => t.Node, node.Id)
+                    .SetProperty(t => t.Error, (string?)null).SetProperty(t => t.FinishedAt, (DateTime?)null), ct) == 1;
+            if (!queued) return false;
+        }
+        await PublishAsync(id);
+        await ScheduleAsync(id, ct);
+        return true;
     }
 
     public async Task<PortalTask?> GetAsync(long id, CancellationToken ct = default)
@@ -99,47 +108,28 @@ public sealed class TaskQueue(
     /// <summary>Runs the task now, on the calling thread (Quartz calls this through <see cref="PortalTaskJob"/>).</summary>
     internal async Task RunAsync(long id, CancellationToken schedulerToken)
     {
-        // One conditional UPDATE claims the task: of two processes that both scheduled it (one took it over), one runs it.
-        var me = node.Id;
-        var now = clock.GetUtcNow().UtcDateTime;
-        PortalTask? task;
-        await using (var db = await dbFactory.CreateDbContextAsync(schedulerToken))
-        {
-            var claimed = await db.Set<PortalTask>()
-                .Where(t => t.Id == id && t.State == PortalTaskState.Queued && (t.Node == null || t.Node == me))
-                .ExecuteUpdateAsync(u => u.SetProperty(t => t.State, PortalTaskState.Running).SetProperty(t => t.Node, me)
-                    .SetProperty(t => t.StartedAt, now).SetProperty(t => t.Attempts, t => t.Attempts + 1), schedulerToken);
-            if (claimed == 0) return;
-            task = await db.Set<PortalTask>().AsNoTracking().FirstAsync(t => t.Id == id, schedulerToken);
-        }
-        Publish(task);
-
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(schedulerToken, stopping.Token);
-        running[id] = cts;
+        var run = new RunningTask(cts);
+        // Registered before the row says Running, so a cancel never finds a Running task it cannot reach.
+        if (!running.TryAdd(id, run)) return;
         try
         {
-            await using var scope = scopes.CreateAsyncScope();
-            var handler = scope.ServiceProvider.GetServices<ITaskHandler>().FirstOrDefault(h => h.Type == task.Type)
-                ?? throw new TaskFailedException($"No handler for task type '{task.Type}'.");
-            var progress = new Progress(this, task);
-            var run = new TaskRun(task, progress, checkpoint => UpdateAsync(id, t => { t.Checkpoint = checkpoint; return true; }, CancellationToken.None));
-            var result = await handler.RunAsync(run, cts.Token);
-            await FinishAsync(id, PortalTaskState.Succeeded, result, null);
-        }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-        {
-            // The portal is stopping: leave the task Running; recovery at the next start resumes or fails it.
-            logger.LogInformation("Task {Id} interrupted by shutdown", id);
-        }
-        catch (OperationCanceledException) when (cts.IsCancellationRequested)
-        {
-            await FinishAsync(id, PortalTaskState.Cancelled, null, "Cancelled by a user.");
-        }
-        catch (Exception ex)
-        {
-            var reason = ex is TaskFailedException or Orthanc.OrthancException ? ex.Message : $"{ex.GetType().Name}: {ex.Message}";
-            logger.LogWarning(ex, "Task {Id} ({Type}) failed", id, task.Type);
-            await FinishAsync(id, PortalTaskState.Failed, null, reason);
+            PortalTask? task;
+            await using (var db = await dbFactory.CreateDbContextAsync(schedulerToken))
+            {
+                // One conditional UPDATE claims the task: of two processes that both scheduled it (one took it over), one runs it.
+                var me = node.Id;
+                var now = clock.GetUtcNow().UtcDateTime;
+                var started = await db.Set<PortalTask>()
+                    .Where(t => t.Id == id && t.State == PortalTaskState.Queued && (t.Node == null || t.Node == me))
+                    .ExecuteUpdateAsync(s => s.SetProperty(t => t.State, PortalTaskState.Running).SetProperty(t => t.Node, me)
+                        .SetProperty(t => t.StartedAt, now)
+                        .SetProperty(t => t.Attempts, t => t.Attempts + 1), schedulerToken) == 1;
+                if (!started) return; // cancelled while queued, or another run has it
+                task = await db.Set<PortalTask>().AsNoTracking().FirstAsync(t => t.Id == id, schedulerToken);
+            }
+            Publish(task);
+            await RunHandlerAsync(task, run);
         }
         finally
         {
@@ -147,13 +137,96 @@ public sealed class TaskQueue(
         }
     }
 
+    private async Task RunHandlerAsync(PortalTask task, RunningTask run)
+    {
+        var id = task.Id;
+        string? result = null;
+        string? failure = null;
+        var completed = false;
+        try
+        {
+            run.Token.ThrowIfCancellationRequested();
+            await using var scope = scopes.CreateAsyncScope();
+            var handler = scope.ServiceProvider.GetServices<ITaskHandler>().FirstOrDefault(h => h.Type == task.Type)
+                ?? throw new TaskFailedException($"No handler for task type '{task.Type}'.");
+            var progress = new Progress(this, task);
+            var taskRun = new TaskRun(task, progress, checkpoint => UpdateAsync(id, t => { t.Checkpoint = checkpoint; return true; }, CancellationToken.None));
+            result = await handler.RunAsync(taskRun, run.Token);
+            completed = true;
+        }
+        catch (OperationCanceledException) when (run.CancelRequested || run.Token.IsCancellationRequested)
+        {
+            // Decided below: a user's cancel, or the portal stopping.
+        }
+        catch (Exception ex)
+        {
+            failure = ex is TaskFailedException or Orthanc.OrthancException ? ex.Message : $"{ex.GetType().Name}: {ex.Message}";
+            logger.LogWarning(ex, "Task {Id} ({Type}) failed", id, task.Type);
+        }
+
+        // From here on a cancel is refused (the task is finishing); one accepted before wins over the outcome,
+        // even when the handler finished its work without looking at the token.
+        if (run.Finish())
+        {
+            await FinishAsync(id, PortalTaskState.Cancelled, null, failure is null ? "Cancelled by a user." : $"Cancelled by a user. {failure}");
+        }
+        else if (failure is not null)
+        {
+            await FinishAsync(id, PortalTaskState.Failed, null, failure);
+        }
+        else if (!completed)
+        {
+            // The portal is stopping: leave the task Running; recovery at the next start resumes or fails it.
+            logger.LogInformation("Task {Id} interrupted by shutdown", id);
+        }
+        else
+        {
+            await FinishAsync(id, PortalTaskState.Succeeded, result, null);
+        }
+    }
+
+    /// <summary>
+    /// A run's cancellation and whether it may still be cancelled: a cancel and the end of the run decide under one
+    /// lock, so a cancel is either accepted and wins, or refused because the run had already ended.
+    /// </summary>
+    private sealed class RunningTask(CancellationTokenSource cts)
+    {
+        private readonly Lock gate = new();
+        private bool finished;
+
+        public CancellationToken Token => cts.Token;
+        public bool CancelRequested { get; private set; }
+
+        public bool RequestCancel()
+        {
+            lock (gate)
+            {
+                if (finished) return false;
+                CancelRequested = true;
+            }
+            cts.Cancel();
+            return true;
+        }
+
+        /// <summary>Ends the window for cancels; returns whether one was accepted.</summary>
+        public bool Finish()
+        {
+            lock (gate)
+            {
+                finished = true;
+                return CancelRequested;
+            }
+        }
+    }
+
     private readonly CancellationTokenSource stopping = new();
 
     public async Task StartAsync(CancellationToken ct)
     {
-        cancelRequests = notifier.Subscribe<TaskCancelRequested>(async m =>
+        cancelRequests = notifier.Subscribe<TaskCancelRequested>(m =>
         {
-            if (running.TryGetValue(m.Id, out var cts)) await cts.CancelAsync();
+            if (running.TryGetValue(m.Id, out var run)) run.RequestCancel();
+            return Task.CompletedTask;
         });
         await TakeOverAsync(ct);
         await jobs.ScheduleRecurringAsync<TaskTakeOverJob>("task-takeover", TimeSpan.FromSeconds(cluster.Value.TakeOverSeconds), ct);
@@ -208,16 +281,26 @@ public sealed class TaskQueue(
     private async Task ScheduleAsync(long id, CancellationToken ct)
         => await jobs.RunOnceAsync<PortalTaskJob>($"task-{id}", new Dictionary<string, object?> { [PortalTaskJob.TaskIdKey] = id }, BackgroundJobs.TaskGroup, ct);
 
+    /// <summary>Ends a Running task; conditional, so it never overwrites a state another path already set.</summary>
     private async Task FinishAsync(long id, PortalTaskState state, string? result, string? error)
-        => await UpdateAsync(id, t =>
-        {
-            t.State = state;
-            t.Result = result;
-            t.Error = error;
-            if (state == PortalTaskState.Succeeded) { t.Progress = 1; }
-            t.FinishedAt = clock.GetUtcNow().UtcDateTime;
-            return true;
-        }, CancellationToken.None);
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var row = db.Set<PortalTask>().Where(t => t.Id == id && t.State == PortalTaskState.Running);
+        var changed = state == PortalTaskState.Succeeded
+            ? await row.ExecuteUpdateAsync(s => s.SetProperty(t => t.State, state).SetProperty(t => t.Result, result)
+                .SetProperty(t => t.Error, error).SetProperty(t => t.Progress, 1).SetProperty(t => t.FinishedAt, now))
+            : await row.ExecuteUpdateAsync(s => s.SetProperty(t => t.State, state).SetProperty(t => t.Result, result)
+                .SetProperty(t => t.Error, error).SetProperty(t => t.FinishedAt, now));
+        if (changed == 1) await PublishAsync(id);
+    }
+
+    private async Task PublishAsync(long id)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+        var task = await db.Set<PortalTask>().AsNoTracking().FirstOrDefaultAsync(t => t.Id == id);
+        if (task is not null) Publish(task);
+    }
 
     private async Task<bool> UpdateAsync(long id, Func<PortalTask, bool> change, CancellationToken ct)
     {

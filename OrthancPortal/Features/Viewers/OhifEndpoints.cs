@@ -6,7 +6,8 @@ namespace OrthancPortal.Features.Viewers;
 
 /// <summary>
 /// The OHIF viewer, built into the portal: the files of @ohif/app's dist/ (copied beside the binary by
-/// scripts/assets.sh) under <see cref="PathPrefix"/>, for ViewContent only, with the portal's own page and config.
+/// scripts/assets.sh) under <see cref="PathPrefix"/>, for ViewContent (or a share link: <see cref="ViewerAccess"/>), with
+/// the portal's own page and config.
 /// OHIF reads everything through the portal's checked DICOMweb routes (<see cref="ViewerRules"/>); it needs no
 /// Orthanc plugin and reaches no other host.
 /// </summary>
@@ -74,10 +75,10 @@ public static partial class OhifEndpoints
     {
         var root = Path.Combine(AppContext.BaseDirectory, "ohif");
         var index = new Lazy<string?>(() => IndexPage(root));
-        var group = app.MapGroup(PathPrefix).RequireAuthorization(Permissions.ViewContent);
+        var group = app.MapGroup(PathPrefix).RequireAuthorization(ViewerAccess.Policy).WithMetadata(new ShareReachableAttribute());
 
         group.MapGet("/app-config.js", () => Results.Text(AppConfig, "text/javascript; charset=utf-8"));
-        group.MapGet("/{**path}", (HttpContext http, string? path) =>
+        group.MapGet("/{**path}", async (HttpContext http, string? path) =>
         {
             // "/ohif" alone: OHIF's router and the relative URLs want the trailing slash.
             if (path is null && !http.Request.Path.Value!.EndsWith('/')) return Results.Redirect($"{http.Request.PathBase}{PathPrefix}/");
@@ -86,6 +87,12 @@ public static partial class OhifEndpoints
             // OHIF's client-side routes (/ohif/viewer, /ohif/viewer/dicomweb, ...) have no file extension: they get the page.
             if (segments.Length == 0 || !segments[^1].Contains('.'))
             {
+                // Each page load is one viewer session of a share link (everything after it happens inside the page).
+                if (http.User.Identity?.IsAuthenticated != true && http.RequestServices.GetService<IViewerShares>() is { } shares && await shares.CurrentAsync(http) is { } share)
+                {
+                    var studies = http.Request.Query["StudyInstanceUIDs"].ToString();
+                    await shares.AuditAsync(http, share, ViewerProxy.ShareViewAction, "ohif", $"StudyInstanceUIDs {(studies.Length <= 512 ? studies : studies[..512])}");
+                }
                 return index.Value is { } page ? Results.Content(page, "text/html; charset=utf-8") : Results.NotFound("OHIF is not installed (scripts/assets.sh).");
             }
             var file = Path.Combine([root, .. segments]);

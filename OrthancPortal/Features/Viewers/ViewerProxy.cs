@@ -10,13 +10,20 @@ namespace OrthancPortal.Features.Viewers;
 
 /// <summary>
 /// Viewers (Orthanc Web Viewer, OHIF, Stone, Weasis) reach Orthanc's DICOMweb, WADO and viewer routes through
-/// the portal, at the same paths Orthanc uses. Every request needs ViewContent and must pass <see cref="ViewerRules"/>:
-/// the proxy forwards only the rebuilt, matched route, never the client's path. Refusals are audited. Orthanc itself
+/// the portal, at the same paths Orthanc uses. Every request needs ViewContent (or, with nobody signed in, a share
+/// link's cookie: <see cref="ViewerAccess"/>) and must pass <see cref="ViewerRules"/>: the proxy forwards only the
+/// rebuilt, matched route, never the client's path. A share's requests must also pass <see cref="ViewerShareCheck"/>.
+/// Refusals are audited. Orthanc itself
 /// stays on loopback with the portal's credentials. Bodies stream both ways.
 /// </summary>
 public static class ViewerProxy
 {
     public const string RefusedAction = "proxy.refused";
+
+    /// <summary>Audited when a share link opens a viewer (the OHIF page, the Web Viewer's page).</summary>
+    public const string ShareViewAction = "share.view";
+
+    private const string WebViewerPage = "web-viewer/app/viewer.html";
 
     private static readonly string[] RequestHeaders = ["Accept", "Accept-Encoding", "Range", "If-None-Match", "If-Modified-Since"];
     private static readonly string[] ResponseHeaders = ["ETag", "Last-Modified", "Cache-Control", "Content-Range", "Accept-Ranges", "Content-Encoding"];
@@ -26,24 +33,13 @@ public static class ViewerProxy
 
     public static void MapViewerProxy(this WebApplication app)
     {
-        // Kestrel removes dot segments before routing: "/dicom-web/../system" arrives as "/system" and would
-        // never meet the proxy. The raw target still says where the client aimed; such a request is refused here.
-        // (Error and status pages re-run the pipeline with the original raw target: those are left alone.)
         app.Use(async (http, next) =>
         {
-            var raw = http.Features.Get<IHttpRequestFeature>()?.RawTarget ?? "";
-            if (http.GetEndpoint()?.Metadata.GetMetadata<ProxyEndpoint>() is null
-                && http.Features.Get<IStatusCodeReExecuteFeature>() is null
-                && http.Features.Get<IExceptionHandlerFeature>() is null
-                && ViewerRules.IsUnderPrefix(raw))
-            {
-                await RefuseAsync(http, ViewerRules.Decision.Refuse(StatusCodes.Status400BadRequest, "a path that leaves the viewer routes"), raw);
-                return;
-            }
+            if (await RefuseEscapedTargetAsync(http)) return;
             await next(http);
         });
 
-        var group = app.MapGroup("").RequireAuthorization(Permissions.ViewContent).WithMetadata(new ProxyEndpoint());
+        var group = app.MapGroup("").RequireAuthorization(ViewerAccess.Policy).WithMetadata(new ProxyEndpoint(), new ShareReachableAttribute());
         foreach (var prefix in ViewerRules.Prefixes)
         {
             // Every method, so that a PUT or DELETE is refused and audited by the rule instead of a bare 405.
@@ -52,7 +48,27 @@ public static class ViewerProxy
         }
     }
 
-    private static async Task Forward(HttpContext http, OrthancClient orthanc, IAuthorizationService authorization, StudyAccess access)
+    /// <summary>
+    /// Kestrel removes dot segments before routing: "/dicom-web/../system" arrives as "/system" and would never meet
+    /// the proxy. The raw target still says where the client aimed; such a request is refused (and audited) here.
+    /// Error and status pages re-run the pipeline with the original raw target: those are left alone. Also called by
+    /// the share-cookie guard, which runs before authorization.
+    /// </summary>
+    public static async Task<bool> RefuseEscapedTargetAsync(HttpContext http)
+    {
+        var raw = http.Features.Get<IHttpRequestFeature>()?.RawTarget ?? "";
+        if (http.GetEndpoint()?.Metadata.GetMetadata<ProxyEndpoint>() is not null
+            || http.Features.Get<IStatusCodeReExecuteFeature>() is not null
+            || http.Features.Get<IExceptionHandlerFeature>() is not null
+            || !ViewerRules.IsUnderPrefix(raw))
+        {
+            return false;
+        }
+        await RefuseAsync(http, ViewerRules.Decision.Refuse(StatusCodes.Status400BadRequest, "a path that leaves the viewer routes"), raw);
+        return true;
+    }
+
+    private static async Task Forward(HttpContext http, OrthancClient orthanc, IAuthorizationService authorization, StudyAccess access, ViewerStudyResolver resolver)
     {
         var request = http.Request;
         var raw = http.Features.Get<IHttpRequestFeature>()?.RawTarget ?? "";
@@ -62,7 +78,13 @@ public static class ViewerProxy
         {
             decision = ViewerRules.Decision.Refuse(StatusCodes.Status400BadRequest, "an X-HTTP-Method-Override header");
         }
-        if (!decision.Refused && decision.Route!.ExtraPermission is { } permission && !(await authorization.AuthorizeAsync(http.User, permission)).Succeeded)
+        // Nobody signed in: the policy let the request in on its share cookie, and the share bounds it.
+        var share = http.User.Identity?.IsAuthenticated == true ? null : await http.RequestServices.GetRequiredService<IViewerShares>().CurrentAsync(http);
+        if (!decision.Refused && share is not null)
+        {
+            decision = await ViewerShareCheck.CheckAsync(decision, share, resolver, orthanc, http.RequestAborted);
+        }
+        else if (!decision.Refused && decision.Route!.ExtraPermission is { } permission && !(await authorization.AuthorizeAsync(http.User, permission)).Succeeded)
         {
             decision = ViewerRules.Decision.Refuse(StatusCodes.Status403Forbidden, $"the {permission} permission is missing");
         }
@@ -71,6 +93,11 @@ public static class ViewerProxy
         {
             await RefuseAsync(http, decision, raw);
             return;
+        }
+        // A share's viewer session starts with the Web Viewer's page (its tiles are not audited one by one).
+        if (share is not null && decision.OrthancTarget!.StartsWith(WebViewerPage, StringComparison.Ordinal))
+        {
+            await http.RequestServices.GetRequiredService<IViewerShares>().AuditAsync(http, share, ShareViewAction, "web-viewer", $"series {Shorten(http.Request.Query["series"].ToString())}");
         }
 
         // Orthanc answers HEAD with 404 on its REST routes: ask with GET and send back only the headers.
@@ -118,13 +145,19 @@ public static class ViewerProxy
         }
     }
 
-    /// <summary>Answers the refusal and audits it under the signed-in user: method and raw target, never the body.</summary>
+    private static string Shorten(string value) => value.Length <= 64 ? value : value[..64];
+
+    /// <summary>Answers the refusal and audits it under the signed-in user or the share: method and raw target, never the body.</summary>
     private static async Task RefuseAsync(HttpContext http, ViewerRules.Decision decision, string rawTarget)
     {
         if (http.User.Identity?.IsAuthenticated == true)
         {
             var audit = http.RequestServices.GetRequiredService<AuditLog>();
             await audit.WriteAsync(RefusedAction, $"{http.Request.Method} {rawTarget}", decision.Reason, success: false, ct: http.RequestAborted);
+        }
+        else if (http.RequestServices.GetService<IViewerShares>() is { } shares && await shares.CurrentAsync(http) is { } share)
+        {
+            await shares.AuditAsync(http, share, RefusedAction, $"{http.Request.Method} {rawTarget}", decision.Reason, success: false);
         }
         http.Response.StatusCode = decision.Status;
         // A body of its own keeps the status-page middleware from re-running the request.

@@ -29,6 +29,18 @@ public static class AtomicFile
         }
     }
 
+    /// <summary>
+    /// Deletes the temp files that writes of <paramref name="path"/> left behind when the process was killed before
+    /// their rename (only a kill leaves one: every other failure deletes its own). Call it before a write whose
+    /// target name is fixed and written by one writer at a time, e.g. an export's archive in a destination folder.
+    /// </summary>
+    public static void DeleteLeftovers(string path)
+    {
+        var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        if (!Directory.Exists(folder)) return;
+        foreach (var leftover in Directory.EnumerateFiles(folder, $".{Path.GetFileName(path)}.*.tmp")) TryDelete(leftover);
+    }
+
     public static Task WriteAllBytesAsync(string path, byte[] bytes, CancellationToken ct = default)
         => WriteAsync(path, s => s.WriteAsync(bytes, ct).AsTask(), ct);
 

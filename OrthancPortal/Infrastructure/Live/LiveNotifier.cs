@@ -14,7 +14,16 @@ public sealed class LiveNotifier(ILogger<LiveNotifier> logger)
 
     public IDisposable Subscribe<T>(Func<T, Task> handler)
     {
-        Func<object, Task> wrapped = message => handler((T)message);
+        // A page subscribes on its circuit, in the user's culture; the message comes from a background thread in
+        // another. Delivering in the subscriber's culture keeps dates and texts a callback renders in its language.
+        var culture = System.Globalization.CultureInfo.CurrentCulture;
+        var uiCulture = System.Globalization.CultureInfo.CurrentUICulture;
+        Func<object, Task> wrapped = message =>
+        {
+            System.Globalization.CultureInfo.CurrentCulture = culture;
+            System.Globalization.CultureInfo.CurrentUICulture = uiCulture;
+            return handler((T)message);
+        };
         subscribers.AddOrUpdate(typeof(T), _ => new([wrapped]), (_, list) => list.Add(wrapped));
         return new Subscription(() => subscribers.AddOrUpdate(typeof(T), _ => new([]), (_, list) => list.Remove(wrapped)));
     }
