@@ -57,32 +57,35 @@ public sealed class TaskTakeOverTests : IAsyncLifetime
             .Content.ReadFromJsonAsync<JsonObject>();
         var taskId = started!["taskId"]!.GetValue<long>();
 
-        // A runs it; kill A (frozen first, so it stops at once) as soon as it does.
-        // A tight loop of its own (the harness waits 200 ms between looks): the kill must come while the export runs.
-        PortalTask? running = null;
+        // B's page learns of A's task and of its progress only through the fan-out: it is never reloaded. A reports
+        // progress while it builds the archive; once B's page shows A's progress text, A is killed in the middle of it
+        // (a tight loop of its own: the harness waits 200 ms between looks, and the kill must come while the export runs).
+        var row = page.Locator("[data-test=tasks] tbody tr").Filter(new() { Has = page.Locator($"[data-task-id='{taskId}']") });
         var deadline = Stopwatch.StartNew();
-        await using (var db = cluster.OpenDatabase())
+        string? shownOnB = null;
+        while (shownOnB is null)
         {
-            while ((running = await db.Set<PortalTask>().AsNoTracking().FirstOrDefaultAsync(t => t.Id == taskId)) is not { State: not PortalTaskState.Queued })
+            if (deadline.Elapsed > TimeSpan.FromSeconds(90)) throw new TimeoutException("B's page never showed the progress of A's export");
+            if (await row.CountAsync() == 1 && await row.Locator("[data-test=task-progress-text]").CountAsync() == 1)
             {
-                if (deadline.Elapsed > TimeSpan.FromSeconds(60)) throw new TimeoutException("A did not start the export");
-                await Task.Delay(20);
+                shownOnB = await row.Locator("[data-test=task-progress-text]").TextContentAsync();
             }
+            else await Task.Delay(20);
         }
+        var runningOnA = await TaskAsync(taskId);
         await a.KillAsync();
         var killed = Stopwatch.StartNew();
-        running!.State.ShouldBe(PortalTaskState.Running, "the export must still be running when A is killed");
-        ScaleOutCluster.IsProcess(running.Node, a).ShouldBeTrue("A runs the task it was given");
+        Console.WriteLine($"[scaleout] B's page showed A's progress '{shownOnB}' {deadline.Elapsed.TotalSeconds:F1} s after the export started; A killed then");
+        runningOnA!.State.ShouldBe(PortalTaskState.Running, "the export must still be running when A is killed");
+        ScaleOutCluster.IsProcess(runningOnA.Node, a).ShouldBeTrue("A runs the task it was given");
         var atKill = await TaskAsync(taskId);
         atKill!.State.ShouldBe(PortalTaskState.Running, "A died in the middle of the export");
-
-        // B's page learnt of A's task only through the fan-out: it was never reloaded.
-        var row = page.Locator($"tr[data-task-id='{taskId}']");
-        await Assertions.Expect(row).ToBeVisibleAsync();
-        await Assertions.Expect(row.Locator("[data-test=task-state]")).ToHaveTextAsync("Running");
+        atKill.Progress.ShouldBeLessThan(1);
+        await Assertions.Expect(row.Locator("[data-test=task-state]")).ToHaveAttributeAsync("data-state", "Running");
 
         // B takes the task over once A's heartbeat is older than the node timeout, and finishes it.
-        await Assertions.Expect(row.Locator("[data-test=task-state]")).ToHaveTextAsync("Succeeded", new() { Timeout = 120_000 });
+        await Assertions.Expect(row.Locator("[data-test=task-state]")).ToHaveAttributeAsync("data-state", "Succeeded", new() { Timeout = 120_000 });
+        await Assertions.Expect(row.Locator("[data-test=task-progress]")).ToHaveAttributeAsync("data-value", "100");
         Console.WriteLine($"[scaleout] the export finished on B {killed.Elapsed.TotalSeconds:F1} s after A was killed");
         var done = await TaskAsync(taskId);
         done!.Node.ShouldBe(b.GetRequiredService<PortalNode>().Id);
