@@ -39,8 +39,8 @@ public sealed class TaskTakeOverTests : IAsyncLifetime
         long destinationId = 0;
         await cluster.SeedAsync(async host => destinationId = (await host.GetRequiredService<DestinationStore>()
             .SaveAsync(null, new("scale-folder", DestinationKind.Folder, cluster.ExportFolder, null, null, null, null, false), Actor.System)).Id);
-        // Big enough that building its archive takes a while, so A dies with the task under way.
-        var study = TestDicom.Study(TestDicom.Patient("TAKE01", "Takeover^Tina"), "US", instances: 600, frames: 40);
+        // Big enough (600 instances, ~30 MB) that building its archive takes a while, so A dies with the task under way.
+        var study = TestDicom.Study(TestDicom.Patient("TAKE01", "Takeover^Tina"), "US", instances: 600, frames: 200);
         await TestDicom.SendAsync(study, cluster.Orthanc.DicomPort, cluster.Orthanc.Aet);
         var studyId = (await cluster.Orthanc.GetJsonAsync("studies")).AsArray().Single()!.GetValue<string>();
 
@@ -58,29 +58,21 @@ public sealed class TaskTakeOverTests : IAsyncLifetime
         var taskId = started!["taskId"]!.GetValue<long>();
 
         // B's page learns of A's task and of its progress only through the fan-out: it is never reloaded. A reports
-        // progress while it builds the archive; once B's page shows A's progress text, A is killed in the middle of it
-        // (a tight loop of its own: the harness waits 200 ms between looks, and the kill must come while the export runs).
+        // progress while it builds the archive; once B's page shows A's progress text, A is killed in the middle of it.
         var row = page.Locator("[data-test=tasks] tbody tr").Filter(new() { Has = page.Locator($"[data-task-id='{taskId}']") });
         var deadline = Stopwatch.StartNew();
-        string? shownOnB = null;
-        while (shownOnB is null)
-        {
-            if (deadline.Elapsed > TimeSpan.FromSeconds(90)) throw new TimeoutException("B's page never showed the progress of A's export");
-            if (await row.CountAsync() == 1 && await row.Locator("[data-test=task-progress-text]").CountAsync() == 1)
-            {
-                shownOnB = await row.Locator("[data-test=task-progress-text]").TextContentAsync();
-            }
-            else await Task.Delay(20);
-        }
-        var runningOnA = await TaskAsync(taskId);
+        // Polled in the page itself (every animation frame), so A is killed the moment B shows its progress.
+        var shown = await page.WaitForFunctionAsync(
+            "id => document.querySelector(`[data-test=tasks] span[data-task-id='${id}']`)?.closest('tr')?.querySelector('[data-test=task-progress-text]')?.textContent ?? null",
+            taskId, new() { Timeout = 90_000, PollingInterval = null });
         await a.KillAsync();
         var killed = Stopwatch.StartNew();
-        Console.WriteLine($"[scaleout] B's page showed A's progress '{shownOnB}' {deadline.Elapsed.TotalSeconds:F1} s after the export started; A killed then");
-        runningOnA!.State.ShouldBe(PortalTaskState.Running, "the export must still be running when A is killed");
-        ScaleOutCluster.IsProcess(runningOnA.Node, a).ShouldBeTrue("A runs the task it was given");
+        var shownOnB = await shown.JsonValueAsync<string>();
         var atKill = await TaskAsync(taskId);
-        atKill!.State.ShouldBe(PortalTaskState.Running, "A died in the middle of the export");
-        atKill.Progress.ShouldBeLessThan(1);
+        Console.WriteLine($"[scaleout] B's page showed A's progress '{shownOnB}' {deadline.Elapsed.TotalSeconds:F1} s after the export started; A killed then, at {atKill!.Progress:P0} ('{atKill.ProgressText}')");
+        ScaleOutCluster.IsProcess(atKill.Node, a).ShouldBeTrue("A runs the task it was given");
+        atKill.State.ShouldBe(PortalTaskState.Running, "A died in the middle of the export");
+        atKill.Progress.ShouldBeLessThan(1, "A died before it had sent the whole archive");
         await Assertions.Expect(row.Locator("[data-test=task-state]")).ToHaveAttributeAsync("data-state", "Running");
 
         // B takes the task over once A's heartbeat is older than the node timeout, and finishes it.
