@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 packages=(orthanc orthanc-dicomweb orthanc-webviewer orthanc-gdcm dcmtk curl)
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(chromium slapd ldap-utils apache2 openssh-server openssh-client vsftpd postgresql)
+  packages+=(chromium slapd ldap-utils apache2 openssh-server openssh-client vsftpd postgresql nginx)
 fi
 
 missing=()
@@ -20,7 +20,7 @@ if (( ${#missing[@]} )); then
   $sudo_cmd apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   # Debian starts these daemons on install; the tests start their own copies on free loopback ports.
-  for svc in slapd apache2 ssh vsftpd orthanc postgresql; do $sudo_cmd service "$svc" stop >/dev/null 2>&1 || true; done
+  for svc in slapd apache2 ssh vsftpd orthanc postgresql nginx; do $sudo_cmd service "$svc" stop >/dev/null 2>&1 || true; done
 fi
 
 scripts/orthanc-tree.sh >/dev/null

@@ -26,11 +26,14 @@ public sealed class BrowserFixture : IAsyncLifetime
     /// browser's language (Accept-Language and navigator.language); <paramref name="viewport"/> defaults to 1366×768,
     /// the clinic desktop the pages are designed for (<see cref="Viewports"/>).
     /// </summary>
-    public async Task<IPage> NewPageAsync(PortalHost portal, string locale = "en-GB", ViewportSize? viewport = null)
+    public Task<IPage> NewPageAsync(PortalHost portal, string locale = "en-GB", ViewportSize? viewport = null) => NewPageAsync(portal.Url, locale, viewport);
+
+    /// <summary>The same for a portal at any address (a portal process, or a reverse proxy in front of several).</summary>
+    public async Task<IPage> NewPageAsync(Uri url, string locale = "en-GB", ViewportSize? viewport = null)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
-            BaseURL = portal.Url.ToString(),
+            BaseURL = url.ToString(),
             AcceptDownloads = true,
             Locale = locale,
             ViewportSize = viewport ?? Viewports.Desktop,
@@ -40,9 +43,12 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 
     /// <summary>Signs in through the real form and waits for the interactive dashboard.</summary>
-    public async Task<IPage> SignedInPageAsync(PortalHost portal, string userName, string password, string locale = "en-GB", ViewportSize? viewport = null)
+    public Task<IPage> SignedInPageAsync(PortalHost portal, string userName, string password, string locale = "en-GB", ViewportSize? viewport = null)
+        => SignedInPageAsync(portal.Url, userName, password, locale, viewport);
+
+    public async Task<IPage> SignedInPageAsync(Uri url, string userName, string password, string locale = "en-GB", ViewportSize? viewport = null)
     {
-        var page = await NewPageAsync(portal, locale, viewport);
+        var page = await NewPageAsync(url, locale, viewport);
         await page.GotoAsync("account/login");
         await page.FillAsync("#username", userName);
         await page.FillAsync("#password", password);

@@ -31,7 +31,7 @@ public sealed class PortalProcess : IAsyncDisposable
     /// <param name="executableFolder">Where the binaries are; the build output by default.</param>
     /// <param name="workingDirectory">The process's working directory; the data folder's parent by default.</param>
     /// <param name="tempFolder">TMPDIR for the process, or the test's own.</param>
-    /// <param name="environment">More configuration, e.g. <c>Robots__TickSeconds</c>.</param>
+    /// <param name="environment">More configuration, e.g. <c>Robots__TickSeconds</c> (or <c>Robots:TickSeconds</c>).</param>
     public PortalProcess(string dataFolder, string? executableFolder = null, string? workingDirectory = null, string? tempFolder = null,
         IReadOnlyDictionary<string, string?>? environment = null)
     {
@@ -46,7 +46,10 @@ public sealed class PortalProcess : IAsyncDisposable
     public string DataFolder { get; }
     /// <summary>The same port for every start, so clients made before a restart keep working.</summary>
     public Uri Url { get; }
+    public int Port => Url.Port;
     public bool IsRunning => process is { HasExited: false };
+    /// <summary>The current start's process id (a scale-out node's id contains it).</summary>
+    public int ProcessId => process?.Id ?? throw new InvalidOperationException("The portal process has not been started.");
     /// <summary>What the process wrote to stdout/stderr, over all its starts.</summary>
     public string Output { get { lock (output) return output.ToString(); } }
 
@@ -80,7 +83,7 @@ public sealed class PortalProcess : IAsyncDisposable
         start.Environment["Portal__DataFolder"] = DataFolder;
         start.Environment["ASPNETCORE_URLS"] = Url.ToString().TrimEnd('/');
         if (tempFolder is not null) start.Environment["TMPDIR"] = tempFolder;
-        foreach (var (key, value) in environment) start.Environment[key] = value;
+        foreach (var (key, value) in environment) start.Environment[key.Replace(":", "__")] = value;
 
         var started = Process.Start(start)!;
         process = started;

@@ -35,6 +35,8 @@ public static class InfrastructureServiceCollectionExtensions
         services.AddScoped<PortalDbMigrator>();
         // Runs before every other hosted service, so they find the schema and the seeded roles.
         services.AddHostedService<DatabaseInitializer>();
+        // Which process this is among the portals on one database: heartbeat, leases (right after the schema exists).
+        services.AddCluster();
         services.AddHealthChecks().AddDbContextCheck<PortalDbContext>("database");
         builder.Logging.AddFileLog(portal.DataFolder);
 
@@ -60,6 +62,8 @@ public static class InfrastructureServiceCollectionExtensions
         }
         services.AddSingleton<TimeProvider>(new PortalTimeProvider(PortalTimeProvider.ZoneFromSetting(portal.TimeZone)));
         services.AddSingleton<LiveNotifier>();
+        // Several portals share a PostgreSQL database: live messages reach the pages of every one of them.
+        if (portal.Database == PortalDatabase.Postgres) services.AddHostedService<PostgresLiveFanOut>();
         BackgroundJobs.Register(services, builder.Configuration.GetSection(SchedulingOptions.Section).Get<SchedulingOptions>() ?? new SchedulingOptions());
         services.AddSingleton<SettingsStore>();
         services.AddSingleton<WorkFolders>();
@@ -178,7 +182,7 @@ internal sealed class ActorCircuitHandler(ActorContext actor, IHttpContextAccess
 }
 
 /// <summary>Applies schema migrations and seeds roles and the first admin before anything else starts.</summary>
-internal sealed class DatabaseInitializer(IServiceScopeFactory scopes, IOptions<PortalOptions> portal) : IHostedService
+internal sealed class DatabaseInitializer(IServiceScopeFactory scopes, IOptions<PortalOptions> portal, LeaseStore leases) : IHostedService
 {
     public async Task StartAsync(CancellationToken ct)
     {
@@ -186,7 +190,10 @@ internal sealed class DatabaseInitializer(IServiceScopeFactory scopes, IOptions<
         InfrastructureServiceCollectionExtensions.ProtectPrivateFiles(portal.Value);
         await using var scope = scopes.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<PortalDbMigrator>().MigrateAsync(ct);
-        await scope.ServiceProvider.GetRequiredService<AccessSeeder>().SeedAsync();
+        // Under a lease: two portals starting at once on an empty database would both see no roles and no users.
+        // (EF's migrator already takes a lock of its own on each engine.)
+        await leases.RunExclusiveAsync("seeding", TimeSpan.FromMinutes(2),
+            () => scope.ServiceProvider.GetRequiredService<AccessSeeder>().SeedAsync(), ct);
     }
 
     public Task StopAsync(CancellationToken ct) => Task.CompletedTask;

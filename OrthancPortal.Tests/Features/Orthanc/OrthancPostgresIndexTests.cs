@@ -1,17 +1,25 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Playwright;
 using Npgsql;
 using OrthancPortal.Features.Access;
 using OrthancPortal.Features.Orthanc;
 using OrthancPortal.Features.Settings;
+using OrthancPortal.Tests.Features.Content;
 using OrthancPortal.Tests.Harness;
 
 namespace OrthancPortal.Tests.Features.Orthanc;
 
 /// <summary>The managed Orthanc (trixie's 1.12.7) with its index on PostgreSQL through Debian's orthanc-postgresql plugin (5.0).</summary>
-public sealed class OrthancPostgresIndexTests(Xunit.Abstractions.ITestOutputHelper output)
+public sealed class OrthancPostgresIndexTests(Xunit.Abstractions.ITestOutputHelper output) : IAsyncLifetime
 {
+    private readonly BrowserFixture browser = new();
+
+    public Task InitializeAsync() => browser.InitializeAsync();
+
+    public Task DisposeAsync() => browser.DisposeAsync();
+
     [Fact]
     public async Task The_managed_Orthanc_indexes_in_PostgreSQL_serves_studies_through_the_portal_and_keeps_them_across_a_restart()
     {
@@ -45,8 +53,31 @@ public sealed class OrthancPostgresIndexTests(Xunit.Abstractions.ITestOutputHelp
         // Orthanc stops and starts again (with the portal): the studies are still in its index.
         await portal.RestartAsync();
         await WaitForManagedOrthancAsync(portal);
-        (await FindThroughPortalAsync(portal, await portal.GetRequiredService<OrthancCapabilitiesProvider>().GetAsync())).ShouldBe(studyId);
+        var afterRestart = await portal.GetRequiredService<OrthancCapabilitiesProvider>().GetAsync();
+        (await FindThroughPortalAsync(portal, afterRestart)).ShouldBe(studyId);
         await DownloadThroughPortalAsync(portal, studyId);
+        await StudyListPageAsync(portal, afterRestart);
+    }
+
+    /// <summary>The study list page lists the study and, where this index cannot sort or count, says that PostgreSQL's plugin is why.</summary>
+    private async Task StudyListPageAsync(PortalHost portal, OrthancCapabilities capabilities)
+    {
+        var page = await browser.SignedInPageAsync(portal, "pgindex-admin", PortalFixture.Password);
+        await page.GotoAsync("content/studies");
+        await BrowserFixture.WaitForInteractiveAsync(page);
+        await page.FillAsync(StudyList.NameFilter, "Index*");
+        await page.ClickAsync("[data-test=search]");
+        await Assertions.Expect(StudyList.Rows(page)).ToHaveCountAsync(1);
+        await Assertions.Expect(StudyList.Rows(page).First).ToContainTextAsync("PGIDX1");
+        if (capabilities.HasExtendedFind)
+        {
+            await Assertions.Expect(page.Locator("[data-test=sort-unavailable]")).ToHaveCountAsync(0);
+        }
+        else
+        {
+            await Assertions.Expect(page.Locator("[data-test=sort-unavailable]")).ToContainTextAsync("keeps its index in PostgreSQL with a plugin that cannot sort or count");
+            await Assertions.Expect(page.Locator("[data-test=sort-unavailable]")).ToContainTextAsync($"version {capabilities.Version}");
+        }
     }
 
     /// <summary>The study list finds the study; it sorts and counts if this index can, otherwise it says why not.</summary>

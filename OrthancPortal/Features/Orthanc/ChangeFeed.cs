@@ -69,6 +69,12 @@ public sealed class ChangeFeedOptions
     public double RetryBaseSeconds { get; set; } = 2;
     public double RetryMaxSeconds { get; set; } = 600;
 
+    /// <summary>
+    /// How long the reader's lease holds without renewal (its holder renews it every third of this). When
+    /// its process dies, another portal on the same database reads the feed after at most this long.
+    /// </summary>
+    public double LeaseSeconds { get; set; } = 30;
+
     public TimeSpan Backoff(int failures)
         => TimeSpan.FromSeconds(Math.Min(RetryMaxSeconds, RetryBaseSeconds * Math.Pow(2, Math.Max(0, failures - 1))));
 }
@@ -113,29 +119,63 @@ public sealed class HeldChange
 /// <summary>Published when the held list changes, so the dashboard and the held page refresh.</summary>
 public sealed record HeldChangesChanged(int Count);
 
-/// <summary>Reads Orthanc's /changes and hands each change to every subscriber that has not had it yet.</summary>
+/// <summary>
+/// Reads Orthanc's /changes and hands each change to every subscriber that has not had it yet. Only the process holding
+/// the <see cref="LeaseName"/> lease reads (several portals on one database would otherwise deliver each change once per
+/// process); the others wait and take the lease over when its holder stops renewing it.
+/// </summary>
 public sealed class ChangeFeedReader(
     IServiceScopeFactory scopes,
     IDbContextFactory<PortalDbContext> dbFactory,
     Microsoft.Extensions.Options.IOptions<ChangeFeedOptions> options,
     OrthancPortal.Infrastructure.Live.LiveNotifier notifier,
+    OrthancPortal.Infrastructure.Scheduling.LeaseStore leases,
     TimeProvider clock,
     ILogger<ChangeFeedReader> logger) : BackgroundService
 {
+    public const string LeaseName = "change-feed";
+
     private long completedPolls;
+    private volatile bool holdsLease;
 
     /// <summary>How many polls have finished since the start (for diagnostics, and for tests that must know a poll came and went).</summary>
     public long CompletedPolls => Interlocked.Read(ref completedPolls);
 
+    /// <summary>Whether this process is the one reading the feed.</summary>
+    public bool HoldsLease => holdsLease;
+
+    private DateTime renewDue = DateTime.MinValue;
+
+    /// <summary>
+    /// Takes or renews the lease; logs when this process starts or stops being the reader. The holder renews only every
+    /// third of the lease (no one can take it before it expires), so an idle feed costs one write per ten seconds, not per poll.
+    /// </summary>
+    private async Task<bool> RenewLeaseAsync(CancellationToken ct)
+    {
+        var now = Now;
+        if (holdsLease && now < renewDue) return true;
+        var lease = TimeSpan.FromSeconds(options.Value.LeaseSeconds);
+        var held = await leases.TryAcquireAsync(LeaseName, lease, ct);
+        if (held) renewDue = now + lease / 3;
+        if (held != holdsLease) logger.LogInformation(held ? "This process now reads the change feed" : "Another process reads the change feed now");
+        holdsLease = held;
+        return held;
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stopping)
     {
-        var interval = TimeSpan.FromSeconds(options.Value.PollSeconds);
+        // Polls more often than a third of the lease, so a slow poll interval never lets a live holder's lease expire.
+        var interval = TimeSpan.FromSeconds(Math.Min(options.Value.PollSeconds, options.Value.LeaseSeconds / 3));
         while (!stopping.IsCancellationRequested)
         {
             try
             {
-                while (await PollOnceAsync(stopping)) { }
-                Interlocked.Increment(ref completedPolls);
+                if (await RenewLeaseAsync(stopping))
+                {
+                    // Renewed between batches, so a long catch-up after downtime keeps the lease.
+                    while (await PollOnceAsync(stopping) && await RenewLeaseAsync(stopping)) { }
+                    Interlocked.Increment(ref completedPolls);
+                }
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested) { break; }
             catch (OrthancException ex)
@@ -150,8 +190,31 @@ public sealed class ChangeFeedReader(
         }
     }
 
+    public override async Task StopAsync(CancellationToken ct)
+    {
+        await base.StopAsync(ct);
+        // A clean stop hands the feed over at once instead of after the lease's expiry.
+        if (holdsLease)
+        {
+            try { await leases.ReleaseAsync(LeaseName, ct); }
+            catch (Exception ex) { logger.LogDebug(ex, "Could not release the change-feed lease"); }
+            holdsLease = false;
+        }
+    }
+
+    // One poll at a time in this process: a direct call (tests, diagnostics) never races the background loop into
+    // creating the same cursor or delivering the same change twice.
+    private readonly SemaphoreSlim polling = new(1, 1);
+
     /// <summary>Processes one batch; true when Orthanc has more changes waiting.</summary>
     public async Task<bool> PollOnceAsync(CancellationToken ct)
+    {
+        await polling.WaitAsync(ct);
+        try { return await PollBatchAsync(ct); }
+        finally { polling.Release(); }
+    }
+
+    private async Task<bool> PollBatchAsync(CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var subscribers = scope.ServiceProvider.GetServices<IChangeSubscriber>().ToList();

@@ -55,11 +55,17 @@ public sealed class SettingsStore(
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
     private const string Mask = "********";
     private readonly ConcurrentDictionary<string, string> cache = new();
+    private int watchingChanges;
     private readonly IDataProtector protector = protection.CreateProtector("OrthancPortal.Settings.v1");
 
     /// <summary>A fresh copy of the section: callers may edit it freely before <see cref="SaveAsync{T}"/>.</summary>
     public async Task<T> GetAsync<T>(CancellationToken ct = default) where T : class, ISettingsSection, new()
     {
+        // A save on another portal process (its SettingsChanged arrives through the notifier's fan-out) makes the next read fresh.
+        if (Interlocked.Exchange(ref watchingChanges, 1) == 0)
+        {
+            notifier.Subscribe<SettingsChanged>(m => { cache.TryRemove(m.Section, out _); return Task.CompletedTask; });
+        }
         if (!cache.TryGetValue(T.SectionName, out var json))
         {
             await using var db = await dbFactory.CreateDbContextAsync(ct);

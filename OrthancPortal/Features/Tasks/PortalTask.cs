@@ -23,6 +23,11 @@ public sealed class PortalTask
     public string? Result { get; set; }
     public string? Error { get; set; }
     public int Attempts { get; set; }
+    /// <summary>
+    /// The portal process (<c>PortalNode.Id</c>) that scheduled or runs this task. When that process dies, a live one
+    /// takes the task over (<c>TaskQueue.TakeOverAsync</c>).
+    /// </summary>
+    public string? Node { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime? StartedAt { get; set; }
     public DateTime? FinishedAt { get; set; }
@@ -36,11 +41,15 @@ public sealed class PortalTask
             e.ToTable("Tasks");
             e.Property(x => x.Type).HasMaxLength(64);
             e.Property(x => x.State).HasConversion<string>().HasMaxLength(16);
+            e.Property(x => x.Node).HasMaxLength(100);
             e.HasIndex(x => new { x.OwnerId, x.CreatedAt });
             e.HasIndex(x => x.State);
         }
     }
 }
+
+/// <summary>Asks whichever process runs the task to cancel it (the task runs on one process; the request may come from any).</summary>
+public sealed record TaskCancelRequested(long Id);
 
 /// <summary>Published on every state or progress change of a task.</summary>
 public sealed record TaskChanged(long Id, string Type, string? OwnerId, PortalTaskState State, double Progress, string? ProgressText, string? Error);

@@ -9,15 +9,25 @@ using Quartz;
 
 namespace OrthancPortal.Features.Tasks;
 
-/// <summary>Creates, runs, cancels and recovers portal tasks. Quartz runs each task once as a job.</summary>
+/// <summary>
+/// Creates, runs, cancels and recovers portal tasks. Quartz runs each task once as a job, in memory, on the process that
+/// owns the task row (<see cref="PortalTask.Node"/>); the row, its state and its checkpoint are the truth. A process
+/// that finds a task owned by a dead process (no heartbeat: <see cref="NodeHeartbeat"/>) takes it over with one
+/// conditional UPDATE, so exactly one live process resumes it.
+/// </summary>
 public sealed class TaskQueue(
     IDbContextFactory<PortalDbContext> dbFactory,
     BackgroundJobs jobs,
     LiveNotifier notifier,
+    PortalNode node,
+    NodeHeartbeat heartbeat,
+    Microsoft.Extensions.Options.IOptions<ClusterOptions> cluster,
     TimeProvider clock,
     IServiceScopeFactory scopes,
     ILogger<TaskQueue> logger) : IHostedService
 {
+    private IDisposable? cancelRequests;
+
     private readonly ConcurrentDictionary<long, RunningTask> running = new();
 
     public async Task<long> EnqueueAsync(string type, object payload, string title, Actor owner, CancellationToken ct = default)
@@ -32,6 +42,7 @@ public sealed class TaskQueue(
             State = PortalTaskState.Queued,
             Payload = JsonSerializer.Serialize(payload, payload.GetType()),
             CreatedAt = clock.GetUtcNow().UtcDateTime,
+            Node = node.Id,
         };
         db.Add(task);
         await db.SaveChangesAsync(ct);
@@ -61,7 +72,14 @@ public sealed class TaskQueue(
         }
         // Not Queued any more: a run took it between the look at `running` and the update. A run registers itself
         // before it moves the row to Running, so it is in `running` now unless it has already finished.
-        return running.TryGetValue(id, out run) && run.RequestCancel();
+        if (running.TryGetValue(id, out run) && run.RequestCancel()) return true;
+        if (await GetAsync(id, ct) is { State: PortalTaskState.Running, Node: { } other } && other != node.Id)
+        {
+            // It runs on another portal process: the notifier carries the request there (PostgreSQL fan-out).
+            notifier.Publish(new TaskCancelRequested(id));
+            return true;
+        }
+        return false;
     }
 
     /// <summary>Queues a failed or cancelled task again, keeping its checkpoint.</summary>
@@ -72,7 +90,7 @@ public sealed class TaskQueue(
             // Conditional like every state change: two retries at once queue the task once.
             var queued = await db.Set<PortalTask>()
                 .Where(t => t.Id == id && (t.State == PortalTaskState.Failed || t.State == PortalTaskState.Cancelled))
-                .ExecuteUpdateAsync(s => s.SetProperty(t => t.State, PortalTaskState.Queued)
+                .ExecuteUpdateAsync(s => s.SetProperty(t => t.State, PortalTaskState.Queued).SetProperty(t => t.Node, node.Id)
                     .SetProperty(t => t.Error, (string?)null).SetProperty(t => t.FinishedAt, (DateTime?)null), ct) == 1;
             if (!queued) return false;
         }
@@ -99,10 +117,12 @@ public sealed class TaskQueue(
             PortalTask? task;
             await using (var db = await dbFactory.CreateDbContextAsync(schedulerToken))
             {
+                // One conditional UPDATE claims the task: of two processes that both scheduled it (one took it over), one runs it.
+                var me = node.Id;
                 var now = clock.GetUtcNow().UtcDateTime;
                 var started = await db.Set<PortalTask>()
-                    .Where(t => t.Id == id && t.State == PortalTaskState.Queued)
-                    .ExecuteUpdateAsync(s => s.SetProperty(t => t.State, PortalTaskState.Running)
+                    .Where(t => t.Id == id && t.State == PortalTaskState.Queued && (t.Node == null || t.Node == me))
+                    .ExecuteUpdateAsync(s => s.SetProperty(t => t.State, PortalTaskState.Running).SetProperty(t => t.Node, me)
                         .SetProperty(t => t.StartedAt, now)
                         .SetProperty(t => t.Attempts, t => t.Attempts + 1), schedulerToken) == 1;
                 if (!started) return; // cancelled while queued, or another run has it
@@ -203,32 +223,60 @@ public sealed class TaskQueue(
 
     public async Task StartAsync(CancellationToken ct)
     {
+        cancelRequests = notifier.Subscribe<TaskCancelRequested>(m =>
+        {
+            if (running.TryGetValue(m.Id, out var run)) run.RequestCancel();
+            return Task.CompletedTask;
+        });
+        await TakeOverAsync(ct);
+        await jobs.ScheduleRecurringAsync<TaskTakeOverJob>("task-takeover", TimeSpan.FromSeconds(cluster.Value.TakeOverSeconds), ct);
+    }
+
+    /// <summary>
+    /// Takes the unfinished tasks of processes that are gone (at start: on SQLite every earlier process; on PostgreSQL
+    /// those whose heartbeat stopped) and queues them here. A running one that its handler can resume runs again from its
+    /// checkpoint; one that cannot is failed with the reason. Each take-over is one conditional UPDATE on the row as it
+    /// was read, so two live processes never both take a task.
+    /// </summary>
+    public async Task<int> TakeOverAsync(CancellationToken ct)
+    {
+        var live = await heartbeat.LiveNodesAsync(ct);
         await using var scope = scopes.CreateAsyncScope();
         var handlers = scope.ServiceProvider.GetServices<ITaskHandler>().ToDictionary(h => h.Type);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var unfinished = await db.Set<PortalTask>()
+        var unfinished = (await db.Set<PortalTask>().AsNoTracking()
             .Where(t => t.State == PortalTaskState.Running || t.State == PortalTaskState.Queued)
-            .OrderBy(t => t.Id).ToListAsync(ct);
-        foreach (var t in unfinished.Where(t => t.State == PortalTaskState.Running))
+            .OrderBy(t => t.Id).ToListAsync(ct))
+            .Where(t => t.Node is null || !live.Contains(t.Node)).ToList();
+        var me = node.Id;
+        var taken = 0;
+        foreach (var t in unfinished)
         {
-            if (handlers.TryGetValue(t.Type, out var h) && h.Resumable)
-            {
-                t.State = PortalTaskState.Queued;
-                logger.LogInformation("Resuming task {Id} ({Type}) after a restart", t.Id, t.Type);
-            }
-            else
-            {
-                t.State = PortalTaskState.Failed;
-                t.FinishedAt = clock.GetUtcNow().UtcDateTime;
-                t.Error = $"The portal stopped while this task was running (at {t.Progress:P0}). It cannot continue where it stopped; start it again.";
-                logger.LogWarning("Task {Id} ({Type}) failed: interrupted by a restart", t.Id, t.Type);
-            }
+            var (id, state, owner) = (t.Id, t.State, t.Node);
+            var row = db.Set<PortalTask>().Where(x => x.Id == id && x.State == state && x.Node == owner);
+            var resume = state == PortalTaskState.Queued || (handlers.TryGetValue(t.Type, out var h) && h.Resumable);
+            var now = clock.GetUtcNow().UtcDateTime;
+            var error = $"The portal stopped while this task was running (at {t.Progress:P0}). It cannot continue where it stopped; start it again.";
+            var changed = resume
+                ? await row.ExecuteUpdateAsync(u => u.SetProperty(x => x.State, PortalTaskState.Queued).SetProperty(x => x.Node, me), ct)
+                : await row.ExecuteUpdateAsync(u => u.SetProperty(x => x.State, PortalTaskState.Failed).SetProperty(x => x.Node, me)
+                    .SetProperty(x => x.FinishedAt, now).SetProperty(x => x.Error, error), ct);
+            if (changed == 0) continue; // another live process was quicker
+            taken++;
+            if (state == PortalTaskState.Running && resume) logger.LogInformation("Resuming task {Id} ({Type}), interrupted on {Node}", id, t.Type, owner ?? "an earlier start");
+            else if (state == PortalTaskState.Running) logger.LogWarning("Task {Id} ({Type}) failed: interrupted on {Node}", id, t.Type, owner ?? "an earlier start");
+            else if (owner is not null && owner != me) logger.LogInformation("Taking over queued task {Id} ({Type}) from {Node}", id, t.Type, owner);
+            if (await db.Set<PortalTask>().AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct) is { } updated) Publish(updated);
+            if (resume) await ScheduleAsync(id, ct);
         }
-        await db.SaveChangesAsync(ct);
-        foreach (var t in unfinished.Where(t => t.State == PortalTaskState.Queued)) await ScheduleAsync(t.Id, ct);
+        return taken;
     }
 
-    public async Task StopAsync(CancellationToken ct) => await stopping.CancelAsync();
+    public async Task StopAsync(CancellationToken ct)
+    {
+        cancelRequests?.Dispose();
+        await stopping.CancelAsync();
+    }
 
     private async Task ScheduleAsync(long id, CancellationToken ct)
         => await jobs.RunOnceAsync<PortalTaskJob>($"task-{id}", new Dictionary<string, object?> { [PortalTaskJob.TaskIdKey] = id }, BackgroundJobs.TaskGroup, ct);
@@ -276,6 +324,18 @@ public sealed class TaskQueue(
                 t.ProgressText = text;
                 return true;
             }, CancellationToken.None);
+    }
+}
+
+/// <summary>Looks for tasks of dead portal processes every <see cref="ClusterOptions.TakeOverSeconds"/>.</summary>
+[DisallowConcurrentExecution]
+public sealed class TaskTakeOverJob(TaskQueue queue, ILogger<TaskTakeOverJob> logger) : IJob
+{
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken ct)
+    {
+        try { await queue.TakeOverAsync(ct); }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
+        catch (Exception ex) { logger.LogWarning(ex, "Looking for tasks of stopped portal processes failed"); }
     }
 }
 

@@ -30,6 +30,13 @@ public sealed class PortalDbMigrator(PortalDbContext db, ILogger<PortalDbMigrato
                 await ExecuteAsync(sqlite, "PRAGMA journal_mode=WAL;", ct);
                 await BridgeLegacySchemaAsync(sqlite, ct);
             }
+            else
+            {
+                // Several portals may start at once on one PostgreSQL database: one migrates, the others wait here and
+                // then find nothing pending. A session-level advisory lock, held by this open connection until it closes
+                // (the lease table cannot serve: it is made by these very migrations). The key is any constant all portals share.
+                await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_lock(22344200284024692)", ct);
+            }
             var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
             await db.Database.MigrateAsync(ct);
             foreach (var migration in pending) logger.LogInformation("Applied schema migration {Migration}", migration);

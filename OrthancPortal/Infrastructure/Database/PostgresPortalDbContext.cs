@@ -15,6 +15,13 @@ public sealed class PostgresPortalDbContext(DbContextOptions<PostgresPortalDbCon
 {
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        // Only several processes need it: live messages too large for NOTIFY (Infrastructure/Live).
+        builder.Entity<Live.LiveMessage>(Live.LiveMessage.Configure);
+    }
+
     /// <summary>
     /// Times keep SQLite's meaning: a <c>timestamp</c> without zone that holds UTC by convention (and wall-clock times,
     /// like a worklist entry's, as they are). Npgsql refuses a UTC DateTime for <c>timestamp</c> and an unspecified one

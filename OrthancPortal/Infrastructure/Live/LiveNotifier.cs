@@ -5,7 +5,8 @@ namespace OrthancPortal.Infrastructure.Live;
 /// <summary>
 /// The one in-process push channel. Background work publishes typed messages; components subscribe after
 /// first render, marshal with <c>InvokeAsync</c>, and dispose the subscription. The Blazor circuit carries
-/// the resulting re-render to the browser, so no page polls.
+/// the resulting re-render to the browser, so no page polls. On PostgreSQL every message also goes to the other
+/// portal processes on the database (<see cref="PostgresLiveFanOut"/>: LISTEN/NOTIFY), so a page sees work done on any of them.
 /// </summary>
 public sealed class LiveNotifier(ILogger<LiveNotifier> logger)
 {
@@ -27,10 +28,20 @@ public sealed class LiveNotifier(ILogger<LiveNotifier> logger)
         return new Subscription(() => subscribers.AddOrUpdate(typeof(T), _ => new([]), (_, list) => list.Remove(wrapped)));
     }
 
+    /// <summary>Set by the fan-out when there is one: it gets every message published here, to send to the other processes.</summary>
+    internal Action<Type, object>? Forward { get; set; }
+
     /// <summary>Delivers to every subscriber; one failing subscriber never stops the others or the publisher.</summary>
     public void Publish<T>(T message) where T : notnull
     {
-        if (!subscribers.TryGetValue(typeof(T), out var list)) return;
+        Forward?.Invoke(typeof(T), message);
+        DeliverLocally(typeof(T), message);
+    }
+
+    /// <summary>A message from another process (or this one): to this process's subscribers only.</summary>
+    internal void DeliverLocally(Type type, object message)
+    {
+        if (!subscribers.TryGetValue(type, out var list)) return;
         foreach (var handler in list.Handlers)
         {
             _ = DeliverAsync(handler, message);
