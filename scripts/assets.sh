@@ -3,12 +3,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 lib=OrthancPortal/wwwroot/lib
-if [[ ! -f node_modules/bootstrap/dist/css/bootstrap.min.css || ! -f node_modules/@fontsource/roboto/latin-400.css ]]; then
+if [[ ! -f node_modules/@fontsource/roboto/latin-400.css ]]; then
   npm ci --no-audit --no-fund --silent
 fi
-mkdir -p "$lib/bootstrap" "$lib/bootstrap-icons"
-cp -r node_modules/bootstrap/dist/. "$lib/bootstrap/"
-cp -r node_modules/bootstrap-icons/font/. "$lib/bootstrap-icons/"
+# Bootstrap was served here before MudBlazor; a lib folder kept from then would still be published.
+rm -rf "$lib/bootstrap" "$lib/bootstrap-icons"
 # MudBlazor's Roboto, self-hosted (CSP font-src 'self'): Latin and Latin Extended (German, French, Polish names) in the
 # four weights Material uses, WOFF2 only (every browser the portal supports reads it).
 mkdir -p "$lib/roboto/files"

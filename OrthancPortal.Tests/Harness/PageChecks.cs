@@ -50,10 +50,21 @@ public static class PageChecks
         return path;
     }
 
-    /// <summary>The three checks at the page's current size, plus a screenshot.</summary>
+    /// <summary>
+    /// The page draws with MudBlazor and the portal's own styles only: no stylesheet or script of the Bootstrap the first
+    /// pages used (a page that still needed it would look broken without it).
+    /// </summary>
+    public static async Task AssertMudBlazorOnlyAsync(IPage page)
+    {
+        var assets = await page.EvaluateAsync<string[]>("() => [...document.querySelectorAll('link[rel=stylesheet], script[src]')].map(e => e.href || e.src)");
+        assets.Where(a => a.Contains("bootstrap", StringComparison.OrdinalIgnoreCase)).ShouldBeEmpty($"{page.Url} loads Bootstrap");
+    }
+
+    /// <summary>The checks at the page's current size, plus a screenshot.</summary>
     public static async Task AssertPageAsync(IPage page, string name, bool accessibility = true)
     {
         await ScreenshotAsync(page, name);
+        await AssertMudBlazorOnlyAsync(page);
         await AssertNoHorizontalOverflowAsync(page);
         if (accessibility) await AssertAccessibleAsync(page);
     }

@@ -9,15 +9,12 @@ namespace OrthancPortal.Tests.Features.Account;
 /// </summary>
 public sealed class AccountPagesBrowserTests(BrowserPortalFixture fixture) : IClassFixture<BrowserPortalFixture>
 {
-    private static Task WithoutBootstrapAsync(IPage page) => page.Context.RouteAsync("**/lib/bootstrap*/**", route => route.AbortAsync());
-
     [Fact]
     public async Task The_sign_in_page_names_a_missing_field_at_the_field_and_a_wrong_password_in_a_sentence()
     {
         foreach (var viewport in new[] { Viewports.Desktop, Viewports.Narrow })
         {
             var page = await fixture.Browser.NewPageAsync(fixture.Portal, viewport: viewport);
-            await WithoutBootstrapAsync(page);
             await page.GotoAsync("account/login");
             await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Sign in");
             await PageChecks.AssertPageAsync(page, "login");
@@ -30,7 +27,6 @@ public sealed class AccountPagesBrowserTests(BrowserPortalFixture fixture) : ICl
         }
 
         var wrong = await fixture.Browser.NewPageAsync(fixture.Portal);
-        await WithoutBootstrapAsync(wrong);
         await wrong.GotoAsync("account/login");
         await wrong.FillAsync("#username", PortalFixture.AdminUser);
         await wrong.FillAsync("#password", "not-the-password");
@@ -43,7 +39,6 @@ public sealed class AccountPagesBrowserTests(BrowserPortalFixture fixture) : ICl
     public async Task The_sign_in_page_reads_German_and_the_language_buttons_switch_it()
     {
         var page = await fixture.Browser.NewPageAsync(fixture.Portal, locale: "de-DE", viewport: Viewports.Narrow);
-        await WithoutBootstrapAsync(page);
         await page.GotoAsync("account/login");
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Anmelden");
         await Assertions.Expect(page.Locator("label[for=remember]")).ToHaveTextAsync("Angemeldet bleiben");
@@ -61,7 +56,6 @@ public sealed class AccountPagesBrowserTests(BrowserPortalFixture fixture) : ICl
         foreach (var (locale, viewport, name) in new[] { ("en-GB", Viewports.Desktop, "change-password"), ("en-GB", Viewports.Narrow, "change-password"), ("de-DE", Viewports.Narrow, "change-password-de") })
         {
             var page = await fixture.Browser.SignedInPageAsync(fixture.Portal, PortalFixture.StandardUser, PortalFixture.Password, locale, viewport);
-            await WithoutBootstrapAsync(page);
             await page.GotoAsync("account/change-password");
             await Assertions.Expect(page.Locator("#next-rules")).ToContainTextAsync(locale == "de-DE" ? "mindestens" : "at least");
             await page.FillAsync("#current", PortalFixture.Password);

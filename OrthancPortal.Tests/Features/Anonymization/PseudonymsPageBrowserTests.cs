@@ -43,8 +43,6 @@ public sealed class PseudonymsPageBrowserTests(BrowserPortalFixture fixture) : I
         await PageChecks.AssertPageAsync(page, "pseudonyms");
 
         var narrow = await fixture.Browser.SignedInPageAsync(fixture.Portal, PortalFixture.AdminUser, PortalFixture.Password, viewport: Viewports.Narrow);
-        // Bootstrap is about to go: this page must look right without it.
-        await narrow.Context.RouteAsync("**/lib/bootstrap*/**", route => route.AbortAsync());
         await narrow.GotoAsync("pseudonyms");
         await BrowserFixture.WaitForInteractiveAsync(narrow);
         await narrow.Locator("tr[data-project='study-b'] [data-test=show-map]").ClickAsync();

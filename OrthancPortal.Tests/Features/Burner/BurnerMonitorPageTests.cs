@@ -80,8 +80,6 @@ public sealed class BurnerMonitorPageTests(BurnerBrowserFixture fx) : IClassFixt
         await Assertions.Expect(page.Locator("[data-test=settings-error]")).ToHaveCountAsync(0);
 
         var narrow = await fx.Browser.SignedInPageAsync(fx.Portal, PortalFixture.AdminUser, PortalFixture.Password, viewport: Viewports.Narrow);
-        // Bootstrap is about to go: this page must look right without it.
-        await narrow.Context.RouteAsync("**/lib/bootstrap*/**", route => route.AbortAsync());
         await narrow.GotoAsync("admin/burner");
         await BrowserFixture.WaitForInteractiveAsync(narrow);
         await Assertions.Expect(narrow.Locator("#monitored")).ToHaveValueAsync(fx.Monitored);

@@ -94,8 +94,6 @@ public sealed class DestinationBrowserTests(BrowserPortalFixture fixture) : ICla
         }
 
         var german = await fixture.Browser.SignedInPageAsync(fixture.Portal, PortalFixture.AdminUser, PortalFixture.Password, locale: "de-DE", viewport: Viewports.Narrow);
-        // Bootstrap is about to go: this page must look right without it.
-        await german.Context.RouteAsync("**/lib/bootstrap*/**", route => route.AbortAsync());
         await german.GotoAsync("admin/export-destinations");
         await BrowserFixture.WaitForInteractiveAsync(german);
         await Assertions.Expect(german.Locator("h1")).ToHaveTextAsync("Exportziele");

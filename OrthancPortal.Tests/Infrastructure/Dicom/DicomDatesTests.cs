@@ -23,7 +23,7 @@ public sealed class DicomDatesTests
             DicomDates.Time(at).ShouldBe("070509");
             DicomDates.TryParseDate("20270328", out var parsed).ShouldBeTrue();
             parsed.ShouldBe(new DateOnly(2027, 3, 28));
-            OrthancPortal.Components.Ui.DicomDateRange.Format(new DateOnly(2027, 1, 1), new DateOnly(2027, 12, 31)).ShouldBe("20270101-20271231");
+            OrthancPortal.Infrastructure.Dicom.DicomDateRange.Format(new DateOnly(2027, 1, 1), new DateOnly(2027, 12, 31)).ShouldBe("20270101-20271231");
 
             // The worklist file carries the scheduled step's date and time as DA and TM.
             var file = WorklistFileWriter.Write(new WorklistEntry

@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using OrthancPortal.Components.Ui;
 using OrthancPortal.Features.Audit;
 using OrthancPortal.Features.Orthanc;
 using OrthancPortal.Features.Settings;
@@ -37,29 +36,23 @@ public sealed class BurnerJobService(
         if (running) await jobs.WakeAsync<BurnerQueue>(ct);
     }
 
+    private static readonly SortKeys<BurnerJob> JobSort = new SortKeys<BurnerJob>(q => q.OrderByDescending(j => j.Id), q => q.ThenByDescending(j => j.Id))
+        .Add(nameof(BurnerJob.Id), j => j.Id)
+        .Add(nameof(BurnerJob.PatientName), j => j.PatientName);
+
     /// <summary>One page of jobs for the monitor: filter by patient (name or ID) and state, newest first unless sorted otherwise.</summary>
-    public async Task<DataPage<BurnerJob>> ListAsync(DataRequest request, CancellationToken ct = default)
+    public async Task<PageOf<BurnerJob>> ListAsync(PageRequest request, string? patient = null, BurnerJobState? state = null, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var jobs = db.Set<BurnerJob>().AsNoTracking();
-        if (request.Filters.TryGetValue("patient", out var patient) && patient.Trim().Length > 0)
+        if (patient?.Trim() is { Length: > 0 } p)
         {
             // lower() on both sides: LIKE ignores case on SQLite but not on PostgreSQL; this is the same on both.
-            var term = patient.Trim().ToLowerInvariant();
+            var term = p.ToLowerInvariant();
             jobs = jobs.Where(j => j.PatientName.ToLower().Contains(term) || j.PatientId.ToLower().Contains(term));
         }
-        if (request.Filters.TryGetValue("state", out var state) && Enum.TryParse<BurnerJobState>(state.Trim(), true, out var wanted))
-        {
-            jobs = jobs.Where(j => j.State == wanted);
-        }
-        jobs = (request.SortBy, request.SortDescending) switch
-        {
-            ("patient", false) => jobs.OrderBy(j => j.PatientName).ThenByDescending(j => j.Id),
-            ("patient", true) => jobs.OrderByDescending(j => j.PatientName).ThenByDescending(j => j.Id),
-            ("id", false) => jobs.OrderBy(j => j.Id),
-            _ => jobs.OrderByDescending(j => j.Id),
-        };
-        return new DataPage<BurnerJob>(await jobs.Skip(request.Skip).Take(request.Take).ToListAsync(ct), await jobs.CountAsync(ct));
+        if (state is { } wanted) jobs = jobs.Where(j => j.State == wanted);
+        return await jobs.ToPageAsync(request, JobSort, ct);
     }
 
     public async Task<BurnerJob?> GetAsync(long id, CancellationToken ct = default)

@@ -1,6 +1,6 @@
 using System.Globalization;
 using FluentValidation;
-using OrthancPortal.Components.Ui;
+using OrthancPortal.Infrastructure.Dicom;
 using OrthancPortal.Features.Labels;
 using OrthancPortal.Features.Orthanc;
 using OrthancPortal.Infrastructure.Localization;

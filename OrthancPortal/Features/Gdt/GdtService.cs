@@ -2,7 +2,6 @@ using Microsoft.Extensions.Options;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
-using OrthancPortal.Components.Ui;
 using OrthancPortal.Features.Audit;
 using OrthancPortal.Features.Orthanc;
 using OrthancPortal.Features.Settings;
@@ -149,22 +148,18 @@ public sealed class GdtService(
         return row;
     }
 
-    /// <summary>One page of the outbox for the DataTable: filter by file, patient or accession; sort by time or patient.</summary>
-    public async Task<DataPage<GdtFile>> PageAsync(DataRequest request, CancellationToken ct)
+    private static readonly SortKeys<GdtFile> OutboxSort = new SortKeys<GdtFile>(q => q.OrderByDescending(f => f.WrittenAt).ThenByDescending(f => f.Id), q => q.ThenByDescending(f => f.Id))
+        .Add(nameof(GdtFile.WrittenAt), f => f.WrittenAt)
+        .Add(nameof(GdtFile.PatientId), f => f.PatientId);
+
+    /// <summary>One page of the outbox: filter by file or accession and by patient; newest first unless sorted by time or patient.</summary>
+    public async Task<PageOf<GdtFile>> PageAsync(PageRequest request, string? file, string? patient, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var query = db.Set<GdtFile>().AsNoTracking();
-        if (request.Filters.GetValueOrDefault("file") is { Length: > 0 } file) query = query.Where(f => f.FileName.Contains(file) || f.Accession.Contains(file));
-        if (request.Filters.GetValueOrDefault("patient") is { Length: > 0 } patient) query = query.Where(f => f.PatientId.Contains(patient));
-        query = (request.SortBy, request.SortDescending) switch
-        {
-            ("patient", false) => query.OrderBy(f => f.PatientId).ThenByDescending(f => f.Id),
-            ("patient", true) => query.OrderByDescending(f => f.PatientId).ThenByDescending(f => f.Id),
-            (_, false) => query.OrderBy(f => f.WrittenAt),
-            _ => query.OrderByDescending(f => f.WrittenAt),
-        };
-        var total = await query.CountAsync(ct);
-        return new DataPage<GdtFile>(await query.Skip(request.Skip).Take(request.Take).ToListAsync(ct), total);
+        if (file?.Trim() is { Length: > 0 } f) query = query.Where(g => g.FileName.Contains(f) || g.Accession.Contains(f));
+        if (patient?.Trim() is { Length: > 0 } p) query = query.Where(g => g.PatientId.Contains(p));
+        return await query.ToPageAsync(request, OutboxSort, ct);
     }
 
     public async Task<IReadOnlyList<GdtFile>> ListAsync(int limit, CancellationToken ct = default)

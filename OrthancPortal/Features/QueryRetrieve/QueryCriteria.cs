@@ -27,7 +27,7 @@ public sealed record QueryCriteria
         .Select(m => m.ToUpperInvariant()).ToList();
 
     /// <summary>A DICOM date range: "20240101-20241231", "20240101-", "-20241231", or "" when open.</summary>
-    public string DicomDateRange => OrthancPortal.Components.Ui.DicomDateRange.Format(DateFrom, DateTo) ?? "";
+    public string DicomDateRange => OrthancPortal.Infrastructure.Dicom.DicomDateRange.Format(DateFrom, DateTo) ?? "";
 
     /// <summary>The C-FIND keys at study level: the filters, plus the empty keys we want returned.</summary>
     public Dictionary<string, string> ToStudyQuery() => new()

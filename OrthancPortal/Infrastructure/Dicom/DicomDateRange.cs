@@ -1,6 +1,12 @@
-using OrthancPortal.Infrastructure.Dicom;
+namespace OrthancPortal.Infrastructure.Dicom;
 
-namespace OrthancPortal.Components.Ui;
+/// <summary>An inclusive date range; either end may be open (null).</summary>
+public readonly record struct DateInterval(DateOnly? From, DateOnly? To)
+{
+    public static DateInterval Open { get; } = new(null, null);
+    public bool IsOpen => From is null && To is null;
+    public bool IsValid => From is null || To is null || From <= To;
+}
 
 /// <summary>
 /// DICOM date-range matching values (PS3.4 C.2.2.2.5) as Orthanc's /tools/find takes them:
