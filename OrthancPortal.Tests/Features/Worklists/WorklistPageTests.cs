@@ -193,7 +193,7 @@ public sealed class WorklistPageTests(BrowserWorklistFixture fixture) : IClassFi
         await german.ClickAsync("[data-test=save]");
         await Assertions.Expect(german.Locator(".mud-input-helper-text.mud-input-error", new() { HasTextString = "'Test-ID' darf nicht leer sein" })).ToBeVisibleAsync();
         // A bad AE title in a source picker: its German reason beside the button, and the picker's German summary.
-        await german.FillAsync("[data-test=sources-gdt-new-aets] input", "CT01 MUCH_TOO_LONG_AE_TITLE");
+        await german.FillAsync("[data-test=sources-gdt-new-aets]", "CT01 MUCH_TOO_LONG_AE_TITLE");
         await german.ClickAsync("[data-test=save]");
         await Assertions.Expect(german.Locator("[data-test=settings-error]")).ToContainTextAsync("Quellen für neue Studien: 'MUCH_TOO_LONG_AE_TITLE' ist kein AE-Titel");
         await Assertions.Expect(german.Locator("[data-test=sources-gdt-new]")).ToContainTextAsync("Derzeit: per DICOM gesendet von CT01, MUCH_TOO_LONG_AE_TITLE.");
