@@ -196,7 +196,7 @@ public sealed class WorklistPageTests(BrowserWorklistFixture fixture) : IClassFi
         await german.FillAsync("[data-test=sources-gdt-new-aets]", "CT01 MUCH_TOO_LONG_AE_TITLE");
         await german.ClickAsync("[data-test=save]");
         await Assertions.Expect(german.Locator("[data-test=settings-error]")).ToContainTextAsync("Quellen für neue Studien: 'MUCH_TOO_LONG_AE_TITLE' ist kein AE-Titel");
-        await Assertions.Expect(german.Locator("[data-test=sources-gdt-new]")).ToContainTextAsync("Derzeit: per DICOM gesendet von CT01, MUCH_TOO_LONG_AE_TITLE.");
+        await Assertions.Expect(german.Locator("[data-test=sources-gdt-new]")).ToContainTextAsync("sofern nicht angekreuzt. Derzeit: per DICOM gesendet von CT01, MUCH_TOO_LONG_AE_TITLE.");
         await PageChecks.AssertPageAsync(german, "gdt-settings-de");
         // Nothing was saved: the stored receiver id is unchanged.
         await german.ReloadAsync();
