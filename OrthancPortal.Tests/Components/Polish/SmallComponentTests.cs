@@ -46,6 +46,14 @@ public sealed class SmallComponentTests : PortalComponentTest, IAsyncLifetime
     }
 
     [Fact]
+    public void The_explanation_and_the_summary_are_separated_by_spaces()
+    {
+        var sources = new TriggerSources { ReceivedByDicom = true, CallingAets = "" };
+        var editor = Render<TriggerSourcesEditor>(p => p.Add(e => e.Value, sources).Add(e => e.Key, "k").Add(e => e.Explanation, "Only these."));
+        editor.Find(".mud-typography-caption").TextContent.Trim().ShouldBe("Only these. Now: sent by DICOM from any AET.");
+    }
+
+    [Fact]
     public void Turning_off_DICOM_disables_the_AE_titles_and_the_summary_follows()
     {
         var sources = new TriggerSources { ReceivedByDicom = true, CallingAets = "CT01", Uploaded = false, Retrieved = false, Copies = false };

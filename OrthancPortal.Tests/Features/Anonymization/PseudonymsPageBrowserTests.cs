@@ -69,7 +69,7 @@ public sealed class PseudonymsPageBrowserTests(BrowserPortalFixture fixture) : I
         // German Excel writes ';' and Windows-1252.
         var table = Encoding.Latin1.GetBytes("Pseudonym;OriginalPatientID;DateShiftDays\r\nDE-ALT-1;WEIß-1;5\r\n");
         await ImportAsync(page, project, "tabelle.csv", table);
-        await Assertions.Expect(page.Locator("[data-test=import-result]")).ToContainTextAsync("1 Pseudonyme importiert");
+        await Assertions.Expect(page.Locator("[data-test=import-result]")).ToContainTextAsync("studie-de: 1 Pseudonym importiert, 0 waren bereits in der Tabelle.");
 
         await project.Locator("[data-test=show-map]").ClickAsync();
         await Assertions.Expect(page.Locator("[data-test=map] [data-pseudonym]")).ToHaveCountAsync(2);

@@ -38,6 +38,8 @@ public sealed class WorklistPageTests(BrowserWorklistFixture fixture) : IClassFi
         await Assertions.Expect(row).ToContainTextAsync("Größe, Anna");
         await Assertions.Expect(row).ToContainTextAsync("04.03.1975");
         await Assertions.Expect(row).ToContainTextAsync("Schilddrüse");
+        // The scheduled time through PortalFormat: German date and time.
+        await Assertions.Expect(row.Locator("[data-test=wl-entry]")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\d{2}\.\d{2}\.\d{4} \d{2}:\d{2}$"));
         await Assertions.Expect(row).ToContainTextAsync("Arzt, Albert");
         await Assertions.Expect(row.Locator("[data-test=wl-entry]")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\d{2}\.\d{2}\.\d{4} \d{2}:\d{2}$"));
         var accession = (await row.Locator("[data-test=wl-entry]").GetAttributeAsync("data-accession"))!;
@@ -184,6 +186,15 @@ public sealed class WorklistPageTests(BrowserWorklistFixture fixture) : IClassFi
         await german.FillAsync("#gdt-recv", "AB CD");
         await german.ClickAsync("[data-test=save]");
         await Assertions.Expect(german.Locator(".mud-input-helper-text.mud-input-error", new() { HasTextString = "Empfänger-ID: 1 bis 8 Buchstaben" })).ToBeVisibleAsync();
+        // FluentValidation's own message names the field in German too, and the validator's texts are translated once.
+        await german.FillAsync("#gdt-testid", "");
+        await german.ClickAsync("[data-test=save]");
+        await Assertions.Expect(german.Locator(".mud-input-helper-text.mud-input-error", new() { HasTextString = "'Test-ID' darf nicht leer sein" })).ToBeVisibleAsync();
+        // A bad AE title in a source picker: its German reason beside the button, and the picker's German summary.
+        await german.FillAsync("[data-test=sources-gdt-new-aets]", "CT01 MUCH_TOO_LONG_AE_TITLE");
+        await german.ClickAsync("[data-test=save]");
+        await Assertions.Expect(german.Locator("[data-test=settings-error]")).ToContainTextAsync("Quellen für neue Studien: 'MUCH_TOO_LONG_AE_TITLE' ist kein AE-Titel");
+        await Assertions.Expect(german.Locator("[data-test=sources-gdt-new]")).ToContainTextAsync("sofern nicht angekreuzt. Derzeit: per DICOM gesendet von CT01, MUCH_TOO_LONG_AE_TITLE.");
         await PageChecks.AssertPageAsync(german, "gdt-settings-de");
         // Nothing was saved: the stored receiver id is unchanged.
         await german.ReloadAsync();

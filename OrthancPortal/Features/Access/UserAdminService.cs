@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
 using OrthancPortal.Features.Audit;
 
 namespace OrthancPortal.Features.Access;
@@ -17,7 +18,8 @@ public sealed record AdminResult(bool Succeeded, string? Error = null, string? O
 }
 
 /// <summary>Users and roles for the admin pages. Keeps the rules: Admin keeps Admin, and at least one active admin remains.</summary>
-public sealed class UserAdminService(UserManager<PortalUser> users, RoleManager<PortalRole> roles, AuditLog audit, IUserSessions sessions, TimeProvider clock)
+public sealed class UserAdminService(UserManager<PortalUser> users, RoleManager<PortalRole> roles, AuditLog audit, IUserSessions sessions, TimeProvider clock,
+    IStringLocalizer<UserAdminService> L)
 {
     public async Task<IReadOnlyList<UserRow>> ListUsersAsync()
     {
@@ -64,8 +66,8 @@ public sealed class UserAdminService(UserManager<PortalUser> users, RoleManager<
 
     public async Task<AdminResult> CreateUserAsync(string userName, string? displayName, IReadOnlyCollection<string> roleNames)
     {
-        if (string.IsNullOrWhiteSpace(userName)) return AdminResult.Fail("Enter a user name.");
-        if (await users.FindByNameAsync(userName) is not null) return AdminResult.Fail($"A user '{userName}' already exists.");
+        if (string.IsNullOrWhiteSpace(userName)) return AdminResult.Fail(L["Enter a user name."]);
+        if (await users.FindByNameAsync(userName) is not null) return AdminResult.Fail(L["A user '{0}' already exists.", userName]);
         var password = PasswordGenerator.Generate(userName.Trim(), users.Options.Password.RequiredLength);
         var user = new PortalUser { UserName = userName.Trim(), DisplayName = displayName, MustChangePassword = true, CreatedAt = clock.GetUtcNow().UtcDateTime, LockoutEnabled = true };
         var result = await users.CreateAsync(user, password);
@@ -78,8 +80,8 @@ public sealed class UserAdminService(UserManager<PortalUser> users, RoleManager<
     public async Task<AdminResult> SetDisabledAsync(string userId, bool disabled)
     {
         var user = await users.FindByIdAsync(userId);
-        if (user is null) return AdminResult.Fail("That user no longer exists.");
-        if (disabled && await IsLastActiveAdminAsync(user)) return AdminResult.Fail("This is the last active administrator; it cannot be disabled.");
+        if (user is null) return AdminResult.Fail(L["That user no longer exists."]);
+        if (disabled && await IsLastActiveAdminAsync(user)) return AdminResult.Fail(L["This is the last active administrator; it cannot be disabled."]);
         user.IsDisabled = disabled;
         await users.UpdateAsync(user);
         await users.UpdateSecurityStampAsync(user);
@@ -91,8 +93,8 @@ public sealed class UserAdminService(UserManager<PortalUser> users, RoleManager<
     public async Task<AdminResult> ResetPasswordAsync(string userId)
     {
         var user = await users.FindByIdAsync(userId);
-        if (user is null) return AdminResult.Fail("That user no longer exists.");
-        if (user.Source != AccountSources.Local) return AdminResult.Fail("Directory users change their password in the directory.");
+        if (user is null) return AdminResult.Fail(L["That user no longer exists."]);
+        if (user.Source != AccountSources.Local) return AdminResult.Fail(L["Directory users change their password in the directory."]);
         var password = PasswordGenerator.Generate(user.UserName, users.Options.Password.RequiredLength);
         var token = await users.GeneratePasswordResetTokenAsync(user);
         var result = await users.ResetPasswordAsync(user, token, password);
@@ -108,11 +110,11 @@ public sealed class UserAdminService(UserManager<PortalUser> users, RoleManager<
     public async Task<AdminResult> SetRolesAsync(string userId, IReadOnlyCollection<string> roleNames)
     {
         var user = await users.FindByIdAsync(userId);
-        if (user is null) return AdminResult.Fail("That user no longer exists.");
+        if (user is null) return AdminResult.Fail(L["That user no longer exists."]);
         var current = await users.GetRolesAsync(user);
         if (current.Contains(Roles.Admin) && !roleNames.Contains(Roles.Admin) && await IsLastActiveAdminAsync(user))
         {
-            return AdminResult.Fail("This is the last active administrator; it must keep the Admin role.");
+            return AdminResult.Fail(L["This is the last active administrator; it must keep the Admin role."]);
         }
         await users.RemoveFromRolesAsync(user, current.Except(roleNames));
         await users.AddToRolesAsync(user, roleNames.Except(current));
@@ -124,8 +126,8 @@ public sealed class UserAdminService(UserManager<PortalUser> users, RoleManager<
     public async Task<AdminResult> DeleteUserAsync(string userId)
     {
         var user = await users.FindByIdAsync(userId);
-        if (user is null) return AdminResult.Fail("That user no longer exists.");
-        if (await IsLastActiveAdminAsync(user)) return AdminResult.Fail("This is the last active administrator; it cannot be deleted.");
+        if (user is null) return AdminResult.Fail(L["That user no longer exists."]);
+        if (await IsLastActiveAdminAsync(user)) return AdminResult.Fail(L["This is the last active administrator; it cannot be deleted."]);
         var open = await sessions.CountUserSessionsAsync(user.Id);
         // The user's session rows go with it (foreign key, cascade).
         await users.DeleteAsync(user);
@@ -149,8 +151,8 @@ public sealed class UserAdminService(UserManager<PortalUser> users, RoleManager<
 
     public async Task<AdminResult> CreateRoleAsync(string name, string? description)
     {
-        if (string.IsNullOrWhiteSpace(name)) return AdminResult.Fail("Enter a role name.");
-        if (await roles.RoleExistsAsync(name)) return AdminResult.Fail($"A role '{name}' already exists.");
+        if (string.IsNullOrWhiteSpace(name)) return AdminResult.Fail(L["Enter a role name."]);
+        if (await roles.RoleExistsAsync(name)) return AdminResult.Fail(L["A role '{0}' already exists.", name]);
         var result = await roles.CreateAsync(new PortalRole(name.Trim()) { Description = description });
         if (!result.Succeeded) return AdminResult.Fail(Describe(result));
         await audit.WriteAsync("role.create", $"role:{name}");
@@ -160,8 +162,8 @@ public sealed class UserAdminService(UserManager<PortalUser> users, RoleManager<
     public async Task<AdminResult> DeleteRoleAsync(string roleId)
     {
         var role = await roles.FindByIdAsync(roleId);
-        if (role is null) return AdminResult.Fail("That role no longer exists.");
-        if (Roles.Seeded.ContainsKey(role.Name!)) return AdminResult.Fail("Built-in roles cannot be deleted.");
+        if (role is null) return AdminResult.Fail(L["That role no longer exists."]);
+        if (Roles.Seeded.ContainsKey(role.Name!)) return AdminResult.Fail(L["Built-in roles cannot be deleted."]);
         await roles.DeleteAsync(role);
         await audit.WriteAsync("role.delete", $"role:{role.Name}");
         return AdminResult.Ok();
@@ -170,9 +172,9 @@ public sealed class UserAdminService(UserManager<PortalUser> users, RoleManager<
     public async Task<AdminResult> SetPermissionAsync(string roleId, string permission, bool granted)
     {
         var role = await roles.FindByIdAsync(roleId);
-        if (role is null) return AdminResult.Fail("That role no longer exists.");
-        if (!Permissions.All.Contains(permission)) return AdminResult.Fail($"Unknown permission '{permission}'.");
-        if (role.Name == Roles.Admin && !granted) return AdminResult.Fail("The Admin role always holds every permission.");
+        if (role is null) return AdminResult.Fail(L["That role no longer exists."]);
+        if (!Permissions.All.Contains(permission)) return AdminResult.Fail(L["Unknown permission '{0}'.", permission]);
+        if (role.Name == Roles.Admin && !granted) return AdminResult.Fail(L["The Admin role always holds every permission."]);
         var claims = await roles.GetClaimsAsync(role);
         var has = claims.Any(c => c.Type == Permissions.ClaimType && c.Value == permission);
         if (has == granted) return AdminResult.Ok();
@@ -191,11 +193,11 @@ public sealed class UserAdminService(UserManager<PortalUser> users, RoleManager<
     public async Task<AdminResult> SetLabelLimitAsync(string roleId, string? labels)
     {
         var role = await roles.FindByIdAsync(roleId);
-        if (role is null) return AdminResult.Fail("That role no longer exists.");
+        if (role is null) return AdminResult.Fail(L["That role no longer exists."]);
         var list = (labels ?? "").Split([',', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.Ordinal).ToList();
-        if (list.FirstOrDefault(l => !Orthanc.OrthancClient.IsLabel(l)) is { } bad) return AdminResult.Fail($"'{bad}' is not a label: use 1 to 64 letters, digits, '_' or '-'.");
-        if (list.Count > 20) return AdminResult.Fail("Limit a role to at most 20 labels.");
-        if (role.Name == Roles.Admin && list.Count > 0) return AdminResult.Fail("The Admin role always sees every study.");
+        if (list.FirstOrDefault(l => !Orthanc.OrthancClient.IsLabel(l)) is { } bad) return AdminResult.Fail(L["'{0}' is not a label: use 1 to 64 letters, digits, '_' or '-'.", bad]);
+        if (list.Count > 20) return AdminResult.Fail(L["Limit a role to at most 20 labels."]);
+        if (role.Name == Roles.Admin && list.Count > 0) return AdminResult.Fail(L["The Admin role always sees every study."]);
         var stored = list.Count == 0 ? null : string.Join(',', list.Order(StringComparer.Ordinal));
         if (stored == role.StudyLabelLimit) return AdminResult.Ok();
         var before = role.StudyLabelLimit ?? "(every study)";

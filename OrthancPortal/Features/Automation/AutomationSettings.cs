@@ -41,7 +41,7 @@ public sealed class AutomationSettings : ISettingsSection
             RuleFor(x => x.OutputFolder).Must(p => string.IsNullOrWhiteSpace(p) || Path.IsPathRooted(p)).WithMessage(_ => L["The output folder must be an absolute path (or empty for the default)."]);
             RuleFor(x => x.OwnerUid).GreaterThanOrEqualTo(0);
             RuleFor(x => x.OwnerGid).GreaterThanOrEqualTo(0);
-            RuleFor(x => x.Sources).Must(v => v.Problem() is null).WithMessage(x => $"Sources: {x.Sources.Problem()}");
+            RuleFor(x => x.Sources).Must(v => v.Problem() is null).WithMessage(x => L["Sources: {0}", x.Sources.Problem()!]);
             RuleFor(x => x.JobTimeoutMinutes).InclusiveBetween(1, 24 * 60);
         }
     }

@@ -80,7 +80,7 @@ public sealed class RuleInput
             RuleFor(x => x.Actions).Must(a => a.Count(x => x.Kind is ActionKind.Anonymize or ActionKind.AnonymizeKeepOnlyCopy) <= 1).WithMessage(_ => L["A rule anonymizes at most once."]);
             RuleFor(x => x.CheckOn).Equal(CheckOn.Study).When(x => x.Actions.Any(a => a.Kind == ActionKind.AnonymizeKeepOnlyCopy))
                 .WithMessage(_ => L["An anonymizing intake replaces whole studies: check on Study."]);
-            RuleFor(x => x.Sources!).Must(v => v.Problem() is null).When(x => x.Sources is not null).WithMessage(x => $"Sources: {x.Sources!.Problem()}");
+            RuleFor(x => x.Sources!).Must(v => v.Problem() is null).When(x => x.Sources is not null).WithMessage(x => L["Sources: {0}", x.Sources!.Problem()!]);
             RuleForEach(x => x.Conditions).ChildRules(c =>
             {
                 c.RuleFor(x => x.TagName).NotEmpty().Matches("^[A-Za-z][A-Za-z0-9]*$").WithMessage(_ => L["A tag is named by its DICOM keyword, e.g. StudyDescription."]);

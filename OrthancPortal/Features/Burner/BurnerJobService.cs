@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
 using OrthancPortal.Features.Audit;
 using OrthancPortal.Features.Orthanc;
 using OrthancPortal.Features.Settings;
@@ -19,7 +20,8 @@ public sealed class BurnerJobService(
     LiveNotifier notifier,
     BackgroundJobs jobs,
     TimeProvider clock,
-    ILogger<BurnerJobService> logger)
+    ILogger<BurnerJobService> logger,
+    IStringLocalizer<BurnerJobService> L)
 {
     public async Task<bool> IsRunningAsync(CancellationToken ct = default) => (await settings.GetAsync<BurnerServiceState>(ct)).Running;
 
@@ -28,7 +30,7 @@ public sealed class BurnerJobService(
         if (running)
         {
             var problem = BurnerSettings.FolderProblem((await settings.GetAsync<BurnerSettings>(ct)).MonitoredFolder);
-            if (problem is not null) throw new BurnerException($"The burner cannot start: monitored folder {problem} Check the burner settings.");
+            if (problem is not null) throw new BurnerException(L["The burner cannot start: monitored folder {0} Check the burner settings.", problem]);
         }
         await settings.SaveAsync(new BurnerServiceState { Running = running }, actor, ct);
         await audit.WriteAsync(actor, running ? "burner.start" : "burner.stop", "burner", ct: ct);
@@ -79,7 +81,7 @@ public sealed class BurnerJobService(
 
         var studies = new List<OrthancStudy>();
         foreach (var id in wanted) studies.Add(await orthanc.GetStudyAsync(id, ct));
-        if (studies.Select(s => s.ParentPatient).Distinct().Count() > 1) throw new BurnerException("A disc holds the studies of one patient only.");
+        if (studies.Select(s => s.ParentPatient).Distinct().Count() > 1) throw new BurnerException(L["A disc holds the studies of one patient only."]);
         studies = studies.OrderBy(s => s.Tag("StudyDate")).ThenBy(s => s.Tag("StudyTime")).ToList();
 
         var options = await settings.GetAsync<BurnerSettings>(ct);

@@ -1,4 +1,6 @@
 using FluentValidation;
+using Microsoft.Extensions.Localization;
+using OrthancPortal.Infrastructure.Localization;
 using OrthancPortal.Features.Orthanc;
 using OrthancPortal.Features.Settings;
 
@@ -20,6 +22,9 @@ public enum DiscFileEncoding { Windows1252, Utf8WithBom }
 public sealed class BurnerSettings : ISettingsSection
 {
     public static string SectionName => "Burner";
+
+    // Messages for the settings page and for job errors, in the reader's language (BurnerSettings.de.resx).
+    private static readonly IStringLocalizer<BurnerSettings> L = PortalText.For<BurnerSettings>();
 
     /// <summary>The folder the disc software (Epson TDBridge or Primera PTPublisher) watches for requests.</summary>
     public string MonitoredFolder { get; set; } = "";
@@ -64,10 +69,10 @@ public sealed class BurnerSettings : ISettingsSection
         if (LabelExtensions(producer).Contains(extension)) return null;
         return (producer, extension) switch
         {
-            (DiscProducer.Primera, ".tdd") => $"The label file '{Path.GetFileName(labelFile)}' is an Epson Total Disc Maker template (.tdd); Primera PTBurn prints SureThing .std templates (or .jpg, .bmp, .prn). Choose a .std label or switch the disc producer to Epson.",
-            (DiscProducer.Epson, ".std") => $"The label file '{Path.GetFileName(labelFile)}' is a Primera SureThing template (.std); Epson TD Bridge prints Total Disc Maker .tdd templates. Choose a .tdd label or switch the disc producer to Primera.",
-            (DiscProducer.Epson, _) => $"The label file '{Path.GetFileName(labelFile)}' is not a .tdd template, the only kind Epson TD Bridge prints.",
-            _ => $"The label file '{Path.GetFileName(labelFile)}' is not a kind Primera PTBurn prints (.std, .jpg, .bmp, .prn).",
+            (DiscProducer.Primera, ".tdd") => L["The label file '{0}' is an Epson Total Disc Maker template (.tdd); Primera PTBurn prints SureThing .std templates (or .jpg, .bmp, .prn). Choose a .std label or switch the disc producer to Epson.", Path.GetFileName(labelFile)],
+            (DiscProducer.Epson, ".std") => L["The label file '{0}' is a Primera SureThing template (.std); Epson TD Bridge prints Total Disc Maker .tdd templates. Choose a .tdd label or switch the disc producer to Primera.", Path.GetFileName(labelFile)],
+            (DiscProducer.Epson, _) => L["The label file '{0}' is not a .tdd template, the only kind Epson TD Bridge prints.", Path.GetFileName(labelFile)],
+            _ => L["The label file '{0}' is not a kind Primera PTBurn prints (.std, .jpg, .bmp, .prn).", Path.GetFileName(labelFile)],
         };
     }
     /// <summary>Which new studies are burned automatically (default: those sent by DICOM from a modality).</summary>
@@ -79,42 +84,42 @@ public sealed class BurnerSettings : ISettingsSection
     {
         public Validator()
         {
-            RuleFor(x => x.MonitoredFolder).NotEmpty().WithMessage("Enter the folder the disc software monitors.")
-                .Must(path => FolderProblem(path) is null).WithMessage(x => $"Monitored folder: {FolderProblem(x.MonitoredFolder)}");
+            RuleFor(x => x.MonitoredFolder).NotEmpty().WithMessage(_ => L["Enter the folder the disc software monitors."])
+                .Must(path => FolderProblem(path) is null).WithMessage(x => L["Monitored folder: {0}", FolderProblem(x.MonitoredFolder)!]);
             RuleFor(x => x.ViewerFolder).Must(Directory.Exists).When(x => x.ViewerFolder.Length > 0)
-                .WithMessage(x => $"Viewer folder '{x.ViewerFolder}' does not exist.");
+                .WithMessage(x => L["Viewer folder '{0}' does not exist.", x.ViewerFolder]);
             RuleFor(x => x.LabelFile).Must(File.Exists).When(x => x.LabelFile.Length > 0)
-                .WithMessage(x => $"Label file '{x.LabelFile}' does not exist.");
+                .WithMessage(x => L["Label file '{0}' does not exist.", x.LabelFile]);
             RuleFor(x => x.TransferSyntax).Must(uid => OrthancClient.TranscodeTargets.Any(t => t.Uid == uid)).When(x => x.TransferSyntax.Length > 0)
-                .WithMessage("Pick a transfer syntax Orthanc can write, or keep the stored one.");
-            RuleFor(x => x.CdCapacityMb).InclusiveBetween(100, 900).WithMessage("The CD capacity must be between 100 and 900 MB.");
-            RuleFor(x => x.StallMinutes).InclusiveBetween(1, 24 * 60).WithMessage("The stall time must be between 1 minute and 24 hours.");
-            RuleFor(x => x.Sources).Must(v => v.Problem() is null).WithMessage(x => $"Sources: {x.Sources.Problem()}");
-            RuleFor(x => x.MaxStudyAgeDays).InclusiveBetween(0, 365 * 200).WithMessage("The maximum study age must be 0 (any age) or a number of days.");
-            RuleFor(x => x.LabelDateFormat).NotEmpty().Must(BeDateFormat).WithMessage("The label date format is not a valid date format (try dd.MM.yyyy).");
+                .WithMessage(_ => L["Pick a transfer syntax Orthanc can write, or keep the stored one."]);
+            RuleFor(x => x.CdCapacityMb).InclusiveBetween(100, 900).WithMessage(_ => L["The CD capacity must be between 100 and 900 MB."]);
+            RuleFor(x => x.StallMinutes).InclusiveBetween(1, 24 * 60).WithMessage(_ => L["The stall time must be between 1 minute and 24 hours."]);
+            RuleFor(x => x.Sources).Must(v => v.Problem() is null).WithMessage(x => L["Sources: {0}", x.Sources.Problem()!]);
+            RuleFor(x => x.MaxStudyAgeDays).InclusiveBetween(0, 365 * 200).WithMessage(_ => L["The maximum study age must be 0 (any age) or a number of days."]);
+            RuleFor(x => x.LabelDateFormat).NotEmpty().WithName(_ => L["Label date format"]).Must(BeDateFormat).WithMessage(_ => L["The label date format is not a valid date format (try dd.MM.yyyy)."]);
             RuleFor(x => x.LabelFile).Must((x, label) => LabelProblem(x.Manufacturer, label) is null).When(x => x.LabelFile.Length > 0)
                 .WithMessage(x => LabelProblem(x.Manufacturer, x.LabelFile)!);
-            RuleFor(x => x.Copies).InclusiveBetween(1, 1000).When(x => x.Manufacturer == DiscProducer.Epson).WithMessage("Epson TD Bridge makes 1 to 1,000 copies of a disc.");
-            RuleFor(x => x.Copies).InclusiveBetween(1, 10_000).When(x => x.Manufacturer == DiscProducer.Primera).WithMessage("Primera PTBurn makes 1 to 10,000 copies of a disc.");
-            RuleFor(x => x.VolumeLabel).Matches("^[A-Za-z0-9_]{0,32}$").WithMessage("The volume label has at most 32 letters, digits or '_'.");
-            RuleFor(x => x.EpsonPublisher).MaximumLength(64).Must(p => !p.Any(char.IsControl)).WithMessage("The Epson publisher name has at most 64 characters on one line.");
-            RuleFor(x => x.EpsonOutStacker).InclusiveBetween(0, 4).WithMessage("The Epson output stacker is 1 to 4, or 0 for TD Bridge's default.");
+            RuleFor(x => x.Copies).InclusiveBetween(1, 1000).When(x => x.Manufacturer == DiscProducer.Epson).WithMessage(_ => L["Epson TD Bridge makes 1 to 1,000 copies of a disc."]);
+            RuleFor(x => x.Copies).InclusiveBetween(1, 10_000).When(x => x.Manufacturer == DiscProducer.Primera).WithMessage(_ => L["Primera PTBurn makes 1 to 10,000 copies of a disc."]);
+            RuleFor(x => x.VolumeLabel).Matches("^[A-Za-z0-9_]{0,32}$").WithMessage(_ => L["The volume label has at most 32 letters, digits or '_'."]);
+            RuleFor(x => x.EpsonPublisher).MaximumLength(64).WithName(_ => L["Epson publisher name"]).Must(p => !p.Any(char.IsControl)).WithMessage(_ => L["The Epson publisher name has at most 64 characters on one line."]);
+            RuleFor(x => x.EpsonOutStacker).InclusiveBetween(0, 4).WithMessage(_ => L["The Epson output stacker is 1 to 4, or 0 for TD Bridge's default."]);
             RuleFor(x => x.PortalPathPrefix).Must(Path.IsPathFullyQualified).When(x => x.PortalPathPrefix.Trim().Length > 0)
-                .WithMessage(x => $"Path mapping: '{x.PortalPathPrefix}' is not an absolute path on the portal's machine.");
+                .WithMessage(x => L["Path mapping: '{0}' is not an absolute path on the portal's machine.", x.PortalPathPrefix]);
             RuleFor(x => x.PortalPathPrefix).NotEmpty().When(x => x.DiscSoftwarePathPrefix.Trim().Length > 0)
-                .WithMessage("Path mapping: enter the portal folder that the disc software's path stands for.");
+                .WithMessage(_ => L["Path mapping: enter the portal folder that the disc software's path stands for."]);
             RuleFor(x => x.DiscSoftwarePathPrefix).NotEmpty().When(x => x.PortalPathPrefix.Trim().Length > 0)
-                .WithMessage("Path mapping: enter how the disc software's machine sees the portal folder (e.g. \\\\burnpc\\jobs or D:\\jobs).");
+                .WithMessage(_ => L["Path mapping: enter how the disc software's machine sees the portal folder (e.g. \\\\burnpc\\jobs or D:\\jobs)."]);
             RuleFor(x => x.DiscSoftwarePathPrefix).Must(p => DiscPathMapper.IsWindowsPath(p.Trim()) || p.Trim().StartsWith('/')).When(x => x.DiscSoftwarePathPrefix.Trim().Length > 0)
-                .WithMessage(x => $"Path mapping: '{x.DiscSoftwarePathPrefix}' is neither a UNC path (\\\\server\\share) nor a drive path (D:\\folder).");
-            RuleFor(x => x.DiscSoftwarePathPrefix).Must(p => !p.Any(char.IsControl)).WithMessage("Path mapping: the disc software's path must be on one line.");
+                .WithMessage(x => L["Path mapping: '{0}' is neither a UNC path (\\\\server\\share) nor a drive path (D:\\folder).", x.DiscSoftwarePathPrefix]);
+            RuleFor(x => x.DiscSoftwarePathPrefix).Must(p => !p.Any(char.IsControl)).WithMessage(_ => L["Path mapping: the disc software's path must be on one line."]);
             RuleFor(x => x).Custom((x, context) =>
             {
                 var mapper = DiscPathMapper.From(x);
                 if (mapper.IsIdentity || !Path.IsPathFullyQualified(x.PortalPathPrefix.Trim())) return;
-                foreach (var (name, path) in new[] { ("Monitored folder", x.MonitoredFolder), ("Viewer folder", x.ViewerFolder), ("Label file", x.LabelFile) })
+                foreach (var (name, path) in new[] { (L["Monitored folder"], x.MonitoredFolder), (L["Viewer folder"], x.ViewerFolder), (L["Label file"], x.LabelFile) })
                 {
-                    if (path.Length > 0 && mapper.Problem(path) is { } problem) context.AddFailure($"{name}: {problem} The disc software could not read it.");
+                    if (path.Length > 0 && mapper.Problem(path) is { } problem) context.AddFailure(L["{0}: {1} The disc software could not read it.", name, problem]);
                 }
             });
         }
@@ -129,9 +134,9 @@ public sealed class BurnerSettings : ISettingsSection
     /// <summary>Why a folder cannot be used for requests, or null when it can: it must exist and take a new file.</summary>
     public static string? FolderProblem(string path)
     {
-        if (string.IsNullOrWhiteSpace(path)) return "no folder given.";
-        if (!Path.IsPathFullyQualified(path)) return $"'{path}' is not an absolute path.";
-        if (!Directory.Exists(path)) return $"'{path}' does not exist.";
+        if (string.IsNullOrWhiteSpace(path)) return L["no folder given."];
+        if (!Path.IsPathFullyQualified(path)) return L["'{0}' is not an absolute path.", path];
+        if (!Directory.Exists(path)) return L["'{0}' does not exist.", path];
         var probe = Path.Combine(path, $".orthancportal-write-test-{Guid.NewGuid():N}");
         try
         {
@@ -141,7 +146,7 @@ public sealed class BurnerSettings : ISettingsSection
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            return $"'{path}' is not writable ({ex.Message}).";
+            return L["'{0}' is not writable ({1}).", path, ex.Message];
         }
     }
 }

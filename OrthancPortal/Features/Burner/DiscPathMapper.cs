@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Localization;
+using OrthancPortal.Infrastructure.Localization;
+
 namespace OrthancPortal.Features.Burner;
 
 /// <summary>
@@ -8,6 +11,8 @@ namespace OrthancPortal.Features.Burner;
 /// </summary>
 public sealed class DiscPathMapper(string portalPrefix, string discPrefix)
 {
+    private static readonly IStringLocalizer<DiscPathMapper> L = PortalText.For<DiscPathMapper>();
+
     public static DiscPathMapper From(BurnerSettings settings) => new(settings.PortalPathPrefix.Trim(), settings.DiscSoftwarePathPrefix.Trim());
 
     public bool IsIdentity => portalPrefix.Length == 0 && discPrefix.Length == 0;
@@ -34,7 +39,7 @@ public sealed class DiscPathMapper(string portalPrefix, string discPrefix)
 
     /// <summary>Why a portal path cannot be mapped, or null when it can.</summary>
     public string? Problem(string portalPath)
-        => IsIdentity || Relative(portalPath) is not null ? null : $"'{portalPath}' is not inside the mapped portal folder '{portalPrefix}'.";
+        => IsIdentity || Relative(portalPath) is not null ? null : L["'{0}' is not inside the mapped portal folder '{1}'.", portalPath, portalPrefix].Value;
 
     /// <summary>The path below the portal prefix ("" for the prefix itself), or null when it lies outside it.</summary>
     private string? Relative(string portalPath)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 using OrthancPortal.Features.Access;
 using OrthancPortal.Features.Audit;
@@ -23,7 +24,7 @@ public sealed record AttachedDocument(string FileName, DocumentKind Kind, string
 /// made, the ones made in this request are deleted again: nothing half-made stays. Audited as <c>document.attach</c>.
 /// </summary>
 public sealed class DocumentService(OrthancClient orthanc, PermissionGuard guard, StudyAccess access, IOptions<DocumentOptions> options,
-    AuditLog audit, ActorContext actors, TimeProvider clock, ILogger<DocumentService> logger)
+    AuditLog audit, ActorContext actors, TimeProvider clock, ILogger<DocumentService> logger, IStringLocalizer<DocumentService> L)
 {
     public const int MaxDescriptionLength = 64;
 
@@ -41,15 +42,15 @@ public sealed class DocumentService(OrthancClient orthanc, PermissionGuard guard
         OrthancClient.Id(studyId);
         await access.RequireAsync(ResourceLevel.Study, studyId, ct: ct);
         var limits = options.Value;
-        if (files.Count == 0) throw new DocumentRejectedException("Choose at least one file.");
-        if (files.Count > limits.MaxFilesPerRequest) throw new DocumentRejectedException($"Attach at most {limits.MaxFilesPerRequest} files at once.");
+        if (files.Count == 0) throw new DocumentRejectedException(L["Choose at least one file."]);
+        if (files.Count > limits.MaxFilesPerRequest) throw new DocumentRejectedException(L["Attach at most {0} files at once.", limits.MaxFilesPerRequest]);
 
         var checkedFiles = new List<(DocumentUpload File, DocumentKind Kind, string Description)>();
         foreach (var file in files)
         {
             var description = string.IsNullOrWhiteSpace(file.SeriesDescription) ? DefaultDescription(file.FileName) : file.SeriesDescription.Trim();
             if (description.Length > MaxDescriptionLength || description.Any(c => char.IsControl(c) || c == '\\'))
-                throw new DocumentRejectedException($"{file.FileName}: a series description has at most {MaxDescriptionLength} characters, no backslash and no control characters.");
+                throw new DocumentRejectedException(L["{0}: a series description has at most {1} characters, no backslash and no control characters.", file.FileName, MaxDescriptionLength]);
             checkedFiles.Add((file, await DocumentFile.CheckAsync(file.TempPath, file.FileName, limits.MaxFileBytes, ct), description));
         }
 
@@ -84,7 +85,7 @@ public sealed class DocumentService(OrthancClient orthanc, PermissionGuard guard
             {
                 await RollBackAsync(made);
                 await audit.WriteAsync(actor, "document.attach", $"studies/{studyId}", $"{file.FileName}: {ex.Message}; nothing of this request kept", success: false, ct: CancellationToken.None);
-                throw new DocumentRejectedException($"{file.FileName}: Orthanc could not make a DICOM instance of it ({ex.Message}). Nothing of this request was kept.");
+                throw new DocumentRejectedException(L["{0}: Orthanc could not make a DICOM instance of it ({1}). Nothing of this request was kept.", file.FileName, ex.Message]);
             }
         }
         foreach (var doc in made)

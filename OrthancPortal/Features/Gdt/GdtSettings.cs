@@ -1,4 +1,6 @@
 using FluentValidation;
+using Microsoft.Extensions.Localization;
+using OrthancPortal.Infrastructure.Localization;
 using OrthancPortal.Features.Settings;
 
 namespace OrthancPortal.Features.Gdt;
@@ -31,16 +33,22 @@ public sealed class GdtSettings : ISettingsSection
 
     public sealed class Validator : AbstractValidator<GdtSettings>
     {
+        private static readonly IStringLocalizer<GdtSettings> L = PortalText.For<GdtSettings>();
+
         public Validator()
         {
-            RuleFor(x => x.ReceiverId).NotEmpty().MaximumLength(8).Matches("^[A-Za-z0-9_]+$").WithMessage("Receiver id: 1 to 8 letters, digits or '_'.");
-            RuleFor(x => x.SenderId).NotEmpty().MaximumLength(8).Matches("^[A-Za-z0-9_]+$").WithMessage("Sender id: 1 to 8 letters, digits or '_'.");
-            RuleFor(x => x.TestId).NotEmpty().MaximumLength(20);
-            RuleFor(x => x.TestDescription).NotEmpty().MaximumLength(60);
-            RuleFor(x => x.NewStudySources).Must(v => v.Problem() is null).WithMessage(x => $"New-study sources: {x.NewStudySources.Problem()}");
-            RuleFor(x => x.SrSources).Must(v => v.Problem() is null).WithMessage(x => $"SR sources: {x.SrSources.Problem()}");
+            // One message per id field says the whole rule (empty, too long and a wrong character alike).
+            RuleFor(x => x.ReceiverId).Cascade(CascadeMode.Stop).NotEmpty().WithMessage(_ => L["Receiver ID: 1 to 8 letters, digits or '_'."])
+                .Matches("^[A-Za-z0-9_]{1,8}$").WithMessage(_ => L["Receiver ID: 1 to 8 letters, digits or '_'."]);
+            RuleFor(x => x.SenderId).Cascade(CascadeMode.Stop).NotEmpty().WithMessage(_ => L["Sender ID: 1 to 8 letters, digits or '_'."])
+                .Matches("^[A-Za-z0-9_]{1,8}$").WithMessage(_ => L["Sender ID: 1 to 8 letters, digits or '_'."]);
+            // FluentValidation's own messages (German by themselves) name the field: in German, too.
+            RuleFor(x => x.TestId).NotEmpty().MaximumLength(20).WithName(_ => L["Test ID"]);
+            RuleFor(x => x.TestDescription).NotEmpty().MaximumLength(60).WithName(_ => L["Test description"]);
+            RuleFor(x => x.NewStudySources).Must(v => v.Problem() is null).WithMessage(x => L["New-study sources: {0}", x.NewStudySources.Problem()!]);
+            RuleFor(x => x.SrSources).Must(v => v.Problem() is null).WithMessage(x => L["SR sources: {0}", x.SrSources.Problem()!]);
             RuleFor(x => x.UrlOnGdtWritten).Must(Webhooks.IsHttpUrl!).When(x => !string.IsNullOrWhiteSpace(x.UrlOnGdtWritten))
-                .WithMessage("The webhook must be an http(s) URL.");
+                .WithMessage(_ => L["The webhook must be an http(s) URL."]);
         }
     }
 }

@@ -1,4 +1,5 @@
 using FluentValidation;
+using Microsoft.Extensions.Localization;
 using OrthancPortal.Features.Access;
 using OrthancPortal.Features.Audit;
 using OrthancPortal.Features.Content;
@@ -11,7 +12,7 @@ namespace OrthancPortal.Features.Labels;
 /// every change is audited under the user. Names are checked strictly before they reach Orthanc.
 /// </summary>
 public sealed class LabelService(OrthancClient orthanc, OrthancCapabilitiesProvider capabilities, PermissionGuard guard, StudyAccess access,
-    AuditLog audit, ActorContext actors)
+    AuditLog audit, ActorContext actors, IStringLocalizer<LabelService> L)
 {
     public const int MaxBulk = 1000;
 
@@ -48,9 +49,9 @@ public sealed class LabelService(OrthancClient orthanc, OrthancCapabilitiesProvi
     public async Task<int> ChangeAsync(IReadOnlyCollection<string> studyIds, string label, bool add, CancellationToken ct = default)
     {
         await guard.RequireAsync(Permissions.Labels);
-        if (!OrthancClient.IsLabel(label)) throw new ValidationException($"'{label}' is not a label: use 1 to 64 letters, digits, '_' or '-'.");
-        if (studyIds.Count == 0) throw new ValidationException("Choose at least one study.");
-        if (studyIds.Count > MaxBulk) throw new ValidationException($"Label at most {MaxBulk} studies at once.");
+        if (!OrthancClient.IsLabel(label)) throw new ValidationException(L["'{0}' is not a label: use 1 to 64 letters, digits, '_' or '-'.", label]);
+        if (studyIds.Count == 0) throw new ValidationException(L["Choose at least one study."]);
+        if (studyIds.Count > MaxBulk) throw new ValidationException(L["Label at most {0} studies at once.", MaxBulk]);
         await RequireLabelsAsync(ct);
         var ids = studyIds.Distinct(StringComparer.Ordinal).ToList();
         foreach (var id in ids)

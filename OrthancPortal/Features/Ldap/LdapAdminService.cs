@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
 using OrthancPortal.Features.Access;
 using OrthancPortal.Features.Audit;
 using OrthancPortal.Infrastructure.Database;
@@ -10,7 +11,7 @@ namespace OrthancPortal.Features.Ldap;
 public sealed record LdapTestStep(string Step, bool Ok, string Message);
 
 /// <summary>The group-to-role mappings and the "test" button of the LDAP settings page.</summary>
-public sealed class LdapAdminService(IDbContextFactory<PortalDbContext> dbFactory, RoleManager<PortalRole> roles, AuditLog audit)
+public sealed class LdapAdminService(IDbContextFactory<PortalDbContext> dbFactory, RoleManager<PortalRole> roles, AuditLog audit, IStringLocalizer<LdapAdminService> L)
 {
     public async Task<IReadOnlyList<LdapGroupMapping>> ListMappingsAsync(CancellationToken ct = default)
     {
@@ -21,14 +22,14 @@ public sealed class LdapAdminService(IDbContextFactory<PortalDbContext> dbFactor
     public async Task<AdminResult> AddMappingAsync(string group, string roleName, CancellationToken ct = default)
     {
         group = group.Trim();
-        if (group.Length is 0 or > 512) return AdminResult.Fail("Enter the group's DN or CN (at most 512 characters).");
+        if (group.Length is 0 or > 512) return AdminResult.Fail(L["Enter the group's DN or CN (at most 512 characters)."]);
         var role = await roles.FindByNameAsync(roleName);
-        if (role is null) return AdminResult.Fail($"There is no role '{roleName}'.");
+        if (role is null) return AdminResult.Fail(L["There is no role '{0}'.", roleName]);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var set = db.Set<LdapGroupMapping>();
         if (await set.AnyAsync(m => m.Group.ToLower() == group.ToLower() && m.RoleName == role.Name, ct))
         {
-            return AdminResult.Fail($"'{group}' already maps to {role.Name}.");
+            return AdminResult.Fail(L["'{0}' already maps to {1}.", group, role.Name!]);
         }
         set.Add(new LdapGroupMapping { Group = group, RoleName = role.Name! });
         await db.SaveChangesAsync(ct);
@@ -40,7 +41,7 @@ public sealed class LdapAdminService(IDbContextFactory<PortalDbContext> dbFactor
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var mapping = await db.Set<LdapGroupMapping>().FirstOrDefaultAsync(m => m.Id == id, ct);
-        if (mapping is null) return AdminResult.Fail("That mapping no longer exists.");
+        if (mapping is null) return AdminResult.Fail(L["That mapping no longer exists."]);
         db.Remove(mapping);
         await db.SaveChangesAsync(ct);
         await audit.WriteAsync("ldap.mapping.remove", $"ldap-group:{mapping.Group}", $"role: {mapping.RoleName}", ct: ct);

@@ -1,6 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Microsoft.Extensions.Localization;
 using OrthancPortal.Infrastructure.Database;
+using OrthancPortal.Infrastructure.Localization;
 
 namespace OrthancPortal.Features.Orthanc;
 
@@ -32,6 +34,9 @@ public sealed record StudyOriginInfo(IReadOnlyList<OriginPart> Parts)
 /// </summary>
 public sealed class TriggerSources
 {
+    // Settings pages show Describe() and Problem(): in the reader's language (TriggerSources.de.resx).
+    private static readonly IStringLocalizer<TriggerSources> L = PortalText.For<TriggerSources>();
+
     public bool ReceivedByDicom { get; set; } = true;
     /// <summary>Calling AE titles (comma or space separated) whose studies count; empty takes studies from any AET.</summary>
     public string CallingAets { get; set; } = "";
@@ -59,17 +64,17 @@ public sealed class TriggerSources
     public string Describe()
     {
         var parts = new List<string>();
-        if (ReceivedByDicom) parts.Add(CallingAetList.Count == 0 ? "sent by DICOM from any AET" : $"sent by DICOM from {string.Join(", ", CallingAetList)}");
-        if (Uploaded) parts.Add("uploaded or imported");
-        if (Retrieved) parts.Add("retrieved from a PACS");
-        if (Copies) parts.Add("anonymized or modified copies");
-        return parts.Count == 0 ? "no studies" : string.Join("; ", parts);
+        if (ReceivedByDicom) parts.Add(CallingAetList.Count == 0 ? L["sent by DICOM from any AET"] : L["sent by DICOM from {0}", string.Join(", ", CallingAetList)]);
+        if (Uploaded) parts.Add(L["uploaded or imported"]);
+        if (Retrieved) parts.Add(L["retrieved from a PACS"]);
+        if (Copies) parts.Add(L["anonymized or modified copies"]);
+        return parts.Count == 0 ? L["no studies"] : string.Join("; ", parts);
     }
 
     /// <summary>Why the value cannot be saved, or null.</summary>
     public string? Problem()
         => CallingAetList.FirstOrDefault(a => a.Length > 16 || !a.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.')) is { } bad
-            ? $"'{bad}' is not an AE title (at most 16 letters, digits, '_', '-' or '.')."
+            ? L["'{0}' is not an AE title (at most 16 letters, digits, '_', '-' or '.').", bad].Value
             : null;
 }
 

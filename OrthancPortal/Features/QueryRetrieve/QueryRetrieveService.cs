@@ -1,4 +1,5 @@
 using FluentValidation;
+using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 using OrthancPortal.Features.Orthanc;
 
@@ -8,7 +9,8 @@ namespace OrthancPortal.Features.QueryRetrieve;
 /// C-FIND and C-MOVE through the portal's Orthanc. Every query carries a DICOM timeout; every retrieve is an
 /// asynchronous Orthanc job (1.10.1 has no C-GET client) that is followed with its own overall deadline.
 /// </summary>
-public sealed class QueryRetrieveService(OrthancClient orthanc, OwnAetCache ownAet, StudyOriginClassifier origins, IOptions<QueryRetrieveOptions> options)
+public sealed class QueryRetrieveService(OrthancClient orthanc, OwnAetCache ownAet, StudyOriginClassifier origins, IOptions<QueryRetrieveOptions> options,
+    IStringLocalizer<QueryRetrieveService> L)
 {
     private QueryRetrieveOptions Options => options.Value;
 
@@ -70,8 +72,8 @@ public sealed class QueryRetrieveService(OrthancClient orthanc, OwnAetCache ownA
         if (answers.Count != 1)
         {
             throw new RetrieveException(answers.Count == 0
-                ? $"The {level.ToLowerInvariant()} is no longer on {modality}."
-                : $"{answers.Count} answers on {modality} for one UID; refusing an ambiguous retrieve.");
+                ? (level == "Series" ? L["The series is no longer on {0}.", modality] : L["The study is no longer on {0}.", modality])
+                : L["{0} answers on {1} for one UID; refusing an ambiguous retrieve.", answers.Count, modality]);
         }
         // Recorded before the move: automatic work (burner, GDT, automation) then knows the study as retrieved, not as new.
         await origins.RecordRetrieveAsync(Uid(studyUid), modality, ct);
@@ -94,14 +96,14 @@ public sealed class QueryRetrieveService(OrthancClient orthanc, OwnAetCache ownA
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
             await CancelJobQuietlyAsync(jobId);
-            throw new RetrieveException($"The retrieve did not finish within {Options.RetrieveTimeoutSeconds} s and was cancelled.");
+            throw new RetrieveException(L["The retrieve did not finish within {0} s and was cancelled.", Options.RetrieveTimeoutSeconds]);
         }
         catch (OrthancException ex) when (ex.Failure == OrthancFailure.ServerError)
         {
             throw new RetrieveException(ex.Message);
         }
         return await LocalStudyIdAsync(studyUid, ct)
-            ?? throw new RetrieveException("The move finished but the study did not arrive. Does the remote know the portal's AET, host and port?");
+            ?? throw new RetrieveException(L["The move finished but the study did not arrive. Does the remote know the portal's AET, host and port?"]);
     }
 
     public async Task<string?> LocalStudyIdAsync(string studyUid, CancellationToken ct = default)
@@ -132,11 +134,11 @@ public sealed class QueryRetrieveService(OrthancClient orthanc, OwnAetCache ownA
         catch (OrthancException ex) when (ex.Failure is OrthancFailure.ServerError or OrthancFailure.BadRequest)
         {
             // Orthanc's own reason (e.g. "Error in the network protocol: association rejected") reads better than the HTTP call.
-            throw new RetrieveException($"The query on {modality} failed: {(ex.Reason.Length > 0 ? ex.Reason : ex.Message)}");
+            throw new RetrieveException(L["The query on {0} failed: {1}", modality, ex.Reason.Length > 0 ? ex.Reason : ex.Message]);
         }
     }
 
-    private static (string Level, Dictionary<string, string> Query) UidQuery(string studyUid, string? seriesUid)
+    private (string Level, Dictionary<string, string> Query) UidQuery(string studyUid, string? seriesUid)
     {
         var query = new Dictionary<string, string> { ["StudyInstanceUID"] = Uid(studyUid) };
         if (string.IsNullOrWhiteSpace(seriesUid)) return ("Study", query);
@@ -145,10 +147,10 @@ public sealed class QueryRetrieveService(OrthancClient orthanc, OwnAetCache ownA
     }
 
     /// <summary>UIDs become exact-match keys; anything but digits and dots would turn them into wildcards.</summary>
-    private static string Uid(string uid)
+    private string Uid(string uid)
     {
         var trimmed = uid.Trim();
-        if (trimmed.Length is 0 or > 64 || !trimmed.All(c => char.IsAsciiDigit(c) || c == '.')) throw new RetrieveException($"'{uid}' is not a DICOM UID.");
+        if (trimmed.Length is 0 or > 64 || !trimmed.All(c => char.IsAsciiDigit(c) || c == '.')) throw new RetrieveException(L["'{0}' is not a DICOM UID.", uid]);
         return trimmed;
     }
 }

@@ -3,6 +3,7 @@ using FluentValidation;
 using FluentValidation.Results;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
 using OrthancPortal.Features.Access;
 using OrthancPortal.Features.Audit;
 using OrthancPortal.Features.Baskets;
@@ -27,7 +28,8 @@ public sealed class ShareService(
     BasketService baskets,
     SettingsStore settings,
     AuditLog audit,
-    TimeProvider clock)
+    TimeProvider clock,
+    IStringLocalizer<ShareService> L)
 {
     public const int MaxStudies = 200;
     public const string CreateAction = "share.create";
@@ -49,17 +51,17 @@ public sealed class ShareService(
     {
         await guard.RequireAsync(Permissions.Share);
         var user = await guard.UserAsync();
-        var userId = BasketService.UserIdOf(user) ?? throw new UnauthorizedAccessException("Sign in to share studies.");
+        var userId = BasketService.UserIdOf(user) ?? throw new UnauthorizedAccessException(L["Sign in to share studies."]);
         var limits = await settings.GetAsync<ShareSettings>(ct);
         if (request.ValidDays < 1 || request.ValidDays > limits.MaxDays)
         {
-            throw Invalid(nameof(request.ValidDays), $"A share link is valid for 1 to {limits.MaxDays} days (the limit an admin set).");
+            throw Invalid(nameof(request.ValidDays), L["A share link is valid for 1 to {0} days (the limit an admin set).", limits.MaxDays]);
         }
-        if (request.Note is { Length: > 500 }) throw Invalid(nameof(request.Note), "The note is at most 500 characters.");
+        if (request.Note is { Length: > 500 }) throw Invalid(nameof(request.Note), L["The note is at most 500 characters."]);
 
         var ids = request.FromBasket ? await BasketStudiesAsync(userId, ct) : (request.StudyIds ?? []).Distinct(StringComparer.Ordinal).ToList();
-        if (ids.Count == 0) throw Invalid(nameof(request.StudyIds), request.FromBasket ? "Your export basket holds no studies to share." : "Choose a study to share.");
-        if (ids.Count > MaxStudies) throw Invalid(nameof(request.StudyIds), $"A share link holds at most {MaxStudies} studies.");
+        if (ids.Count == 0) throw Invalid(nameof(request.StudyIds), request.FromBasket ? L["Your export basket holds no studies to share."] : L["Choose a study to share."]);
+        if (ids.Count > MaxStudies) throw Invalid(nameof(request.StudyIds), L["A share link holds at most {0} studies.", MaxStudies]);
 
         var studies = new List<ShareStudy>();
         foreach (var id in ids)
@@ -99,9 +101,9 @@ public sealed class ShareService(
     public async Task<IReadOnlyList<Row>> ListAsync(CancellationToken ct = default)
     {
         var user = await guard.UserAsync();
-        var userId = BasketService.UserIdOf(user) ?? throw new UnauthorizedAccessException("Sign in to see shares.");
+        var userId = BasketService.UserIdOf(user) ?? throw new UnauthorizedAccessException(L["Sign in to see shares."]);
         var all = user.HasClaim(Permissions.ClaimType, Permissions.Admin);
-        if (!all && !user.HasClaim(Permissions.ClaimType, Permissions.Share)) throw new UnauthorizedAccessException($"You need the '{Permissions.Share}' permission: {Permissions.Describe(Permissions.Share)}.");
+        if (!all && !user.HasClaim(Permissions.ClaimType, Permissions.Share)) throw new UnauthorizedAccessException(L["You need the '{0}' permission to see shares.", Permissions.Share]);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var shares = await db.Set<Share>().AsNoTracking().Include(s => s.Studies)
             .Where(s => all || s.CreatedByUserId == userId)
@@ -115,12 +117,12 @@ public sealed class ShareService(
     public async Task RevokeAsync(long id, CancellationToken ct = default)
     {
         var user = await guard.UserAsync();
-        var userId = BasketService.UserIdOf(user) ?? throw new UnauthorizedAccessException("Sign in to revoke shares.");
+        var userId = BasketService.UserIdOf(user) ?? throw new UnauthorizedAccessException(L["Sign in to revoke shares."]);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var share = await db.Set<Share>().FirstOrDefaultAsync(s => s.Id == id, ct)
-                    ?? throw new OrthancException(OrthancFailure.NotFound, $"There is no share {id}.");
+                    ?? throw new OrthancException(OrthancFailure.NotFound, L["There is no share {0}.", id]);
         var isAdmin = user.HasClaim(Permissions.ClaimType, Permissions.Admin);
-        if (share.CreatedByUserId != userId && !isAdmin) throw new UnauthorizedAccessException("Only its sharer or an admin can revoke a share.");
+        if (share.CreatedByUserId != userId && !isAdmin) throw new UnauthorizedAccessException(L["Only its sharer or an admin can revoke a share."]);
         if (share.RevokedAt is not null) return;
         share.RevokedAt = clock.GetUtcNow().UtcDateTime;
         share.RevokedBy = user.Identity?.Name ?? "?";

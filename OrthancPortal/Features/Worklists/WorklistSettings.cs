@@ -35,9 +35,9 @@ public sealed class WorklistSettings : ISettingsSection
 
         public Validator()
         {
-            RuleFor(x => x.DefaultModality).NotEmpty().MaximumLength(16).Matches("^[A-Z0-9]+$");
-            RuleFor(x => x.DefaultStation).NotEmpty().MaximumLength(16);
-            RuleFor(x => x.CleanupIntervalSeconds).InclusiveBetween(1, 86400).When(x => x.CleanupIntervalSeconds is not null);
+            RuleFor(x => x.DefaultModality).NotEmpty().MaximumLength(16).Matches("^[A-Z0-9]+$").WithName(_ => L["Default modality"]);
+            RuleFor(x => x.DefaultStation).NotEmpty().MaximumLength(16).WithName(_ => L["Default station"]);
+            RuleFor(x => x.CleanupIntervalSeconds).InclusiveBetween(1, 86400).WithName(_ => L["Cleanup interval"]).When(x => x.CleanupIntervalSeconds is not null);
             RuleFor(x => x.UrlOnWorklistEntryAdded).Must(Webhooks.IsHttpUrl!).When(x => !string.IsNullOrWhiteSpace(x.UrlOnWorklistEntryAdded))
                 .WithMessage(_ => L["The webhook must be an http(s) URL."]);
         }

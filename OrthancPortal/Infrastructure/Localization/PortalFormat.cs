@@ -24,6 +24,9 @@ public sealed class PortalFormat(TimeProvider clock)
 
     public string? DateTime(DateTime? utc) => utc is { } value ? DateTime(value) : null;
 
+    /// <summary>A time that is already local wall-clock time (a worklist's scheduled time as typed), to the minute.</summary>
+    public string LocalDateTime(DateTime local) => local.ToString("g", Culture);
+
     /// <summary>Local date and time with seconds (logs, audit entries).</summary>
     public string Timestamp(DateTime utc) => clock.ToLocal(utc).ToString("G", Culture);
 

@@ -45,6 +45,14 @@ public partial class PseudonymsPage
         ? L["{0} upwards", $"{p.Prefix}{1.ToString().PadLeft(p.Width, '0')}"]
         : L["{0} and {1} random characters", p.Prefix, p.Width];
 
+    /// <summary>"study-b: 1 pseudonym imported, 2 were already in the table": singular and plural each have their own text.</summary>
+    private string ImportSummary(ImportShown shown)
+    {
+        var added = shown.Result.Added == 1 ? L["{0} pseudonym imported", 1] : L["{0} pseudonyms imported", shown.Result.Added];
+        var unchanged = shown.Result.Unchanged == 1 ? L["{0} was already in the table", 1] : L["{0} were already in the table", shown.Result.Unchanged];
+        return $"{shown.Project}: {added}, {unchanged}.";
+    }
+
     private string Describe(PseudonymImportError e)
     {
         string what = e.Problem switch
