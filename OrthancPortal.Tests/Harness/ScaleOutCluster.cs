@@ -65,6 +65,7 @@ public sealed class ScaleOutCluster : IAsyncDisposable
         ["Cluster:HeartbeatSeconds"] = "1",
         ["Cluster:NodeTimeoutSeconds"] = "5",
         ["Cluster:TakeOverSeconds"] = "1",
+        ["Robots:TickSeconds"] = "0.5",
         ["Logging:LogLevel:Default"] = "Information",
         ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
         ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Warning",

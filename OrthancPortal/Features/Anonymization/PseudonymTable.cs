@@ -127,19 +127,7 @@ public sealed partial class PseudonymService
         var header = content.Split('\n', 2)[0];
         var separator = CsvFormat.Separator(culture);
         if (!header.Contains(separator)) separator = header.Contains(';') ? ';' : ',';
-        var options = new CsvReaderOptions
-        {
-            Separator = separator,
-            HasHeader = true,
-            TrimWhitespace = true,
-            SkipEmptyLines = true,
-            TrackLineNumbers = true,
-            FieldCountMismatch = CsvFieldCountHandling.Allow,
-            MissingField = CsvMissingFieldHandling.ReturnEmpty,
-            AllowLineBreaksInQuotes = false,
-            MalformedData = CsvMalformedDataHandling.Skip,
-            OnMalformedRecord = bad => errors.Add(new((int)bad.LineNumber, PseudonymImportProblem.NotCsv)),
-        };
+        var options = CsvFormat.ReaderOptions(separator, bad => errors.Add(new((int)bad.LineNumber, PseudonymImportProblem.NotCsv)));
         try
         {
             using var csv = CsvReader.FromText(content, options);

@@ -32,20 +32,8 @@ public static class QueryListCsv
         var firstLine = content.Split('\n', 2)[0];
         var rows = new List<QueryListRow>();
         var errors = new List<CsvLineError>();
-        var options = new CsvReaderOptions
-        {
-            Separator = Count(firstLine, ';') > Count(firstLine, ',') ? ';' : ',',
-            HasHeader = true,
-            TrimWhitespace = true,
-            SkipEmptyLines = true,
-            TrackLineNumbers = true,
-            FieldCountMismatch = CsvFieldCountHandling.Allow,
-            MissingField = CsvMissingFieldHandling.ReturnEmpty,
-            // Query lists hold no multi-line values: every line break ends a record, so one bad quote costs one line.
-            AllowLineBreaksInQuotes = false,
-            MalformedData = CsvMalformedDataHandling.Skip,
-            OnMalformedRecord = bad => errors.Add(new CsvLineError((int)bad.LineNumber, Describe(bad.Reason))),
-        };
+        var options = CsvFormat.ReaderOptions(Count(firstLine, ';') > Count(firstLine, ',') ? ';' : ',',
+            bad => errors.Add(new CsvLineError((int)bad.LineNumber, Describe(bad.Reason))));
         try
         {
             using var csv = CsvReader.FromText(content, options);

@@ -22,16 +22,21 @@ public sealed record RobotRunnerProblem(string Message, DateTime SinceUtc);
 /// follows that job (or the one Orthanc holds for its UID) instead of moving the study a second time. Whatever
 /// goes wrong in an item, expected or not, counts as a failed attempt: the item is retried with backoff up to
 /// <see cref="RobotOptions.MaxAttempts"/>, then fails with the reason; the runner goes on.
+/// Several portals on one database dispatch one at a time: only the holder of the <see cref="LeaseName"/> lease starts
+/// items, and an item another node left retrieving (it died) is an orphan to the next holder, which follows its move.
 /// </summary>
 public sealed class RobotRunner(
     IDbContextFactory<PortalDbContext> dbFactory,
     IServiceScopeFactory scopes,
     BackgroundJobs jobs,
+    LeaseStore leases,
     LiveNotifier notifier,
     TimeProvider clock,
     IOptions<RobotOptions> options,
     ILogger<RobotRunner> logger) : IHostedService
 {
+    public const string LeaseName = "robot-dispatch";
+
     /// <summary>A retrieve that is scheduled or running; its slot counts against the robot's concurrency until it ends.</summary>
     private sealed class Worker(long robotId)
     {
@@ -67,7 +72,13 @@ public sealed class RobotRunner(
         // Workers see the shutdown token and leave their items as they are (retrieving, with the job id) for the next start.
         await shutdown.CancelAsync();
         await Task.WhenAny(Task.WhenAll(workers.Values.Select(w => w.Done.Task)), Task.Delay(TimeSpan.FromSeconds(5), ct));
+        // A clean stop hands dispatching to another portal at once instead of after the lease's expiry.
+        try { await leases.ReleaseAsync(LeaseName, ct); }
+        catch (Exception ex) { logger.LogDebug(ex, "Could not release {Lease}", LeaseName); }
     }
+
+    /// <summary>Three ticks: a holder renews it on every pass; another portal takes over within this time of its death.</summary>
+    private TimeSpan LeaseTime => TimeSpan.FromSeconds(Math.Max(30, Options.TickSeconds * 3));
 
     public Task ValidateLaterAsync(long robotId)
         => jobs.RunOnceAsync<RobotValidationJob>($"robot-validate-{robotId}", new Dictionary<string, object?> { ["robotId"] = robotId });
@@ -108,6 +119,8 @@ public sealed class RobotRunner(
         if (!await dispatching.WaitAsync(0, ct)) { _ = RedispatchSoonAsync(); return; }
         try
         {
+            // Another portal dispatches (and follows its own retrieves) while it holds the lease.
+            if (!await leases.TryAcquireAsync(LeaseName, LeaseTime, ct)) return;
             if (!recovered)
             {
                 await RecoverAsync(ct);

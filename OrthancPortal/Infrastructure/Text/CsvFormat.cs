@@ -17,6 +17,25 @@ public static class CsvFormat
         => new() { Separator = Separator(culture), WriteByteOrderMark = true };
 
     /// <summary>
+    /// How uploaded lists are read (query lists, pseudonym tables): a header line, trimmed cells, missing cells empty,
+    /// and no multi-line values, so every line break ends a record and one bad quote costs one line, reported to
+    /// <paramref name="onMalformed"/> with its line number.
+    /// </summary>
+    public static CsvReaderOptions ReaderOptions(char separator, Action<CsvMalformedRecord> onMalformed) => new()
+    {
+        Separator = separator,
+        HasHeader = true,
+        TrimWhitespace = true,
+        SkipEmptyLines = true,
+        TrackLineNumbers = true,
+        FieldCountMismatch = CsvFieldCountHandling.Allow,
+        MissingField = CsvMissingFieldHandling.ReturnEmpty,
+        AllowLineBreaksInQuotes = false,
+        MalformedData = CsvMalformedDataHandling.Skip,
+        OnMalformedRecord = onMalformed,
+    };
+
+    /// <summary>
     /// The text of an uploaded CSV file and the name of the character set it was read in: a BOM names it; otherwise
     /// UTF-8 when it decodes as UTF-8, else Windows-1252 (what German Excel's "CSV (Trennzeichen-getrennt)" writes).
     /// </summary>
