@@ -69,6 +69,12 @@ public sealed class DocumentBrowserTests(BrowserLabelFixture fixture) : IClassFi
         await page.GotoAsync($"content/studies/{studies[0]}");
         await BrowserFixture.WaitForInteractiveAsync(page);
         await Assertions.Expect(page.Locator("[data-test=series-row]")).ToHaveCountAsync(2);
+        // A viewer may view and nothing else: the other action groups are not drawn as empty headings.
+        await Assertions.Expect(page.GetByRole(AriaRole.Region, new() { Name = "View" })).ToBeVisibleAsync();
+        foreach (var group in new[] { "Download", "Send and more", "Change" })
+        {
+            await Assertions.Expect(page.GetByRole(AriaRole.Region, new() { Name = group, Exact = true })).ToBeHiddenAsync();
+        }
 
         // The letter's row has the icon and no preview image (a PDF has no pixels); the CT keeps its preview.
         var letter = page.Locator("[data-test=series-row]", new() { Has = page.Locator("[data-test=open-series]", new() { HasText = "Referral letter" }) });
