@@ -31,6 +31,8 @@ fi
 
 echo "Publishing the portal"
 scripts/assets.sh
+# A clean folder: publish only adds files, and a file left from an older publish would be rehearsed as if shipped.
+rm -rf .build/rehearsal-app
 dotnet publish OrthancPortal/OrthancPortal.csproj -c Release -o .build/rehearsal-app --verbosity quiet
 
 work=$(mktemp -d)
