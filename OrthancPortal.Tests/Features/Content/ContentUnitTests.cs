@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using OrthancPortal.Features.Access;
 using OrthancPortal.Features.Content;
 using OrthancPortal.Features.Import;
 using OrthancPortal.Features.Orthanc;
@@ -106,5 +107,20 @@ public sealed class ContentUnitTests
         s.Rows.Select(r => r.Name).ShouldBe(["a.dcm", "notes.txt", "set.zip/x.dcm", "set.zip/../y"]);
         (s.Count(ImportStatus.Stored), s.Count(ImportStatus.Skipped), s.Count(ImportStatus.AlreadyPresent), s.Count(ImportStatus.Error)).ShouldBe((1, 1, 1, 1));
         s.StudyIds.ShouldBe(["s1"]);
+    }
+
+    [Fact]
+    public void A_reloaded_study_row_is_the_same_row_so_the_grid_keeps_its_elements_and_a_tick_in_flight()
+    {
+        // MudDataGrid keys rows by item (@key); each load makes new rows with new label lists.
+        var first = new StudyRow("s1", "p1", "Muster, Anna", "P1", "", "2026-12-01", "CT", "A1", 1, "1.2.3", ["research"]);
+        var reloaded = first with { Labels = ["research"], Description = "CT Thorax" };
+        reloaded.ShouldBe(first);
+        reloaded.GetHashCode().ShouldBe(first.GetHashCode());
+        (first with { Id = "s2" }).ShouldNotBe(first);
+
+        var user = new UserRow("u1", "anna", null, "Local", false, false, false, ["viewer"]);
+        (user with { Roles = ["viewer", "admin"] }).ShouldBe(user);
+        (user with { Id = "u2" }).ShouldNotBe(user);
     }
 }

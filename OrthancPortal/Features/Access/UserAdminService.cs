@@ -5,7 +5,13 @@ using OrthancPortal.Features.Audit;
 
 namespace OrthancPortal.Features.Access;
 
-public sealed record UserRow(string Id, string UserName, string? DisplayName, string Source, bool IsDisabled, bool MustChangePassword, bool LockedOut, IReadOnlyList<string> Roles);
+public sealed record UserRow(string Id, string UserName, string? DisplayName, string Source, bool IsDisabled, bool MustChangePassword, bool LockedOut, IReadOnlyList<string> Roles)
+{
+    // A row is its user: the grid keys rows by item, so a reload after a role change keeps the row's role boxes (a second
+    // box ticked meanwhile is not lost). See StudyRow.
+    public bool Equals(UserRow? other) => other is not null && other.Id == Id;
+    public override int GetHashCode() => Id.GetHashCode(StringComparison.Ordinal);
+}
 
 /// <param name="StudyLabels">The labels the role is limited to (empty: every study).</param>
 public sealed record RoleRow(string Id, string Name, string? Description, IReadOnlySet<string> Permissions, int UserCount, bool BuiltIn,

@@ -82,6 +82,12 @@ public sealed class StudyQueryValidator : AbstractValidator<StudyQuery>
 public sealed record StudyRow(string Id, string PatientOrthancId, string PatientName, string PatientId, string BirthDate, string StudyDate,
     string Description, string Accession, int SeriesCount, string StudyInstanceUid, IReadOnlyList<string>? Labels = null, string Modalities = "")
 {
+    // A row is its study. MudDataGrid keys its rows by the item: with the record's own equality the label list (a new
+    // list on every load) made each reload a new row, so the grid replaced the row's elements and a tick clicked while
+    // the list refreshed was lost. Equal by id, a reloaded row keeps its elements and only its contents are updated.
+    public bool Equals(StudyRow? other) => other is not null && other.Id == Id;
+    public override int GetHashCode() => Id.GetHashCode(StringComparison.Ordinal);
+
     public static StudyRow From(OrthancStudy s) => new(s.ID, s.ParentPatient, PortalFormat.PersonName(s.Tag("PatientName")), s.Tag("PatientID"),
         DicomText.Date(s.Tag("PatientBirthDate")), DicomText.Date(s.Tag("StudyDate")), s.Tag("StudyDescription"), s.Tag("AccessionNumber"), s.Series.Count,
         s.Tag("StudyInstanceUID"), s.Labels?.Order(StringComparer.Ordinal).ToList(), s.Tag("ModalitiesInStudy").Replace('\\', '/'));
