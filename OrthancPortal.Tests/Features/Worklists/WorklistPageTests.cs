@@ -93,9 +93,18 @@ public sealed class WorklistPageTests(BrowserWorklistFixture fixture) : IClassFi
         (await studyRow.Locator("[data-test=viewer-link]").GetAttributeAsync("href")).ShouldNotBeNullOrEmpty();
 
         using var ais = fixture.Portal.NewClient();
-        (await ais.GetAsync($"worklist/add?key={Uri.EscapeDataString(fixture.ApiKey)}&id=UIPAT3&lastname=Live&firstname=Lars&birthdate=02.03.1990&sex=1")).EnsureSuccessStatusCode();
+        async Task AddAsync(string id) => (await ais.GetAsync($"worklist/add?key={Uri.EscapeDataString(fixture.ApiKey)}&id={id}&lastname=Live&firstname=Lars&birthdate=02.03.1990&sex=1")).EnsureSuccessStatusCode();
+        await AddAsync("UIPAT3");
         await Assertions.Expect(Entry(page, "UIPAT3")).ToBeVisibleAsync();
         await Assertions.Expect(Entry(page, "UIPAT3")).ToContainTextAsync("02/03/1990");
+
+        // A keyboard user on a row's button keeps the focus while the list refreshes live (the row is kept, not redrawn).
+        var delete = Entry(page, "UIPAT3").Locator("[data-test=wl-delete]");
+        await delete.FocusAsync();
+        var focused = await delete.GetAttributeAsync("data-accession");
+        await AddAsync("UIPAT4");
+        await Assertions.Expect(Entry(page, "UIPAT4")).ToBeVisibleAsync();
+        (await page.EvaluateAsync<string?>("() => document.activeElement?.closest('[data-test=wl-delete]')?.dataset.accession ?? null")).ShouldBe(focused);
     }
 
     [Fact]

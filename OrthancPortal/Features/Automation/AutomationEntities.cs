@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using OrthancPortal.Infrastructure.Database;
 
 namespace OrthancPortal.Features.Automation;
 
@@ -41,6 +42,9 @@ public enum ExecutionOutcome { Queued, Running, Succeeded, Failed }
 public sealed class AutomationExecution
 {
     public long Id { get; set; }
+    // Equal by id, so a live grid keeps a refreshed row (see RowIdentity).
+    public override bool Equals(object? obj) => RowIdentity.SameRow(this, obj, Id, (obj as AutomationExecution)?.Id);
+    public override int GetHashCode() => Id.GetHashCode();
     public string RuleKey { get; set; } = "";
     public string RuleName { get; set; } = "";
     public string ResourceLevel { get; set; } = "";

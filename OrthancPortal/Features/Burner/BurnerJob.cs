@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using OrthancPortal.Infrastructure.Database;
 
 namespace OrthancPortal.Features.Burner;
 
@@ -16,6 +17,9 @@ public enum BurnTrigger { Auto, Manual }
 public sealed class BurnerJob
 {
     public long Id { get; set; }
+    // Equal by id, so a live grid keeps a refreshed row (see RowIdentity).
+    public override bool Equals(object? obj) => RowIdentity.SameRow(this, obj, Id, (obj as BurnerJob)?.Id);
+    public override int GetHashCode() => Id.GetHashCode();
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
     public BurnTrigger Trigger { get; set; }

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using OrthancPortal.Infrastructure.Database;
 
 namespace OrthancPortal.Features.Gdt;
 
@@ -13,6 +14,9 @@ public sealed class GdtFile
     public const string KindSr = "sr";
 
     public long Id { get; set; }
+    // Equal by id, so a live grid keeps a refreshed row (see RowIdentity).
+    public override bool Equals(object? obj) => RowIdentity.SameRow(this, obj, Id, (obj as GdtFile)?.Id);
+    public override int GetHashCode() => Id.GetHashCode();
     /// <summary>"study:&lt;StudyInstanceUID&gt;" or "sr:&lt;SOPInstanceUID&gt;".</summary>
     public string Key { get; set; } = "";
     public string Kind { get; set; } = KindStudy;

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using OrthancPortal.Infrastructure.Database;
 
 namespace OrthancPortal.Features.Robots;
 
@@ -46,6 +47,9 @@ public sealed class Robot
 public sealed class RobotItem
 {
     public long Id { get; set; }
+    // Equal by id, so a live grid keeps a refreshed row (see RowIdentity).
+    public override bool Equals(object? obj) => RowIdentity.SameRow(this, obj, Id, (obj as RobotItem)?.Id);
+    public override int GetHashCode() => Id.GetHashCode();
     public long RobotId { get; set; }
     /// <summary>The row of the query list (or CSV line) it came from, so people can find it.</summary>
     public int Line { get; set; }

@@ -23,6 +23,10 @@ public sealed record RobotUser(string? Id, string Name, bool IsAdmin, bool CanAu
 public sealed record RobotSummary(Robot Robot, int Total, int Retrieved, int Failed, int Retrieving, int Invalid)
 {
     public double Progress => Total == 0 ? 0 : (double)Retrieved / Total;
+
+    // The robots grid refreshes live: a summary is its robot, so the row stays (see RowIdentity).
+    public bool Equals(RobotSummary? other) => other is not null && other.Robot.Id == Robot.Id;
+    public override int GetHashCode() => Robot.Id.GetHashCode();
 }
 
 /// <summary>A study or series chosen in the query results, to become a robot item.</summary>

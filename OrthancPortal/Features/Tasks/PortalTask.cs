@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using OrthancPortal.Infrastructure.Database;
 
 namespace OrthancPortal.Features.Tasks;
 
@@ -9,6 +10,9 @@ public enum PortalTaskState { Queued, Running, Succeeded, Failed, Cancelled }
 public sealed class PortalTask
 {
     public long Id { get; set; }
+    // Equal by id, so a live grid keeps a refreshed row (see RowIdentity).
+    public override bool Equals(object? obj) => RowIdentity.SameRow(this, obj, Id, (obj as PortalTask)?.Id);
+    public override int GetHashCode() => Id.GetHashCode();
     public string Type { get; set; } = "";
     public string Title { get; set; } = "";
     public string? OwnerId { get; set; }

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using OrthancPortal.Infrastructure.Database;
 
 namespace OrthancPortal.Features.Worklists;
 
@@ -7,6 +8,9 @@ namespace OrthancPortal.Features.Worklists;
 public sealed class WorklistEntry
 {
     public long Id { get; set; }
+    // Equal by id, so a live grid keeps a refreshed row (see RowIdentity).
+    public override bool Equals(object? obj) => RowIdentity.SameRow(this, obj, Id, (obj as WorklistEntry)?.Id);
+    public override int GetHashCode() => Id.GetHashCode();
     public string AccessionNumber { get; set; } = "";
     public string PatientId { get; set; } = "";
     public string LastName { get; set; } = "";
