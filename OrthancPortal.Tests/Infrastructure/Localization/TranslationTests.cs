@@ -77,6 +77,18 @@ public sealed partial class TranslationTests
         suspicious.ShouldBeEmpty();
     }
 
+    [Fact]
+    public void No_resource_file_holds_two_keys_that_differ_only_in_case()
+    {
+        // The resource compiler matches names ignoring case and drops the second ("new label" beside "New label"), so
+        // one of the two texts silently showed the other's German.
+        var clashes = Directory.EnumerateFiles(Source, "*.resx", SearchOption.AllDirectories)
+            .SelectMany(f => XDocument.Load(f).Root!.Elements("data").Select(d => (string)d.Attribute("name")!)
+                .GroupBy(n => n, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1).Select(g => $"{Path.GetFileName(f)}: {string.Join(" / ", g)}"))
+            .ToList();
+        clashes.ShouldBeEmpty();
+    }
+
     private static Dictionary<string, string> Entries(string resx)
         => File.Exists(resx)
             ? XDocument.Load(resx).Root!.Elements("data").ToDictionary(d => (string)d.Attribute("name")!, d => (string?)d.Element("value") ?? "", StringComparer.Ordinal)
