@@ -44,7 +44,7 @@ public sealed class RuleFileFormat
     }
 
     /// <summary>A problem's text in the current UI language.</summary>
-    public static string Localize(string key, IReadOnlyList<object?> args) => args.Count == 0 ? Texts[key] : Texts[key, [.. args]];
+    public static string Localize(string key, IReadOnlyList<object?> args) => args.Count == 0 ? Texts[key] : Texts[key, [.. args.Select(a => a ?? "")]];
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     public static AutomationRule Parse(string json, string ruleId)

@@ -57,6 +57,9 @@ public sealed class ModifyTagsRequestValidator : AbstractValidator<ModifyTagsReq
 /// </summary>
 public sealed class ModifyTagsTask(OrthancClient orthanc, AuditLog audit, WorkFolders work) : ITaskHandler
 {
+    // Runs under the language of the user who started the task (TaskQueue), so its texts are stored in it.
+    private static readonly IStringLocalizer<ModifyTagsTask> L = PortalText.For<ModifyTagsTask>();
+
     public const string TaskType = "content.modify";
     public string Type => TaskType;
 

@@ -115,7 +115,7 @@ public sealed class StudyAccess(OrthancClient orthanc, OrthancCapabilitiesProvid
     {
         var can = await capabilities.GetAsync(ct);
         return can.HasLabels ? null
-            : L["Your role sees only studies labelled {0}, and this Orthanc (version {1}) has no labels (they came with Orthanc 1.12), so no study can be shown.", limit.Describe(), can.Version];
+            : (string)L["Your role sees only studies labelled {0}, and this Orthanc (version {1}) has no labels (they came with Orthanc 1.12), so no study can be shown.", limit.Describe(), can.Version];
     }
 
     public static string OutsideReason(LabelLimit limit) => L["This is not available to you: your role sees only studies labelled {0}.", limit.Describe()];
