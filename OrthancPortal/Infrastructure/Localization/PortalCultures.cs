@@ -20,7 +20,13 @@ public static class PortalCultures
     /// </summary>
     public static CultureInfo SiteDefault { get; private set; } = Supported[0];
 
-    internal static void UseSiteDefault(string? name) => SiteDefault = Find(name) ?? Supported[0];
+    internal static void UseSiteDefault(string? name)
+    {
+        SiteDefault = Find(name) ?? Supported[0];
+        // Threads that no request or recorded row gave a language (Quartz jobs such as robots, timers, hosted services)
+        // look their texts up in the site's language rather than the host's. Only the UI culture: formats stay as they were.
+        CultureInfo.DefaultThreadCurrentUICulture = SiteDefault;
+    }
 
     /// <summary>The cookie that carries the user's choice (ASP.NET Core's own format: <c>c=de-DE|uic=de-DE</c>).</summary>
     public static string CookieName => Microsoft.AspNetCore.Localization.CookieRequestCultureProvider.DefaultCookieName;
