@@ -316,7 +316,7 @@ public sealed class AutomationRunner(
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            throw new AutomationRunException($"Sending to {destination} did not finish within {s.JobTimeoutMinutes} minutes (Orthanc job {job.ID}).");
+            throw new AutomationRunException(L["Sending to {0} did not finish within {1} minutes (Orthanc job {2}).", destination, s.JobTimeoutMinutes, job.ID]);
         }
     }
 
@@ -328,7 +328,7 @@ public sealed class AutomationRunner(
     {
         var root = OutputRoot(action, s);
         if (string.IsNullOrWhiteSpace(action.OutputFolder) && s.UsesDefaultOutput) Directory.CreateDirectory(root);
-        if (!Directory.Exists(root)) throw new AutomationRunException($"The output folder '{root}' does not exist.");
+        if (!Directory.Exists(root)) throw new AutomationRunException(L["The output folder '{0}' does not exist.", root]);
         var folder = DownloadLayout.RuleFolder(root, rule.Id);
         Directory.CreateDirectory(folder);
         return folder;
