@@ -31,7 +31,7 @@ public static class RuleFileNames
 /// </summary>
 public sealed class RuleFileFormat
 {
-    // Not static only so that the localizer can name it. A problem is made with L["English {0}", value]: the exception
+    // Not static only so that the localizer can name it. A problem is made like a localized text, L[english, values]: the exception
     // keeps the key and values, so the automation page (one snapshot for every user) shows it in each reader's language.
     private static readonly IStringLocalizer<RuleFileFormat> Texts = PortalText.For<RuleFileFormat>();
     private static readonly Problems L = new();
