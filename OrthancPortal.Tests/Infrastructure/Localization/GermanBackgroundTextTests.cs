@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Resources;
+using OrthancPortal.Tests.Harness;
 using OrthancPortal.Features.Access;
 using OrthancPortal.Features.Automation;
 using OrthancPortal.Features.Burner;
@@ -72,5 +74,20 @@ public sealed class GermanBackgroundTextTests
         (await InAsync(PortalCultures.English, () => ShareStudy.DisplayLabel("Müller^Jürgen\t20240302\t"))).ShouldBe("Müller, Jürgen · 02/03/2024");
         // Stored before the separator: space-separated.
         (await InAsync(PortalCultures.German, () => ShareStudy.DisplayLabel("Müller^Jürgen 20240302 CT Thorax"))).ShouldBe("Müller, Jürgen 02.03.2024 CT Thorax");
+    }
+
+    [Fact]
+    public void Every_German_resource_file_is_found_under_the_name_its_localizer_reads()
+    {
+        // IStringLocalizer<X> reads the resource named after X's namespace and name, i.e. the file's folder path; a resx
+        // named after another class (MSBuild's DependentUpon convention) would silently leave the page in English.
+        var source = Path.Combine(TestEnvironment.RepositoryRoot, "OrthancPortal");
+        var german = new CultureInfo(PortalCultures.German);
+        var lost = Directory.EnumerateFiles(source, "*.de.resx", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}") && !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}"))
+            .Select(f => "OrthancPortal." + Path.GetRelativePath(source, f)[..^".de.resx".Length].Replace(Path.DirectorySeparatorChar, '.'))
+            .Where(name => new ResourceManager(name, typeof(PortalCultures).Assembly).GetResourceSet(german, createIfNotExists: true, tryParents: false) is null)
+            .ToList();
+        lost.ShouldBeEmpty();
     }
 }
