@@ -82,7 +82,8 @@ public sealed class GermanBackgroundTextTests
         // IStringLocalizer<X> reads the resource named after X's namespace and name, i.e. the file's folder path; a resx
         // named after another class (MSBuild's DependentUpon convention) would silently leave the page in English.
         var source = Path.Combine(TestEnvironment.RepositoryRoot, "OrthancPortal");
-        var german = new CultureInfo(PortalCultures.German);
+        // The satellite assembly is built for the neutral "de" (de-DE falls back to it).
+        var german = new CultureInfo(PortalCultures.German).Parent;
         var lost = Directory.EnumerateFiles(source, "*.de.resx", SearchOption.AllDirectories)
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}") && !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}"))
             .Select(f => "OrthancPortal." + Path.GetRelativePath(source, f)[..^".de.resx".Length].Replace(Path.DirectorySeparatorChar, '.'))
