@@ -31,6 +31,12 @@ public sealed class PortalOptions
     /// <summary>The portal's time zone (IANA id, e.g. Europe/Berlin) for robot windows, "today" and times on pages; empty: the host's (TZ).</summary>
     public string TimeZone { get; set; } = "";
 
+    /// <summary>
+    /// The site's language (en-GB or de-DE; empty: English): for browsers that ask for none, and for automatic work that
+    /// no user started (change feed, GDT, automatic burns, automation), whose stored texts then read in it.
+    /// </summary>
+    public string Language { get; set; } = "";
+
     /// <summary>The SQLite file (only used when <see cref="Database"/> is Sqlite).</summary>
     public string DatabasePath => Path.Combine(DataFolder, "portal.db");
     public string KeysFolder => Path.Combine(DataFolder, "keys");

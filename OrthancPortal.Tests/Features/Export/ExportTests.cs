@@ -206,6 +206,27 @@ public sealed class ExportTests(PortalFixture fixture) : IClassFixture<PortalFix
         File.Exists(kept).ShouldBeFalse("a sent archive is not kept");
     }
 
+    [Fact]
+    public async Task An_export_task_started_by_a_German_user_that_fails_stores_its_reason_in_German()
+    {
+        var study = TestDicom.Study(TestDicom.Patient("EXP-DE", "Weber^Jana"), "CT", instances: 1);
+        var id = await SendAndFindAsync(study);
+        using var scope = fixture.Portal.Services.CreateScope();
+        var store = scope.ServiceProvider.GetRequiredService<DestinationStore>();
+        var queue = fixture.Portal.GetRequiredService<TaskQueue>();
+        var missing = Path.Combine(TestEnvironment.NewTempFolder("german"), "not-mounted");
+        var destination = await store.SaveAsync(null, new("ordner-fehlt", DestinationKind.Folder, missing, null, null, null, null, false), Tester);
+
+        // The user's request or circuit runs in German: the task records it, and its handler later runs under it.
+        var task = await OrthancPortal.Infrastructure.Localization.PortalCultures.RunInAsync(OrthancPortal.Infrastructure.Localization.PortalCultures.German,
+            () => queue.EnqueueAsync(ExportTaskHandler.TaskType, new ExportPayload([id], new ExportTarget(ExportTargetKind.Destination, DestinationId: destination.Id), null), "export", Tester));
+        await TestEnvironment.WaitUntilAsync(async () => (await queue.GetAsync(task))!.IsFinished, TimeSpan.FromSeconds(60), "the export fails");
+        var failed = (await queue.GetAsync(task))!;
+        failed.Culture.ShouldBe("de-DE");
+        failed.State.ShouldBe(PortalTaskState.Failed);
+        failed.Error.ShouldBe($"Der Ordner „{missing}“ existiert nicht oder ist nicht eingebunden.");
+    }
+
     private async Task<string> SendAndFindAsync(SyntheticStudy study)
     {
         await TestDicom.SendAsync(study, fixture.Local.DicomPort, fixture.Local.Aet);

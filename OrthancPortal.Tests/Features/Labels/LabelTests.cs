@@ -99,6 +99,13 @@ public sealed class LabelTests(LabelFixture fixture) : IClassFixture<LabelFixtur
             var html = await research.GetStringAsync(path);
             html.ShouldContain("your role sees only studies labelled research", Case.Insensitive, path);
         }
+        // The refusal follows the user's language like the rest of the page.
+        using (var german = new HttpRequestMessage(HttpMethod.Get, $"content/studies/{other.StudyId}"))
+        {
+            german.Headers.AcceptLanguage.ParseAdd("de-DE");
+            using var answer = await research.SendAsync(german);
+            (await answer.Content.ReadAsStringAsync()).ShouldContain("Ihre Rolle sieht nur Studien mit dem Label");
+        }
         (await research.GetStringAsync($"content/studies/{allowed.StudyId}")).ShouldContain("data-test=\"study-title\"");
         (await research.GetAsync($"api/content/studies/{other.StudyId}/labels")).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
 

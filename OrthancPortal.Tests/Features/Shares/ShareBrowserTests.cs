@@ -116,6 +116,8 @@ public sealed class ShareBrowserTests(ShareBrowserFixture fixture) : IClassFixtu
         await Assertions.Expect(german.Locator("[data-test=share-landing]")).ToHaveTextAsync("Geteilte Studien");
         await Assertions.Expect(german.Locator("[data-test=share-open-all-ohif]")).ToContainTextAsync("Alle in OHIF öffnen");
         await Assertions.Expect(german.Locator("main")).ToContainTextAsync($"einsehbar bis {until:dd.MM.yyyy}");
+        // The study is named as people read it, not as DICOM stores it (Other^Patient, yyyyMMdd).
+        await Assertions.Expect(german.Locator("main")).ToContainTextAsync($"Other, Patient · {DateTime.Today:dd.MM.yyyy} · MR study");
         await PageChecks.AssertPageAsync(german, "share-landing-de");
 
         // A link that leads nowhere: the reason in a sentence, at the narrow size too.
@@ -123,5 +125,31 @@ public sealed class ShareBrowserTests(ShareBrowserFixture fixture) : IClassFixtu
         await lost.GotoAsync("s/" + new string('B', 43));
         await Assertions.Expect(lost.Locator("[data-test=share-unavailable]")).ToContainTextAsync("Diesen Link gibt es nicht");
         await PageChecks.AssertPageAsync(lost, "share-unknown-de");
+    }
+
+    [Fact]
+    public async Task The_shares_page_passes_the_checks_at_both_sizes_and_reads_German_with_dd_MM_yyyy()
+    {
+        await fixture.CreateShareAsync(PortalFixture.StandardUser, [fixture.OtherStudyId], days: 2);
+        var until = DateTime.Today.AddDays(2);
+        foreach (var viewport in new[] { Viewports.Desktop, Viewports.Narrow })
+        {
+            var page = await fixture.Browser.SignedInPageAsync(fixture.Portal, PortalFixture.StandardUser, PortalFixture.Password, viewport: viewport);
+            await page.GotoAsync("shares");
+            await BrowserFixture.WaitForInteractiveAsync(page);
+            await Assertions.Expect(page.Locator("tr.share-row").First).ToBeVisibleAsync();
+            await PageChecks.AssertPageAsync(page, "shares");
+            await page.Context.CloseAsync();
+        }
+
+        var german = await fixture.Browser.SignedInPageAsync(fixture.Portal, PortalFixture.StandardUser, PortalFixture.Password, locale: "de-DE");
+        await german.GotoAsync("shares");
+        await BrowserFixture.WaitForInteractiveAsync(german);
+        await Assertions.Expect(german.Locator("h1")).ToHaveTextAsync("Freigabelinks");
+        var row = german.Locator("tr.share-row").First;
+        await Assertions.Expect(row).ToContainTextAsync($"Other, Patient · {DateTime.Today:dd.MM.yyyy} · MR study");
+        await Assertions.Expect(row).ToContainTextAsync(until.ToString("dd.MM.yyyy"));
+        await Assertions.Expect(row.Locator("[data-test=share-state]")).ToHaveTextAsync("aktiv");
+        await PageChecks.AssertPageAsync(german, "shares-de");
     }
 }

@@ -20,7 +20,7 @@ public static class LayoutServiceCollectionExtensions
             // contrast rule. Opaque, PortalTheme's colours pass (see PortalTheme.Success).
             options.SnackbarConfiguration.MaximumOpacity = 100;
         });
-        services.AddPortalLocalization();
+        services.AddPortalLocalization(builder.Configuration[$"{Infrastructure.PortalOptions.Section}:{nameof(Infrastructure.PortalOptions.Language)}"]);
         // MudBlazor's own texts (pager, filter menus, pickers) in German; English stays MudBlazor's built-in.
         services.AddTransient<MudLocalizer, PortalMudLocalizer>();
         services.AddNavItem(new NavItem("Dashboard", "", Icons.Material.Filled.Dashboard, null, 0));

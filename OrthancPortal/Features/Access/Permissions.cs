@@ -1,11 +1,19 @@
+using Microsoft.Extensions.Localization;
+using OrthancPortal.Infrastructure.Localization;
+
 namespace OrthancPortal.Features.Access;
 
 /// <summary>
 /// The portal's permissions. Each is a role claim of type <see cref="ClaimType"/> and has an authorization
 /// policy of the same name, so pages use <c>[Authorize(Policy = Permissions.Export)]</c>.
+/// Not static only so that <see cref="PortalText.For{T}"/> can name it (its descriptions are in Permissions.de.resx).
 /// </summary>
-public static class Permissions
+public sealed class Permissions
 {
+    private static readonly IStringLocalizer<Permissions> L = PortalText.For<Permissions>();
+
+    private Permissions() { }
+
     public const string ClaimType = "portal:permission";
 
     public const string ViewContent = nameof(ViewContent);
@@ -31,24 +39,25 @@ public static class Permissions
         AutoRetrieve, Burner, Worklists, Automation, Admin, ViewPseudonymMap, Labels, Share,
     ];
 
+    /// <summary>What the permission allows, in the current UI language (the roles page, refusals).</summary>
     public static string Describe(string permission) => permission switch
     {
-        ViewContent => "Browse and view studies, images and tags",
-        Import => "Upload DICOM files",
-        Modify => "Change tags and protect patients",
-        Delete => "Delete patients, studies and series",
-        Anonymize => "Anonymize studies",
-        ExportLocal => "Download studies",
-        ExportRemote => "Send studies to modalities, peers and remote destinations",
-        Query => "Query and retrieve from remote PACS",
-        AutoRetrieve => "Create auto-retrieve robots",
-        Burner => "Burn CDs and DVDs",
-        Worklists => "Manage modality worklists and GDT",
-        Automation => "Manage automation rules",
-        Admin => "Administer users, settings and Orthanc",
-        ViewPseudonymMap => "See and export the pseudonym map (re-identification)",
-        Labels => "Add and remove labels on studies",
-        Share => "Send share links that open studies in the viewer without an account",
+        ViewContent => L["Browse and view studies, images and tags"],
+        Import => L["Upload DICOM files"],
+        Modify => L["Change tags and protect patients"],
+        Delete => L["Delete patients, studies and series"],
+        Anonymize => L["Anonymize studies"],
+        ExportLocal => L["Download studies"],
+        ExportRemote => L["Send studies to modalities, peers and remote destinations"],
+        Query => L["Query and retrieve from remote PACS"],
+        AutoRetrieve => L["Create auto-retrieve robots"],
+        Burner => L["Burn CDs and DVDs"],
+        Worklists => L["Manage modality worklists and GDT"],
+        Automation => L["Manage automation rules"],
+        Admin => L["Administer users, settings and Orthanc"],
+        ViewPseudonymMap => L["See and export the pseudonym map (re-identification)"],
+        Labels => L["Add and remove labels on studies"],
+        Share => L["Send share links that open studies in the viewer without an account"],
         _ => permission,
     };
 }

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using OrthancPortal.Features.Orthanc;
 using OrthancPortal.Features.Tasks;
+using Microsoft.Extensions.Localization;
+using OrthancPortal.Infrastructure.Localization;
 
 namespace OrthancPortal.Features.Anonymization;
 
@@ -16,6 +18,9 @@ public sealed record AnonymizeResult(string OriginalId, string Label, string? An
 /// <summary>Anonymizes the items one by one; a missing or failing item is skipped with its reason and the rest go on.</summary>
 public sealed class AnonymizeTaskHandler(AnonymizationService anonymizer) : ITaskHandler
 {
+    // Runs under the language of the user who started the task (TaskQueue), so its texts are stored in it.
+    private static readonly IStringLocalizer<AnonymizeTaskHandler> L = PortalText.For<AnonymizeTaskHandler>();
+
     public const string TaskType = "anonymize";
     public string Type => TaskType;
     public bool Resumable => true;
@@ -28,16 +33,16 @@ public sealed class AnonymizeTaskHandler(AnonymizationService anonymizer) : ITas
         {
             var item = payload.Items[i];
             var n = i;
-            await run.Progress.ReportAsync((double)n / payload.Items.Count, $"{n} of {payload.Items.Count}: {item.Label}");
+            await run.Progress.ReportAsync((double)n / payload.Items.Count, L["{0} of {1}: {2}", n, payload.Items.Count, item.Label]);
             try
             {
                 var newId = await anonymizer.AnonymizeAsync(item.Level, item.OrthancId, payload.ProfileId, item.Overrides, run.Owner,
-                    f => run.Progress.ReportAsync((n + f) / payload.Items.Count, $"{n + 1} of {payload.Items.Count}: {item.Label}"), ct, run.TaskId);
+                    f => run.Progress.ReportAsync((n + f) / payload.Items.Count, L["{0} of {1}: {2}", n + 1, payload.Items.Count, item.Label]), ct, run.TaskId);
                 results.Add(new(item.OrthancId, item.Label, newId, null, item.Level));
             }
             catch (OrthancException ex) when (ex.Failure == OrthancFailure.NotFound)
             {
-                results.Add(new(item.OrthancId, item.Label, null, "Skipped: it was deleted from Orthanc after it was put in the basket.", item.Level));
+                results.Add(new(item.OrthancId, item.Label, null, L["Skipped: it was deleted from Orthanc after it was put in the basket."], item.Level));
             }
             catch (OrthancException ex)
             {
@@ -46,8 +51,8 @@ public sealed class AnonymizeTaskHandler(AnonymizationService anonymizer) : ITas
             await run.SaveCheckpointAsync(results);
         }
         var failed = results.Count(r => r.Error is not null);
-        await run.Progress.ReportAsync(1, $"{results.Count - failed} anonymized{(failed > 0 ? $", {failed} skipped" : "")}");
-        if (failed == results.Count && results.Count > 0) throw new TaskFailedException($"Nothing was anonymized: {results[0].Error}");
+        await run.Progress.ReportAsync(1, failed > 0 ? L["{0} anonymized, {1} skipped", results.Count - failed, failed] : L["{0} anonymized", results.Count]);
+        if (failed == results.Count && results.Count > 0) throw new TaskFailedException(L["Nothing was anonymized: {0}", results[0].Error ?? ""]);
         return JsonSerializer.Serialize(results);
     }
 

@@ -2,6 +2,8 @@ using System.Text.Json.Nodes;
 using OrthancPortal.Features.Anonymization;
 using OrthancPortal.Features.Audit;
 using OrthancPortal.Features.Orthanc;
+using Microsoft.Extensions.Localization;
+using OrthancPortal.Infrastructure.Localization;
 
 namespace OrthancPortal.Features.Automation;
 
@@ -14,6 +16,9 @@ namespace OrthancPortal.Features.Automation;
 public sealed class AnonymizingIntake(AnonymizationService anonymization, ProfileStore profiles, PseudonymService pseudonyms,
     OrthancClient orthanc, OrthancCapabilitiesProvider capabilities, AuditLog audit)
 {
+    // Automation runs under the site's language (or the user's, for "Run again").
+    private static readonly IStringLocalizer<AnonymizingIntake> L = PortalText.For<AnonymizingIntake>();
+
     /// <summary>
     /// Tags that identify a patient, a visit or a device's images beyond the profile's own remove/replace lists:
     /// PatientName, PatientID, PatientBirthDate, OtherPatientIDs, OtherPatientNames, PatientAddress,
@@ -32,7 +37,7 @@ public sealed class AnonymizingIntake(AnonymizationService anonymization, Profil
         if (string.IsNullOrWhiteSpace(action.DoneLabel)) return;
         var can = await capabilities.GetAsync(ct);
         if (!can.HasLabels)
-            throw new AutomationRunException($"The rule labels finished copies '{action.DoneLabel}', but this Orthanc (version {can.Version}) has no labels (Orthanc 1.12 has them).");
+            throw new AutomationRunException(L["The rule labels finished copies '{0}', but this Orthanc (version {1}) has no labels (Orthanc 1.12 has them).", action.DoneLabel ?? "", can.Version]);
     }
 
     /// <returns>The Orthanc id of the anonymized copy (not yet verified).</returns>
@@ -55,13 +60,15 @@ public sealed class AnonymizingIntake(AnonymizationService anonymization, Profil
         var dropped = profile.Rules.DropSopClasses.ToHashSet(StringComparer.Ordinal);
         var expected = original.Values.Count(tags => !dropped.Contains(Value(tags, "0008,0016") ?? ""));
         if (copy.Count != expected)
-            throw new AutomationRunException($"The anonymized copy has {copy.Count} instances, the original {expected}{(expected != original.Count ? $" (without the {original.Count - expected} of dropped series classes)" : "")}.");
+            throw new AutomationRunException(expected != original.Count
+                ? L["The anonymized copy has {0} instances, the original {1} (without the {2} of dropped series classes).", copy.Count, expected, original.Count - expected]
+                : L["The anonymized copy has {0} instances, the original {1}.", copy.Count, expected]);
 
         var originalPatientId = original.Values.Select(t => Value(t, "0010,0020")).FirstOrDefault(v => v is not null) ?? "";
         var shift = profile.Rules.DateShift == DateShiftMode.PerPatient ? Math.Max(profile.Rules.DateShiftDays, 1) : 0;
         var pseudonym = (await pseudonyms.GetOrCreateAsync(action.PseudonymProject!, originalPatientId, shift, ct)).Pseudonym;
         if (copy.Values.Any(t => Value(t, "0010,0020") != pseudonym))
-            throw new AutomationRunException($"The anonymized copy does not carry the pseudonym of project {action.PseudonymProject} as PatientID in every instance.");
+            throw new AutomationRunException(L["The anonymized copy does not carry the pseudonym of project {0} as PatientID in every instance.", action.PseudonymProject ?? ""]);
 
         var checkedTags = IdentifyingTags.Concat(profile.Rules.Remove).Concat(profile.Rules.Replace.Keys)
             .Where(t => !profile.Rules.Keep.Any(k => SameTag(k, t))).ToList();
@@ -78,7 +85,7 @@ public sealed class AnonymizingIntake(AnonymizationService anonymization, Profil
                 var replacement = profile.Rules.Replace.FirstOrDefault(r => SameTag(r.Key, key)).Value;
                 var left = values.Where(v => v != replacement && v != pseudonym && originalValues.TryGetValue(key, out var o) && o.Contains(v)).ToList();
                 if (left.Count > 0)
-                    throw new AutomationRunException($"The anonymized copy still holds the original value of {name} ({key}) in instance {instanceId}.");
+                    throw new AutomationRunException(L["The anonymized copy still holds the original value of {0} ({1}) in instance {2}.", name, key, instanceId]);
             }
         }
     }

@@ -3,6 +3,8 @@ using OrthancPortal.Features.Audit;
 using OrthancPortal.Features.Orthanc;
 using OrthancPortal.Infrastructure.Database;
 using OrthancPortal.Infrastructure.Scheduling;
+using Microsoft.Extensions.Localization;
+using OrthancPortal.Infrastructure.Localization;
 
 namespace OrthancPortal.Features.Automation;
 
@@ -13,6 +15,9 @@ namespace OrthancPortal.Features.Automation;
 /// </summary>
 public sealed class AutomationQueue(IServiceScopeFactory scopes, IDbContextFactory<PortalDbContext> dbFactory) : IPersistedQueue
 {
+    // Drained under the site's language (DrainQueueJob), like all automatic work.
+    private static readonly IStringLocalizer<AutomationQueue> L = PortalText.For<AutomationQueue>();
+
     public Task RecoverAsync(CancellationToken ct) => Task.CompletedTask;
 
     public Task<bool> ProcessNextAsync(CancellationToken ct) => RunNextAsync(ct);
@@ -45,7 +50,13 @@ public sealed class AutomationQueue(IServiceScopeFactory scopes, IDbContextFacto
         }
         catch (OrthancException ex) when (ex.Failure == OrthancFailure.NotFound)
         {
-            await runner.AbandonAsync(next, $"The {next.ResourceLevel.ToLowerInvariant()} was deleted from Orthanc before the rule ran.", ct);
+            await runner.AbandonAsync(next, next.ResourceLevel switch
+            {
+                nameof(ResourceLevel.Patient) => L["The patient was deleted from Orthanc before the rule ran."],
+                nameof(ResourceLevel.Series) => L["The series was deleted from Orthanc before the rule ran."],
+                nameof(ResourceLevel.Instance) => L["The instance was deleted from Orthanc before the rule ran."],
+                _ => L["The study was deleted from Orthanc before the rule ran."],
+            }, ct);
             return true;
         }
         await runner.RunAsync(rule, target, next.TriggerKey, Actor.System, ct);

@@ -7,6 +7,8 @@ using OrthancPortal.Features.Settings;
 using OrthancPortal.Infrastructure;
 using OrthancPortal.Infrastructure.Database;
 using OrthancPortal.Infrastructure.Live;
+using Microsoft.Extensions.Localization;
+using OrthancPortal.Infrastructure.Localization;
 
 namespace OrthancPortal.Features.Automation;
 
@@ -30,6 +32,10 @@ public sealed class AutomationRunner(
     TimeProvider clock,
     ILogger<AutomationRunner> logger)
 {
+    // Robots and rules run without a request: under the site's language (PortalCultures.SiteDefault), or the language
+    // of the user whose action this is (stopping a robot).
+    private static readonly IStringLocalizer<AutomationRunner> L = PortalText.For<AutomationRunner>();
+
     /// <returns>The execution, or null when this trigger was already handled.</returns>
     public async Task<AutomationExecution?> RunAsync(AutomationRule rule, RuleTarget target, string triggerKey, Actor actor, CancellationToken ct)
     {
@@ -196,7 +202,7 @@ public sealed class AutomationRunner(
             }
             catch (OperationCanceledException) when (!ct.IsCancellationRequested)
             {
-                throw new AutomationRunException($"Anonymization did not finish within {s.JobTimeoutMinutes} minutes; the original stays.");
+                throw new AutomationRunException(L["Anonymization did not finish within {0} minutes; the original stays.", s.JobTimeoutMinutes]);
             }
             catch (Exception ex) when (ex is OrthancException or InvalidOperationException)
             {
@@ -204,13 +210,13 @@ public sealed class AutomationRunner(
                 string cleanup;
                 try
                 {
-                    cleanup = await intake.DeletePartialCopiesAsync(target.Study.ID, action, ct) > 0 ? " (the half-made copy Orthanc left was deleted)" : "";
+                    cleanup = await intake.DeletePartialCopiesAsync(target.Study.ID, action, ct) > 0 ? L[" (the half-made copy Orthanc left was deleted)"] : "";
                 }
                 catch (OrthancException cleanupFailure)
                 {
-                    cleanup = $" (a half-made copy could not be looked for: {cleanupFailure.Message})";
+                    cleanup = L[" (a half-made copy could not be looked for: {0})", cleanupFailure.Message];
                 }
-                throw new AutomationRunException($"Anonymization failed, the original stays: {ex.Message}{cleanup}");
+                throw new AutomationRunException(L["Anonymization failed, the original stays: {0}{1}", ex.Message, cleanup]);
             }
             execution.ProducedStudyId = copyStudyId;
             await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -224,11 +230,11 @@ public sealed class AutomationRunner(
         catch (AutomationRunException ex)
         {
             await orthanc.DeleteResourceAsync(ResourceLevel.Study, copyStudyId, ct);
-            throw new AutomationRunException($"The anonymized copy failed its check and was deleted; the original stays. {ex.Message}");
+            throw new AutomationRunException(L["The anonymized copy failed its check and was deleted; the original stays. {0}", ex.Message]);
         }
         catch (OrthancException ex)
         {
-            throw new AutomationRunException($"Orthanc failed while the anonymized copy was checked, the original stays: {ex.Message}{await DeleteUnfinishedCopyAsync(copyStudyId, ct)}");
+            throw new AutomationRunException(L["Orthanc failed while the anonymized copy was checked, the original stays: {0}{1}", ex.Message, await DeleteUnfinishedCopyAsync(copyStudyId, ct)]);
         }
         try
         {
@@ -238,7 +244,7 @@ public sealed class AutomationRunner(
         catch (OrthancException ex)
         {
             // A copy without its done label is one the intake did not finish: it goes, so "Run again" starts clean.
-            throw new AutomationRunException($"The verified copy could not be labelled '{action.DoneLabel}', the original stays: {ex.Message}{await DeleteUnfinishedCopyAsync(copyStudyId, ct)}");
+            throw new AutomationRunException(L["The verified copy could not be labelled '{0}', the original stays: {1}{2}", action.DoneLabel ?? "", ex.Message, await DeleteUnfinishedCopyAsync(copyStudyId, ct)]);
         }
     }
 
@@ -248,7 +254,7 @@ public sealed class AutomationRunner(
         try
         {
             await orthanc.DeleteResourceAsync(ResourceLevel.Study, copyStudyId, ct);
-            return " (the unfinished copy was deleted)";
+            return L[" (the unfinished copy was deleted)"];
         }
         catch (OrthancException ex) when (ex.Failure == OrthancFailure.NotFound)
         {
@@ -256,7 +262,7 @@ public sealed class AutomationRunner(
         }
         catch (OrthancException ex)
         {
-            return $" (the unfinished copy, study {copyStudyId}, could not be deleted: {ex.Message})";
+            return L[" (the unfinished copy, study {0}, could not be deleted: {1})", copyStudyId, ex.Message];
         }
     }
 
@@ -279,7 +285,7 @@ public sealed class AutomationRunner(
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            throw new AutomationRunException($"Anonymization did not finish within {s.JobTimeoutMinutes} minutes.");
+            throw new AutomationRunException(L["Anonymization did not finish within {0} minutes.", s.JobTimeoutMinutes]);
         }
         execution.ProducedStudyId = copyStudyId;
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
@@ -298,7 +304,7 @@ public sealed class AutomationRunner(
 
     private async Task ForwardAsync(RuleTarget target, RuleAction action, AutomationSettings s, CancellationToken ct)
     {
-        var destination = action.Destination ?? throw new AutomationRunException("The forward step names no destination.");
+        var destination = action.Destination ?? throw new AutomationRunException(L["The forward step names no destination."]);
         var job = action.Target == ForwardTarget.Peer
             ? await orthanc.StoreToPeerAsync(destination, [target.ResourceId], ct)
             : await orthanc.StoreToModalityAsync(destination, [target.ResourceId], ct);
@@ -310,7 +316,7 @@ public sealed class AutomationRunner(
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            throw new AutomationRunException($"Sending to {destination} did not finish within {s.JobTimeoutMinutes} minutes (Orthanc job {job.ID}).");
+            throw new AutomationRunException(L["Sending to {0} did not finish within {1} minutes (Orthanc job {2}).", destination, s.JobTimeoutMinutes, job.ID]);
         }
     }
 
@@ -322,7 +328,7 @@ public sealed class AutomationRunner(
     {
         var root = OutputRoot(action, s);
         if (string.IsNullOrWhiteSpace(action.OutputFolder) && s.UsesDefaultOutput) Directory.CreateDirectory(root);
-        if (!Directory.Exists(root)) throw new AutomationRunException($"The output folder '{root}' does not exist.");
+        if (!Directory.Exists(root)) throw new AutomationRunException(L["The output folder '{0}' does not exist.", root]);
         var folder = DownloadLayout.RuleFolder(root, rule.Id);
         Directory.CreateDirectory(folder);
         return folder;
@@ -334,8 +340,8 @@ public sealed class AutomationRunner(
     private static string Reason(Exception ex) => ex switch
     {
         AutomationRunException or OrthancException or InvalidOperationException => ex.Message,
-        UnauthorizedAccessException => $"The output folder is not writable: {ex.Message}",
-        IOException => $"Writing the output failed: {ex.Message}",
+        UnauthorizedAccessException => L["The output folder is not writable: {0}", ex.Message],
+        IOException => L["Writing the output failed: {0}", ex.Message],
         _ => $"{ex.GetType().Name}: {ex.Message}",
     };
 }

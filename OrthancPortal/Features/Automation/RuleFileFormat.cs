@@ -1,5 +1,8 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Localization;
+using OrthancPortal.Infrastructure.Localization;
 
 namespace OrthancPortal.Features.Automation;
 
@@ -26,8 +29,22 @@ public static class RuleFileNames
 /// never has: Tags[].Operator, Actions (an ordered list that replaces Action when present; an AnonymizeKeepOnlyCopy step
 /// has ProfileId, PseudonymProject and DoneLabel), and Sources (the TriggerSources object; absent = the settings' sources).
 /// </summary>
-public static class RuleFileFormat
+public sealed class RuleFileFormat
 {
+    // Not static only so that the localizer can name it. A problem is made like a localized text, L[english, values]: the exception
+    // keeps the key and values, so the automation page (one snapshot for every user) shows it in each reader's language.
+    private static readonly IStringLocalizer<RuleFileFormat> Texts = PortalText.For<RuleFileFormat>();
+    private static readonly Problems L = new();
+
+    private RuleFileFormat() { }
+
+    private sealed class Problems
+    {
+        public RuleFileException this[string key, params object?[] args] => new(key, args);
+    }
+
+    /// <summary>A problem's text in the current UI language.</summary>
+    public static string Localize(string key, IReadOnlyList<object?> args) => args.Count == 0 ? Texts[key] : Texts[key, [.. args.Select(a => a ?? "")]];
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     public static AutomationRule Parse(string json, string ruleId)
@@ -37,11 +54,11 @@ public static class RuleFileFormat
         {
             root = JsonNode.Parse(json, new JsonNodeOptions { PropertyNameCaseInsensitive = true },
                 new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip }) as JsonObject
-                ?? throw new FormatException("The file must hold one JSON object.");
+                ?? throw L["The file must hold one JSON object."];
         }
         catch (JsonException ex)
         {
-            throw new FormatException($"Not valid JSON: {ex.Message}");
+            throw L["Not valid JSON at line {0}: {1}", (ex.LineNumber ?? 0) + 1, ex.Message];
         }
 
         var checkOn = ParseEnum(Text(root, "CheckOn") ?? "Study", "CheckOn", CheckOn.Study);
@@ -49,16 +66,16 @@ public static class RuleFileFormat
         {
             null => false,
             JsonValue v when v.TryGetValue<bool>(out var b) => b,
-            _ => throw new FormatException("IsActive must be true or false."),
+            _ => throw L["IsActive must be true or false."],
         };
         var conditions = new List<RuleCondition>();
         if (root["Tags"] is JsonArray tags)
         {
             foreach (var (node, i) in tags.Select((n, i) => (n, i)))
             {
-                if (node is not JsonObject tag) throw new FormatException($"Tags[{i}] must be an object.");
+                if (node is not JsonObject tag) throw L["Tags[{0}] must be an object.", i];
                 var name = Text(tag, "TagName");
-                if (string.IsNullOrWhiteSpace(name)) throw new FormatException($"Tags[{i}] has no TagName.");
+                if (string.IsNullOrWhiteSpace(name)) throw L["Tags[{0}] has no TagName.", i];
                 var levelText = Text(tag, "Level");
                 var level = string.IsNullOrWhiteSpace(levelText) ? DefaultLevel(name) : ParseEnum(levelText, $"Tags[{i}].Level", TagLevel.Study);
                 var op = ParseEnum(Text(tag, "Operator") ?? "Contains", $"Tags[{i}].Operator", ConditionOperator.Contains);
@@ -67,7 +84,7 @@ public static class RuleFileFormat
         }
         else if (root["Tags"] is not null)
         {
-            throw new FormatException("Tags must be a list.");
+            throw L["Tags must be a list."];
         }
 
         var actions = root["Actions"] is JsonArray list ? ParseActions(list) : ParseSeedAction(root);
@@ -79,7 +96,7 @@ public static class RuleFileFormat
     private static Orthanc.TriggerSources? ParseSources(JsonNode? node)
     {
         if (node is null) return null;
-        if (node is not JsonObject) throw new FormatException("Sources must be an object, e.g. { \"ReceivedByDicom\": true, \"CallingAets\": \"CT1\" }.");
+        if (node is not JsonObject) throw L["Sources must be an object, e.g. { \"ReceivedByDicom\": true, \"CallingAets\": \"CT1\" }."];
         Orthanc.TriggerSources sources;
         try
         {
@@ -87,9 +104,9 @@ public static class RuleFileFormat
         }
         catch (JsonException ex)
         {
-            throw new FormatException($"Sources: {ex.Message}");
+            throw L["Sources: {0}", ex.Message];
         }
-        return sources.Problem() is { } problem ? throw new FormatException($"Sources: {problem}") : sources;
+        return sources.Problem() is { } problem ? throw L["Sources: {0}", problem] : sources;
     }
 
     private static List<RuleAction> ParseSeedAction(JsonObject root)
@@ -101,9 +118,9 @@ public static class RuleFileFormat
             "FORWARD" => [new RuleAction(ActionKind.Forward)
             {
                 Target = ForwardTarget.Modality,
-                Destination = Text(root, "DestinationModality") is { Length: > 0 } d ? d : throw new FormatException("A FORWARD rule needs DestinationModality."),
+                Destination = Text(root, "DestinationModality") is { Length: > 0 } d ? d : throw L["A FORWARD rule needs DestinationModality."],
             }],
-            _ => throw new FormatException($"Action must be DOWNLOAD or FORWARD, not '{action}'."),
+            _ => throw L["Action must be DOWNLOAD or FORWARD, not '{0}'.", action],
         };
     }
 
@@ -112,7 +129,7 @@ public static class RuleFileFormat
         var actions = new List<RuleAction>();
         foreach (var (node, i) in list.Select((n, i) => (n, i)))
         {
-            if (node is not JsonObject a) throw new FormatException($"Actions[{i}] must be an object.");
+            if (node is not JsonObject a) throw L["Actions[{0}] must be an object.", i];
             var kind = ParseEnum(Text(a, "Kind") ?? "", $"Actions[{i}].Kind", ActionKind.Download);
             actions.Add(new RuleAction(kind)
             {
@@ -203,11 +220,23 @@ public static class RuleFileFormat
         null => null,
         JsonValue v when v.TryGetValue<string>(out var s) => s,
         JsonValue v => v.ToJsonString(),
-        _ => throw new FormatException($"{key} must be a text value."),
+        _ => throw L["{0} must be a text value.", key],
     };
 
     private static T ParseEnum<T>(string text, string field, T _) where T : struct, Enum
         => Enum.TryParse<T>(text.Trim(), ignoreCase: true, out var value) && Enum.IsDefined(value)
             ? value
-            : throw new FormatException($"{field} must be one of {string.Join(", ", Enum.GetNames<T>())}, not '{text}'.");
+            : throw L["{0} must be one of {1}, not '{2}'.", field, string.Join(", ", Enum.GetNames<T>()), text];
+}
+
+/// <summary>
+/// A rule file that cannot be read, and why: <see cref="Exception.Message"/> in English (logs), <see cref="Localized"/> in
+/// the current UI language, formatted when it is read.
+/// </summary>
+public sealed class RuleFileException(string key, IReadOnlyList<object?> args)
+    : FormatException(args.Count == 0 ? key : string.Format(CultureInfo.InvariantCulture, key, [.. args]))
+{
+    public string Key => key;
+    public IReadOnlyList<object?> Args => args;
+    public string Localized() => RuleFileFormat.Localize(key, args);
 }

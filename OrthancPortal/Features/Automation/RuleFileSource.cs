@@ -5,7 +5,23 @@ using OrthancPortal.Infrastructure.Live;
 
 namespace OrthancPortal.Features.Automation;
 
-public sealed record RuleFileError(string FileName, string Error);
+/// <summary>
+/// A rule file that is skipped. One snapshot serves every user, so a problem the reader recognizes
+/// (<see cref="RuleFileException"/>) is put into words when <see cref="Error"/> is read, in the reader's language.
+/// </summary>
+public sealed record RuleFileError(string FileName, string English)
+{
+    private readonly RuleFileException? problem;
+
+    public RuleFileError(string fileName, Exception ex) : this(fileName, ex.Message) => problem = ex as RuleFileException;
+
+    public string Error => problem?.Localized() ?? English;
+
+    // The same file with the same problem is the same error (the snapshot is kept when nothing changed).
+    public bool Equals(RuleFileError? other) => other is not null && FileName == other.FileName && English == other.English;
+
+    public override int GetHashCode() => HashCode.Combine(FileName, English);
+}
 
 public sealed record RuleFileSnapshot(string Folder, IReadOnlyList<AutomationRule> Rules, IReadOnlyList<RuleFileError> Errors)
 {
@@ -70,7 +86,7 @@ public sealed class RuleFileSource(SettingsStore settings, IOptions<PortalOption
                 }
                 catch (Exception ex) when (ex is FormatException or IOException or UnauthorizedAccessException)
                 {
-                    errors.Add(new RuleFileError(name, ex.Message));
+                    errors.Add(new RuleFileError(name, ex));
                 }
             }
         }
@@ -78,7 +94,7 @@ public sealed class RuleFileSource(SettingsStore settings, IOptions<PortalOption
         // An unchanged folder keeps its snapshot, so readers can tell a change by reference.
         if (SameAs(current, snapshot)) return current;
         current = snapshot;
-        foreach (var e in errors) logger.LogWarning("Automation rule file {File} is skipped: {Error}", e.FileName, e.Error);
+        foreach (var e in errors) logger.LogWarning("Automation rule file {File} is skipped: {Error}", e.FileName, e.English);
         notifier.Publish(new AutomationRulesChanged());
         return snapshot;
     }

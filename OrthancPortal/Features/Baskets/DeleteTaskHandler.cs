@@ -4,6 +4,8 @@ using OrthancPortal.Features.Access;
 using OrthancPortal.Features.Audit;
 using OrthancPortal.Features.Orthanc;
 using OrthancPortal.Features.Tasks;
+using Microsoft.Extensions.Localization;
+using OrthancPortal.Infrastructure.Localization;
 
 namespace OrthancPortal.Features.Baskets;
 
@@ -28,13 +30,16 @@ public sealed record DeleteResult(int Deleted, IReadOnlyList<string> Skipped)
 /// </summary>
 public sealed class DeleteTaskHandler(OrthancClient orthanc, AuditLog audit, UserManager<PortalUser> users, RoleManager<PortalRole> roles) : ITaskHandler
 {
+    // Runs under the language of the user who started the task (TaskQueue), so its texts are stored in it.
+    private static readonly IStringLocalizer<DeleteTaskHandler> L = PortalText.For<DeleteTaskHandler>();
+
     public const string TaskType = "delete";
     public string Type => TaskType;
     public bool Resumable => true;
 
     public async Task<string?> RunAsync(TaskRun run, CancellationToken ct)
     {
-        if (!await MayDeleteAsync(run.Owner)) throw new TaskFailedException($"{run.Owner.UserName} no longer holds the Delete permission.");
+        if (!await MayDeleteAsync(run.Owner)) throw new TaskFailedException(L["{0} no longer holds the Delete permission.", run.Owner.UserName]);
         var items = run.Payload<DeletePayload>().Items;
         var done = run.Checkpoint<List<string>>() ?? [];
         var skipped = new List<string>();
@@ -42,7 +47,7 @@ public sealed class DeleteTaskHandler(OrthancClient orthanc, AuditLog audit, Use
         {
             var item = items[i];
             if (done.Contains(item.OrthancId)) continue;
-            await run.Progress.ReportAsync((double)i / items.Count, $"{i} of {items.Count} deleted");
+            await run.Progress.ReportAsync((double)i / items.Count, L["{0} of {1} deleted", i, items.Count]);
             var what = await DescribeAsync(item, ct);
             if (what is null)
             {
@@ -58,7 +63,7 @@ public sealed class DeleteTaskHandler(OrthancClient orthanc, AuditLog audit, Use
             await run.SaveCheckpointAsync(done);
         }
         // The last progress text must say what happened, not the count before the last deletion.
-        await run.Progress.ReportAsync(1, $"{done.Count - skipped.Count} of {items.Count} deleted");
+        await run.Progress.ReportAsync(1, L["{0} of {1} deleted", done.Count - skipped.Count, items.Count]);
         return JsonSerializer.Serialize(new DeleteResult(done.Count - skipped.Count, skipped));
     }
 

@@ -45,6 +45,11 @@ public sealed class BurnerJob
     /// <summary>The last time the disc software changed the request (used to detect a stall).</summary>
     public DateTime? LastSignalAt { get; set; }
     public bool CancelRequested { get; set; }
+    /// <summary>
+    /// The UI language of the user who queued the job, or English for the automatic trigger: the queue and the status
+    /// monitor write <see cref="Detail"/> in it (null on older rows = English).
+    /// </summary>
+    public string? Culture { get; set; }
     public bool DeletedFromOrthanc { get; set; }
 
     public IReadOnlyList<string> StudyIds => StudyOrthancIds.Split(',', StringSplitOptions.RemoveEmptyEntries);
@@ -62,6 +67,7 @@ public sealed class BurnerJob
             e.Property(x => x.State).HasConversion<string>().HasMaxLength(16);
             e.Property(x => x.Trigger).HasConversion<string>().HasMaxLength(8);
             e.Property(x => x.Manufacturer).HasConversion<string>().HasMaxLength(16);
+            e.Property(x => x.Culture).HasMaxLength(16);
             e.HasIndex(x => x.State);
             e.HasIndex(x => x.CreatedAt);
             e.HasIndex(x => x.RequestName);

@@ -6,6 +6,7 @@ using OrthancPortal.Features.Settings;
 using OrthancPortal.Infrastructure.Database;
 using OrthancPortal.Infrastructure.Files;
 using OrthancPortal.Infrastructure.Live;
+using OrthancPortal.Infrastructure.Localization;
 
 using OrthancPortal.Infrastructure.Scheduling;
 
@@ -102,6 +103,7 @@ public sealed class BurnerJobService(
             Manufacturer = options.Manufacturer,
             DiscType = options.DiscType == DiscTypeChoice.Auto ? "Auto" : options.DiscType.ToString(),
             State = BurnerJobState.Queued,
+            Culture = PortalCultures.ForLaterWork(),
         };
         db.Add(job);
         await db.SaveChangesAsync(ct);
@@ -128,25 +130,25 @@ public sealed class BurnerJobService(
     public async Task CancelAsync(long id, Actor actor, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var job = await db.Set<BurnerJob>().FirstOrDefaultAsync(j => j.Id == id, ct) ?? throw new BurnerException($"There is no burn job {id}.");
-        if (job.IsFinal) throw new BurnerException($"Job {id} is already {job.State.ToString().ToLowerInvariant()}.");
+        var job = await db.Set<BurnerJob>().FirstOrDefaultAsync(j => j.Id == id, ct) ?? throw new BurnerException(L["There is no burn job {0}.", id]);
+        if (job.IsFinal) throw new BurnerException(L["Burn job {0} has already ended.", id]);
         job.CancelRequested = true;
         job.UpdatedAt = clock.GetUtcNow().UtcDateTime;
         if (job.State == BurnerJobState.Queued)
         {
             job.State = BurnerJobState.Cancelled;
-            job.Detail = "Cancelled before it started.";
+            job.Detail = L["Cancelled before it started."];
         }
         else if (job.IsWithDiscSoftware && job.RequestName is not null && job.RequestFolder is not null)
         {
             var path = Path.Combine(job.RequestFolder, job.RequestName + DiscRequestWriter.CancelExtension(job.Manufacturer));
             var encoding = (await settings.GetAsync<BurnerSettings>(ct)).FileEncoding;
             await AtomicFile.WriteAllBytesAsync(path, DiscRequestWriter.Encode(DiscRequestWriter.CancelRequest(job.Manufacturer, job.RequestName), encoding), ct);
-            job.Detail = $"Cancel request {Path.GetFileName(path)} sent to the disc software.";
+            job.Detail = L["Cancel request {0} sent to the disc software.", Path.GetFileName(path)];
         }
         else
         {
-            job.Detail = "Cancel requested; it stops before the request reaches the disc software.";
+            job.Detail = L["Cancel requested; it stops before the request reaches the disc software."];
         }
         await db.SaveChangesAsync(ct);
         await audit.WriteAsync(actor, "burner.cancel", $"burner/jobs/{id}", job.Detail, ct: ct);

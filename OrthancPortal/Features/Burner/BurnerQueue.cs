@@ -1,7 +1,9 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
 using OrthancPortal.Features.Settings;
 using OrthancPortal.Infrastructure.Database;
 using OrthancPortal.Infrastructure.Live;
+using OrthancPortal.Infrastructure.Localization;
 using OrthancPortal.Infrastructure.Scheduling;
 
 namespace OrthancPortal.Features.Burner;
@@ -19,20 +21,28 @@ public sealed class BurnerQueue(
     TimeProvider clock,
     ILogger<BurnerQueue> logger) : IPersistedQueue
 {
+    private static readonly IStringLocalizer<BurnerQueue> L = PortalText.For<BurnerQueue>();
+
     public async Task<bool> ProcessNextAsync(CancellationToken ct)
         => (await settings.GetAsync<BurnerServiceState>(ct)).Running && await BuildNextAsync(ct);
 
     /// <summary>Builds the oldest queued job; false when there is none.</summary>
     private async Task<bool> BuildNextAsync(CancellationToken ct)
     {
-        long id;
+        BurnerJob? next;
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
-            var job = await db.Set<BurnerJob>().Where(j => j.State == BurnerJobState.Queued).OrderBy(j => j.Id).FirstOrDefaultAsync(ct);
-            if (job is null) return false;
-            id = job.Id;
-            await UpdateAsync(id, j => { j.State = BurnerJobState.Preparing; j.Detail = "Starting"; }, ct);
+            next = await db.Set<BurnerJob>().AsNoTracking().Where(j => j.State == BurnerJobState.Queued).OrderBy(j => j.Id).FirstOrDefaultAsync(ct);
         }
+        if (next is null) return false;
+        // The details it writes read in the language of whoever queued the job.
+        await PortalCultures.RunInAsync(next.Culture, () => BuildAsync(next.Id, ct));
+        return true;
+    }
+
+    private async Task BuildAsync(long id, CancellationToken ct)
+    {
+        await UpdateAsync(id, j => { j.State = BurnerJobState.Preparing; j.Detail = L["Starting"]; }, ct);
 
         var options = await settings.GetAsync<BurnerSettings>(ct);
         try
@@ -52,7 +62,7 @@ public sealed class BurnerQueue(
                 j.SubmittedAt = now;
                 j.LastSignalAt = now;
                 j.State = BurnerJobState.Submitted;
-                j.Detail = "Waiting for the disc software";
+                j.Detail = L["Waiting for the disc software"];
             }, ct);
             // A cancel that came while the media was being made goes to the disc software now.
             if ((await LoadAsync(id, ct)).CancelRequested)
@@ -71,16 +81,15 @@ public sealed class BurnerQueue(
             logger.LogWarning(ex, "Burn job {Job} failed: {Reason}", id, reason);
             await UpdateAsync(id, j => { j.State = BurnerJobState.Failed; j.Detail = reason; }, CancellationToken.None);
         }
-        return true;
     }
 
     /// <summary>A reason a user can act on; a full disk is the usual one.</summary>
     public static string Reason(Exception ex) => ex switch
     {
         BurnerException or Orthanc.OrthancException => ex.Message,
-        IOException io when (io.HResult & 0xFFFF) is 28 or 112 => $"The disk of the monitored folder is full: {io.Message}",
-        IOException or UnauthorizedAccessException => $"Could not write the job: {ex.Message}",
-        _ => $"Unexpected error: {ex.Message}",
+        IOException io when (io.HResult & 0xFFFF) is 28 or 112 => L["The disk of the monitored folder is full: {0}", io.Message],
+        IOException or UnauthorizedAccessException => L["Could not write the job: {0}", ex.Message],
+        _ => L["Unexpected error: {0}", ex.Message],
     };
 
     /// <summary>A job that was being prepared when the portal stopped is prepared again from the start.</summary>
@@ -91,7 +100,7 @@ public sealed class BurnerQueue(
         foreach (var job in interrupted)
         {
             job.State = job.CancelRequested ? BurnerJobState.Cancelled : BurnerJobState.Queued;
-            job.Detail = "Interrupted by a restart of the portal";
+            job.Detail = await PortalCultures.RunInAsync(job.Culture, () => Task.FromResult(L["Interrupted by a restart of the portal"].Value));
         }
         await db.SaveChangesAsync(ct);
     }

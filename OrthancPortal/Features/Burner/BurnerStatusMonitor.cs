@@ -1,9 +1,11 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
 using OrthancPortal.Features.Audit;
 using OrthancPortal.Features.Orthanc;
 using OrthancPortal.Features.Settings;
 using OrthancPortal.Infrastructure.Database;
 using OrthancPortal.Infrastructure.Live;
+using OrthancPortal.Infrastructure.Localization;
 
 namespace OrthancPortal.Features.Burner;
 
@@ -95,9 +97,12 @@ public sealed class BurnerStatusMonitor(
         foreach (var job in open)
         {
             var found = FindRequestExtension(job);
-            var decision = DiscStatus.Decide(job, found, now, TimeSpan.FromMinutes(burner.StallMinutes));
-            if (decision is null) continue;
-            await ApplyAsync(job.Id, decision, burner, ct);
+            // Decided under the job's language, so the detail it stores reads in the language of whoever queued it.
+            await PortalCultures.RunInAsync(job.Culture, async () =>
+            {
+                var decision = DiscStatus.Decide(job, found, now, TimeSpan.FromMinutes(burner.StallMinutes));
+                if (decision is not null) await ApplyAsync(job.Id, decision, burner, ct);
+            });
         }
     }
 
@@ -169,7 +174,7 @@ public sealed class BurnerStatusMonitor(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var row = await db.Set<BurnerJob>().FirstAsync(j => j.Id == job.Id, ct);
         row.DeletedFromOrthanc = deletedAll;
-        if (!deletedAll) row.Detail = "Burned; deleting the studies from Orthanc failed (see the audit log)";
+        if (!deletedAll) row.Detail = DiscStatus.L["Burned; deleting the studies from Orthanc failed (see the audit log)"];
         await db.SaveChangesAsync(ct);
     }
 
@@ -187,6 +192,9 @@ public static class DiscStatus
     /// <summary>Checked in this order: final answers before running ones, the untouched request last.</summary>
     public static readonly IReadOnlyList<string> Extensions = [".DON", ".ERR", ".STP", ".INP", ".JDF", ".JRQ"];
 
+    // Looked up when a job's state changes, under the language of the job (BurnerStatusMonitor runs it so).
+    internal static readonly IStringLocalizer<BurnerStatusMonitor> L = PortalText.For<BurnerStatusMonitor>();
+
     public sealed record Change(BurnerJobState State, string Detail, bool Signal);
 
     /// <summary>The new state of an open job, or null when nothing changes.</summary>
@@ -194,12 +202,12 @@ public static class DiscStatus
     {
         var next = extension switch
         {
-            ".DON" => new Change(BurnerJobState.Done, "Disc burned", true),
-            ".ERR" when job.CancelRequested => new Change(BurnerJobState.Cancelled, "Cancelled by the disc software", true),
-            ".ERR" => new Change(BurnerJobState.Error, "The disc software reported an error (see its log)", true),
-            ".STP" => new Change(BurnerJobState.Paused, "Paused by the disc software", true),
-            ".INP" => new Change(BurnerJobState.InProgress, "Burning", true),
-            null when job.CancelRequested => new Change(BurnerJobState.Cancelled, "Cancelled; the disc software removed the request", true),
+            ".DON" => new Change(BurnerJobState.Done, L["Disc burned"], true),
+            ".ERR" when job.CancelRequested => new Change(BurnerJobState.Cancelled, L["Cancelled by the disc software"], true),
+            ".ERR" => new Change(BurnerJobState.Error, L["The disc software reported an error (see its log)"], true),
+            ".STP" => new Change(BurnerJobState.Paused, L["Paused by the disc software"], true),
+            ".INP" => new Change(BurnerJobState.InProgress, L["Burning"], true),
+            null when job.CancelRequested => new Change(BurnerJobState.Cancelled, L["Cancelled; the disc software removed the request"], true),
             _ => null,
         };
         if (next is not null) return next.State == job.State ? null : next;
@@ -210,8 +218,8 @@ public static class DiscStatus
         {
             return new Change(BurnerJobState.Stalled,
                 extension is null
-                    ? $"The request file is gone and the disc software has not answered for {stallAfter.TotalMinutes:0} min"
-                    : $"The disc software has not picked up the request for {stallAfter.TotalMinutes:0} min; is it running?", false);
+                    ? L["The request file is gone and the disc software has not answered for {0:0} min", stallAfter.TotalMinutes]
+                    : L["The disc software has not picked up the request for {0:0} min; is it running?", stallAfter.TotalMinutes], false);
         }
         return null;
     }

@@ -1,6 +1,8 @@
 using System.IO.Compression;
+using Microsoft.Extensions.Localization;
 using OrthancPortal.Features.Orthanc;
 using OrthancPortal.Infrastructure.Files;
+using OrthancPortal.Infrastructure.Localization;
 
 namespace OrthancPortal.Features.Burner;
 
@@ -10,6 +12,8 @@ namespace OrthancPortal.Features.Burner;
 /// </summary>
 public sealed class DiscBuilder(OrthancClient orthanc, ILogger<DiscBuilder> logger)
 {
+    private static readonly IStringLocalizer<DiscBuilder> L = PortalText.For<DiscBuilder>();
+
     /// <summary>Job folders live beside the requests, on the same share the disc software reads.</summary>
     public const string JobsSubfolder = "OrthancPortal-jobs";
 
@@ -19,7 +23,7 @@ public sealed class DiscBuilder(OrthancClient orthanc, ILogger<DiscBuilder> logg
     {
         var monitored = settings.MonitoredFolder;
         var problem = BurnerSettings.FolderProblem(monitored);
-        if (problem is not null) throw new BurnerException($"Monitored folder {problem}");
+        if (problem is not null) throw new BurnerException(L["Monitored folder {0}", problem]);
 
         var requestName = job.RequestName ?? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"CD_{job.CreatedAt:yyyyMMddHHmmss}_{job.Id:D6}");
         var jobFolder = Path.Combine(monitored, JobsSubfolder, $"{requestName}_{DiscRequestWriter.FileNamePart(job.PatientName, 24)}");
@@ -27,11 +31,11 @@ public sealed class DiscBuilder(OrthancClient orthanc, ILogger<DiscBuilder> logg
         var dicomFolder = Path.Combine(jobFolder, "DICOM");
         Directory.CreateDirectory(dicomFolder);
 
-        await progress("Orthanc is making the DICOMDIR media");
+        await progress(L["Orthanc is making the DICOMDIR media"]);
         var started = await orthanc.CreateMediaJobAsync(job.StudyIds, settings.TransferSyntax, ct);
-        await orthanc.WaitForJobAsync(started.ID, p => progress($"Orthanc is making the DICOMDIR media ({p:0}%)"), ct: ct);
+        await orthanc.WaitForJobAsync(started.ID, p => progress(L["Orthanc is making the DICOMDIR media ({0:0} %)", p]), ct: ct);
 
-        await progress("Copying the media to the job folder");
+        await progress(L["Copying the media to the job folder"]);
         var zip = Path.Combine(jobFolder, "media.zip");
         using (var response = await orthanc.GetJobArchiveAsync(started.ID, ct))
         await using (var source = await response.Content.ReadAsStreamAsync(ct))
@@ -109,7 +113,7 @@ public sealed class DiscBuilder(OrthancClient orthanc, ILogger<DiscBuilder> logg
             ct.ThrowIfCancellationRequested();
             var destination = Path.GetFullPath(Path.Combine(root, entry.FullName.Replace('\\', '/')));
             if (!destination.StartsWith(root, StringComparison.Ordinal))
-                throw new BurnerException($"The media archive has an entry outside its folder ('{entry.FullName}'); refused.");
+                throw new BurnerException(L["The media archive has an entry outside its folder ('{0}'); refused.", entry.FullName]);
             if (entry.FullName.EndsWith('/') || entry.FullName.EndsWith('\\'))
             {
                 Directory.CreateDirectory(destination);

@@ -26,7 +26,7 @@ public sealed class DiscPathMapper(string portalPrefix, string discPrefix)
     {
         if (IsIdentity) return portalPath;
         var relative = Relative(portalPath)
-            ?? throw new BurnerException($"'{portalPath}' is not inside the mapped folder '{portalPrefix}', so the disc software cannot read it. Check the path mapping in the burner settings.");
+            ?? throw new BurnerException(L["'{0}' is not inside the mapped folder '{1}', so the disc software cannot read it. Check the path mapping in the burner settings.", portalPath, portalPrefix]);
         var windows = IsWindowsPath(discPrefix);
         var separator = windows ? '\\' : '/';
         var root = discPrefix.TrimEnd('\\', '/');

@@ -57,6 +57,9 @@ public sealed class ModifyTagsRequestValidator : AbstractValidator<ModifyTagsReq
 /// </summary>
 public sealed class ModifyTagsTask(OrthancClient orthanc, AuditLog audit, WorkFolders work) : ITaskHandler
 {
+    // Runs under the language of the user who started the task (TaskQueue), so its texts are stored in it.
+    private static readonly IStringLocalizer<ModifyTagsTask> L = PortalText.For<ModifyTagsTask>();
+
     public const string TaskType = "content.modify";
     public string Type => TaskType;
 
@@ -89,7 +92,7 @@ public sealed class ModifyTagsTask(OrthancClient orthanc, AuditLog audit, WorkFo
                 return null;
             }
             var job = await orthanc.ModifyAsync(request.Level, request.Id, modify, ct);
-            var done = await orthanc.WaitForJobAsync(job.ID, p => run.Progress.ReportAsync(p, "Orthanc is modifying"), ct: ct);
+            var done = await orthanc.WaitForJobAsync(job.ID, p => run.Progress.ReportAsync(p, L["Orthanc is modifying"]), ct: ct);
             var newId = done.Content?["ID"]?.GetValue<string>();
             await audit.WriteAsync(run.Owner, "content.modify", resource, $"done; new id {newId}", ct: ct);
             return newId is null ? null : $"{{\"ID\":\"{newId}\",\"Level\":\"{request.Level}\"}}";
@@ -129,10 +132,10 @@ public sealed class ModifyTagsTask(OrthancClient orthanc, AuditLog audit, WorkFo
             }
             catch (OrthancException ex)
             {
-                throw new TaskFailedException($"Instance {id} was modified but could not be stored again ({ex.Message}). The modified file is kept at {file}.");
+                throw new TaskFailedException(L["Instance {0} was modified but could not be stored again ({1}). The modified file is kept at {2}.", id, ex.Message, file]);
             }
             File.Delete(file);
-            await run.Progress.ReportAsync((i + 1.0) / instances.Count, $"{i + 1} of {instances.Count} instances");
+            await run.Progress.ReportAsync((i + 1.0) / instances.Count, L["{0} of {1} instances", i + 1, instances.Count]);
         }
         // The patient/study/series kept their ids, so Orthanc still holds their old main tags until it re-reads the files.
         await orthanc.PostAsync($"{request.Level.Path()}/{OrthancClient.Id(request.Id)}/reconstruct", new { }, ct);

@@ -1,7 +1,9 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.Extensions.Localization;
 using OrthancPortal.Features.Access;
 using OrthancPortal.Features.Audit;
+using OrthancPortal.Infrastructure.Localization;
 
 namespace OrthancPortal.Features.Content;
 
@@ -11,6 +13,8 @@ namespace OrthancPortal.Features.Content;
 /// </summary>
 public sealed class PermissionGuard(ActorContext actors, IServiceProvider services)
 {
+    private static readonly IStringLocalizer<PermissionGuard> L = PortalText.For<PermissionGuard>();
+
     public async Task<bool> HasAsync(string permission)
     {
         var user = await UserAsync();
@@ -21,7 +25,7 @@ public sealed class PermissionGuard(ActorContext actors, IServiceProvider servic
     {
         if (!await HasAsync(permission))
         {
-            throw new UnauthorizedAccessException($"You need the '{permission}' permission: {Permissions.Describe(permission)}.");
+            throw new UnauthorizedAccessException(L["You need the '{0}' permission: {1}.", permission, Permissions.Describe(permission)]);
         }
     }
 

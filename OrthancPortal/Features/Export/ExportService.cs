@@ -3,6 +3,7 @@ using OrthancPortal.Features.Audit;
 using OrthancPortal.Features.Orthanc;
 using OrthancPortal.Features.Tasks;
 using System.Security.Cryptography;
+using Microsoft.Extensions.Localization;
 using OrthancPortal.Infrastructure.Files;
 using OrthancPortal.Infrastructure.Text;
 
@@ -29,7 +30,7 @@ public sealed record ArchiveResume(string WorkKey, ArchiveCheckpoint? Saved, Fun
 /// Used by the Export basket and by automation rules.
 /// </summary>
 public sealed class ExportService(OrthancClient orthanc, DestinationStore destinations, RemoteUploader uploader, AuditLog audit,
-    WorkFolders work, TimeProvider clock)
+    WorkFolders work, TimeProvider clock, IStringLocalizer<ExportService> L)
 {
     /// <summary>Progress callback: fraction 0..1 and a text (bytes sent, for archives).</summary>
     public delegate Task ExportProgress(double fraction, string text);
@@ -65,7 +66,7 @@ public sealed class ExportService(OrthancClient orthanc, DestinationStore destin
     {
         try
         {
-            await orthanc.WaitForJobAsync(job.ID, f => progress(f, $"{f:P0} sent"), ct: ct);
+            await orthanc.WaitForJobAsync(job.ID, f => progress(f, L["{0:P0} sent", f]), ct: ct);
         }
         catch (OrthancException ex)
         {
@@ -104,7 +105,7 @@ public sealed class ExportService(OrthancClient orthanc, DestinationStore destin
                         await file.WriteAsync(buffer.AsMemory(0, read), ct);
                         hash.AppendData(buffer, 0, read);
                         received += read;
-                        if (Throttle(ref lastReport)) await progress(0, $"building archive: {ByteSize.Format(received)}");
+                        if (Throttle(ref lastReport)) await progress(0, L["Building the archive: {0}", ByteSize.Format(received)]);
                     }
                 }
                 if (resume is not null)
@@ -117,7 +118,7 @@ public sealed class ExportService(OrthancClient orthanc, DestinationStore destin
             var size = new FileInfo(temp).Length;
             lastReport = DateTime.MinValue;
             await uploader.UploadAsync(creds, temp, name, sent =>
-                Throttle(ref lastReport) || sent == size ? progress(size == 0 ? 1 : (double)sent / size, $"{ByteSize.Format(sent)} of {ByteSize.Format(size)} sent") : Task.CompletedTask, ct, reuse);
+                Throttle(ref lastReport) || sent == size ? progress(size == 0 ? 1 : (double)sent / size, L["{0} of {1} sent", ByteSize.Format(sent), ByteSize.Format(size)]) : Task.CompletedTask, ct, reuse);
             succeeded = true;
         }
         finally

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Localization;
 using OrthancPortal.Features.Orthanc;
 using OrthancPortal.Features.Tasks;
 
@@ -6,7 +7,7 @@ namespace OrthancPortal.Features.Export;
 public sealed record ExportPayload(IReadOnlyList<string> OrthancIds, ExportTarget Target, string? ArchiveName);
 
 /// <summary>One export (to one target) as a task: progress in bytes or job percent, retry, the failure reason as it is.</summary>
-public sealed class ExportTaskHandler(ExportService exporter, OrthancClient orthanc) : ITaskHandler
+public sealed class ExportTaskHandler(ExportService exporter, OrthancClient orthanc, IStringLocalizer<ExportTaskHandler> L) : ITaskHandler
 {
     public const string TaskType = "export";
     public string Type => TaskType;
@@ -23,10 +24,10 @@ public sealed class ExportTaskHandler(ExportService exporter, OrthancClient orth
         {
             if (await ExistsAsync(id, ct)) present.Add(id); else missing.Add(id);
         }
-        if (present.Count == 0) throw new TaskFailedException("Nothing to send: every resource was deleted from Orthanc after it was put in the basket.");
+        if (present.Count == 0) throw new TaskFailedException(L["Nothing to send: every resource was deleted from Orthanc after it was put in the basket."]);
         await exporter.SendAsync(present, payload.Target, run.Owner, (f, text) => run.Progress.ReportAsync(f, text), ct,
             payload.ArchiveName ?? $"export-{run.TaskId}", new ArchiveResume($"task-{run.TaskId}", run.Checkpoint<ArchiveCheckpoint>(), run.SaveCheckpointAsync));
-        return missing.Count == 0 ? $"{present.Count} sent" : $"{present.Count} sent; {missing.Count} skipped because Orthanc no longer has them: {string.Join(", ", missing)}";
+        return missing.Count == 0 ? L["{0} sent", present.Count] : L["{0} sent; {1} skipped because Orthanc no longer has them: {2}", present.Count, missing.Count, string.Join(", ", missing)];
     }
 
     private async Task<bool> ExistsAsync(string id, CancellationToken ct)

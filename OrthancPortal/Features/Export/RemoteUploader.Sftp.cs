@@ -16,6 +16,7 @@ namespace OrthancPortal.Features.Export;
 /// </summary>
 public sealed partial class RemoteUploader
 {
+    // Its texts go through RemoteUploader.cs's IStringLocalizer<RemoteUploader> L (German in RemoteUploader.de.resx).
     /// <summary>
     /// Connects only as far as the key exchange and returns the SHA-256 fingerprint of the server's host key (unpadded
     /// base64, without "SHA256:"), for the admin to compare and confirm. Nothing is trusted or sent.
@@ -30,7 +31,7 @@ public sealed partial class RemoteUploader
         try { await client.ConnectAsync(ct); }
         catch (SshConnectionException) when (presented is not null) { }
         catch (Exception ex) when (ex is SshException or SocketException or IOException) { throw new TaskFailedException(DescribeSsh(ex)); }
-        return presented ?? throw new TaskFailedException("The server sent no host key.");
+        return presented ?? throw new TaskFailedException(L["The server sent no host key."]);
     }
 
     /// <summary>The fingerprint as stored: unpadded base64 of 32 bytes; "SHA256:" and padding as pasted are dropped. Null if it is not one.</summary>
@@ -98,17 +99,17 @@ public sealed partial class RemoteUploader
     {
         var d = target.Destination;
         var pinned = NormalizeHostKey(d.HostKeySha256)
-            ?? throw new TaskFailedException("No host key is pinned for this destination: fetch the server's key on the destinations page and confirm it.");
+            ?? throw new TaskFailedException(L["No host key is pinned for this destination: fetch the server's key on the destinations page and confirm it."]);
         var uri = SftpUri(d.Url);
-        var user = string.IsNullOrEmpty(d.Username) ? throw new TaskFailedException("The destination names no user.") : d.Username;
+        var user = string.IsNullOrEmpty(d.Username) ? throw new TaskFailedException(L["The destination names no user."]) : d.Username;
         var methods = new List<AuthenticationMethod>();
         if (target.PrivateKey is { Length: > 0 } key)
         {
             try { methods.Add(new PrivateKeyAuthenticationMethod(user, new PrivateKeyFile(new MemoryStream(Encoding.UTF8.GetBytes(key.ReplaceLineEndings("\n").Trim() + "\n"))))); }
-            catch (Exception ex) when (ex is SshException or ArgumentException or InvalidOperationException) { throw new TaskFailedException($"The private key cannot be read ({ex.Message})."); }
+            catch (Exception ex) when (ex is SshException or ArgumentException or InvalidOperationException) { throw new TaskFailedException(L["The private key cannot be read ({0}).", ex.Message]); }
         }
         if (target.Password is { Length: > 0 } password) methods.Add(new PasswordAuthenticationMethod(user, password));
-        if (methods.Count == 0) throw new TaskFailedException("The destination has neither a password nor a private key.");
+        if (methods.Count == 0) throw new TaskFailedException(L["The destination has neither a password nor a private key."]);
 
         string? presented = null;
         var client = new SftpClient(new ConnectionInfo(uri.Host, SftpPort(uri), user, [.. methods]) { Timeout = ConnectTimeout });
@@ -127,8 +128,7 @@ public sealed partial class RemoteUploader
             client.Dispose();
             if (presented is not null && presented != pinned)
             {
-                throw new TaskFailedException($"The server's host key is not the pinned one: it presents SHA256:{presented}, the destination trusts SHA256:{pinned}. "
-                    + "Nothing was sent. If the server was re-keyed, confirm its new key on the destinations page; otherwise the connection may be intercepted.");
+                throw new TaskFailedException(L["The server's host key is not the pinned one: it presents SHA256:{0}, the destination trusts SHA256:{1}. Nothing was sent. If the server was re-keyed, confirm its new key on the destinations page; otherwise the connection may be intercepted.", presented, pinned]);
             }
             throw new TaskFailedException(DescribeSsh(ex));
         }
@@ -148,21 +148,21 @@ public sealed partial class RemoteUploader
     }
 
     private static Uri SftpUri(string url)
-        => Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme == "sftp" ? uri : throw new TaskFailedException($"'{url}' is not an sftp:// URL.");
+        => Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme == "sftp" ? uri : throw new TaskFailedException(L["'{0}' is not an sftp:// URL.", url]);
 
     private static int SftpPort(Uri uri) => uri.IsDefaultPort || uri.Port <= 0 ? 22 : uri.Port;
 
     private static string DescribeSsh(Exception ex) => ex switch
     {
-        SshAuthenticationException => "The server refused the user name, password or key.",
-        SshOperationTimeoutException => "The server did not answer in time.",
-        SftpPermissionDeniedException => $"The server refused access to the folder ({ex.Message}).",
-        SftpPathNotFoundException => $"The folder or file does not exist on the server ({ex.Message}).",
-        SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.TryAgain or SocketError.NoData } => "The host name could not be resolved.",
-        SocketException { SocketErrorCode: SocketError.TimedOut } => "The server did not answer in time.",
-        SocketException => "Could not connect: nothing listens there, or a firewall blocks it.",
-        SshConnectionException => $"The SSH session failed ({ex.Message}).",
-        _ => $"SFTP failed: {ex.Message}",
+        SshAuthenticationException => L["The server refused the user name, password or key."],
+        SshOperationTimeoutException => L["The server did not answer in time."],
+        SftpPermissionDeniedException => L["The server refused access to the folder ({0}).", ex.Message],
+        SftpPathNotFoundException => L["The folder or file does not exist on the server ({0}).", ex.Message],
+        SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.TryAgain or SocketError.NoData } => L["The host name could not be resolved."],
+        SocketException { SocketErrorCode: SocketError.TimedOut } => L["The server did not answer in time."],
+        SocketException => L["Could not connect: nothing listens there, or a firewall blocks it."],
+        SshConnectionException => L["The SSH session failed ({0}).", ex.Message],
+        _ => L["SFTP failed: {0}", ex.Message],
     };
 
     [GeneratedRegex("^[A-Za-z0-9+/]{43}$")]

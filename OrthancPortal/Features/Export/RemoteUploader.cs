@@ -3,8 +3,10 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.Localization;
 using OrthancPortal.Features.Tasks;
 using OrthancPortal.Infrastructure.Files;
+using OrthancPortal.Infrastructure.Localization;
 
 namespace OrthancPortal.Features.Export;
 
@@ -16,6 +18,10 @@ namespace OrthancPortal.Features.Export;
 /// </summary>
 public sealed partial class RemoteUploader(WorkFolders work, ILogger<RemoteUploader> logger)
 {
+    // Static: most reasons are made in static helpers. Looked up in the current UI culture, which a task sets to its
+    // starter's language (PortalCultures.RunInAsync), so a stored failure reads in that user's language.
+    private static readonly IStringLocalizer<RemoteUploader> L = PortalText.For<RemoteUploader>();
+
     public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(15);
 
     /// <param name="resume">Continue a partial upload of this same file (SFTP/FTP); otherwise the remote file is replaced.</param>
@@ -39,7 +45,7 @@ public sealed partial class RemoteUploader(WorkFolders work, ILogger<RemoteUploa
             {
                 case DestinationKind.Folder:
                     var folder = target.Destination.Url;
-                    if (!Directory.Exists(folder)) return $"The folder '{folder}' does not exist or is not mounted.";
+                    if (!Directory.Exists(folder)) return L["The folder '{0}' does not exist or is not mounted.", folder];
                     var probe = Path.Combine(folder, $".orthanc-portal-test-{Guid.NewGuid():N}");
                     await File.WriteAllTextAsync(probe, "test", ct);
                     File.Delete(probe);
@@ -53,7 +59,7 @@ public sealed partial class RemoteUploader(WorkFolders work, ILogger<RemoteUploa
                         using var request = new HttpRequestMessage(new HttpMethod("PROPFIND"), folderUri);
                         request.Headers.Add("Depth", "0");
                         using var response = await http.SendAsync(request, ct);
-                        return response.IsSuccessStatusCode ? null : DescribeHttp(response.StatusCode, "reading the folder");
+                        return response.IsSuccessStatusCode ? null : DescribeHttp(response.StatusCode, L["reading the folder"]);
                     }
                 case DestinationKind.Sftp:
                     return await SftpProbeAsync(target, ct);
@@ -62,10 +68,10 @@ public sealed partial class RemoteUploader(WorkFolders work, ILogger<RemoteUploa
             }
         }
         catch (TaskFailedException ex) { return ex.Message; }
-        catch (HttpRequestException ex) { return $"Cannot reach {target.Destination.Url}: {ex.Message}"; }
-        catch (TaskCanceledException) when (!ct.IsCancellationRequested) { return $"{target.Destination.Url} did not answer within {ConnectTimeout.TotalSeconds:0} s."; }
+        catch (HttpRequestException ex) { return L["Cannot reach {0}: {1}", target.Destination.Url, ex.Message]; }
+        catch (TaskCanceledException) when (!ct.IsCancellationRequested) { return L["{0} did not answer within {1:0} s.", target.Destination.Url, ConnectTimeout.TotalSeconds]; }
         catch (IOException ex) { return ex.Message; }
-        catch (UnauthorizedAccessException ex) { return $"No permission to write: {ex.Message}"; }
+        catch (UnauthorizedAccessException ex) { return L["No permission to write: {0}", ex.Message]; }
     }
 
     /// <summary>Writes a small probe file (creating the folder as an upload would) and deletes it again: proves login, path and write access.</summary>
@@ -98,7 +104,7 @@ public sealed partial class RemoteUploader(WorkFolders work, ILogger<RemoteUploa
         var content = new ProgressStreamContent(file, bytesSent);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/zip");
         using var response = await http.PutAsync(new Uri(folder, Uri.EscapeDataString(remoteName)), content, ct);
-        if (!response.IsSuccessStatusCode) throw new TaskFailedException(DescribeHttp(response.StatusCode, "uploading the file"));
+        if (!response.IsSuccessStatusCode) throw new TaskFailedException(DescribeHttp(response.StatusCode, L["uploading the file"]));
     }
 
     /// <summary>MKCOL each folder of the path that does not exist yet (405 means it exists).</summary>
@@ -112,7 +118,7 @@ public sealed partial class RemoteUploader(WorkFolders work, ILogger<RemoteUploa
             using var request = new HttpRequestMessage(new HttpMethod("MKCOL"), new Uri(folder, path));
             using var response = await http.SendAsync(request, ct);
             if (response.IsSuccessStatusCode || response.StatusCode is HttpStatusCode.MethodNotAllowed) continue;
-            if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden) throw new TaskFailedException(DescribeHttp(response.StatusCode, $"creating {path}"));
+            if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden) throw new TaskFailedException(DescribeHttp(response.StatusCode, L["creating {0}", path]));
         }
     }
 
@@ -131,12 +137,12 @@ public sealed partial class RemoteUploader(WorkFolders work, ILogger<RemoteUploa
 
     private static string DescribeHttp(HttpStatusCode status, string what) => status switch
     {
-        HttpStatusCode.Unauthorized => $"The server refused the user name or password while {what} (401).",
-        HttpStatusCode.Forbidden => $"The user may not write there ({what}: 403).",
-        HttpStatusCode.NotFound => $"The folder does not exist on the server ({what}: 404).",
-        HttpStatusCode.Conflict => $"A parent folder is missing on the server ({what}: 409).",
-        HttpStatusCode.InsufficientStorage => $"The server is out of space ({what}: 507).",
-        _ => $"The server answered {(int)status} {status} while {what}.",
+        HttpStatusCode.Unauthorized => L["The server refused the user name or password while {0} (401).", what],
+        HttpStatusCode.Forbidden => L["The user may not write there ({0}: 403).", what],
+        HttpStatusCode.NotFound => L["The folder does not exist on the server ({0}: 404).", what],
+        HttpStatusCode.Conflict => L["A parent folder is missing on the server ({0}: 409).", what],
+        HttpStatusCode.InsufficientStorage => L["The server is out of space ({0}: 507).", what],
+        _ => L["The server answered {0} {1} while {2}.", (int)status, status, what],
     };
 
     // ----- folder -----
@@ -144,7 +150,7 @@ public sealed partial class RemoteUploader(WorkFolders work, ILogger<RemoteUploa
     private static async Task FolderCopyAsync(DestinationCredentials target, string localFile, string remoteName, Func<long, Task> bytesSent, CancellationToken ct)
     {
         var folder = target.Destination.Url;
-        if (!Directory.Exists(folder)) throw new TaskFailedException($"The folder '{folder}' does not exist or is not mounted.");
+        if (!Directory.Exists(folder)) throw new TaskFailedException(L["The folder '{0}' does not exist or is not mounted.", folder]);
         // A portal killed during an earlier attempt's copy left its temp file; this attempt replaces it.
         AtomicFile.DeleteLeftovers(Path.Combine(folder, remoteName));
         await using var source = File.OpenRead(localFile);
@@ -189,7 +195,7 @@ public sealed partial class RemoteUploader(WorkFolders work, ILogger<RemoteUploa
         if (d.AllowInvalidCertificate) start.ArgumentList.Add("--insecure");
         foreach (var a in args) start.ArgumentList.Add(a);
 
-        using var process = Process.Start(start) ?? throw new TaskFailedException("curl could not be started. Is Debian's curl installed?");
+        using var process = Process.Start(start) ?? throw new TaskFailedException(L["curl could not be started. Is Debian's curl installed?"]);
         using var kill = ct.Register(() => { try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { } });
         var config = new StringBuilder();
         if (d.Username is { } user) config.Append("user = \"").Append(Escape(user)).Append(':').Append(Escape(target.Password ?? "")).Append("\"\n");
@@ -233,17 +239,17 @@ public sealed partial class RemoteUploader(WorkFolders work, ILogger<RemoteUploa
     {
         var reason = code switch
         {
-            6 => "The host name could not be resolved.",
-            7 => "Could not connect: nothing listens there, or a firewall blocks it.",
-            9 => "The server refused access to the folder.",
-            28 => "The server did not answer in time.",
-            35 => "The TLS handshake failed.",
-            51 or 60 => "The server's certificate is not valid or not the one expected.",
-            55 => "The connection broke while sending.",
-            64 => "The server does not offer the required encryption (FTPS).",
-            67 => "The server refused the user name or password.",
-            78 => "The folder or file does not exist on the server.",
-            _ => $"curl failed with exit code {code}.",
+            6 => L["The host name could not be resolved."],
+            7 => L["Could not connect: nothing listens there, or a firewall blocks it."],
+            9 => L["The server refused access to the folder."],
+            28 => L["The server did not answer in time."],
+            35 => L["The TLS handshake failed."],
+            51 or 60 => L["The server's certificate is not valid or not the one expected."],
+            55 => L["The connection broke while sending."],
+            64 => L["The server does not offer the required encryption (FTPS)."],
+            67 => L["The server refused the user name or password."],
+            78 => L["The folder or file does not exist on the server."],
+            _ => L["curl failed with exit code {0}.", code],
         };
         return string.IsNullOrEmpty(error) ? reason : $"{reason} ({error.Replace("curl: ", "")})";
     }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
 using OrthancPortal.Features.Audit;
 using OrthancPortal.Features.Orthanc;
 using OrthancPortal.Features.Settings;
@@ -26,6 +27,7 @@ public sealed class GdtService(
     AuditLog audit,
     LiveNotifier notifier,
     TimeProvider clock,
+    IStringLocalizer<GdtService> L,
     ILogger<GdtService> logger)
 {
     /// <summary>The AIS import folder, or null while none is set (then nothing is written).</summary>
@@ -41,11 +43,11 @@ public sealed class GdtService(
     /// </summary>
     private string ResolveFolder(GdtSettings s)
     {
-        if (string.IsNullOrWhiteSpace(s.Folder)) throw new GdtException("No AIS import folder is set; set it on the GDT settings page.");
+        if (string.IsNullOrWhiteSpace(s.Folder)) throw new GdtException(L["No AIS import folder is set; set it on the GDT settings page."]);
         var folder = portal.Value.Resolve(s.Folder);
         // A folder under the data folder is the portal's own to create; a share's folder is not.
         if (!Path.IsPathRooted(s.Folder)) Directory.CreateDirectory(folder);
-        if (!Directory.Exists(folder)) throw new GdtException($"The AIS import folder '{folder}' does not exist (is the share offline?).");
+        if (!Directory.Exists(folder)) throw new GdtException(L["The AIS import folder '{0}' does not exist (is the share offline?).", folder]);
         return folder;
     }
 

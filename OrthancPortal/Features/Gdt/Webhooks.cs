@@ -1,10 +1,12 @@
+using Microsoft.Extensions.Localization;
+
 namespace OrthancPortal.Features.Gdt;
 
 /// <summary>
 /// Calls the URLs an office configures (e.g. to dim the lights when an entry is added). A short timeout; a
 /// failure is logged and returned as text for the record, and never undoes the work that triggered it.
 /// </summary>
-public sealed class Webhooks(IHttpClientFactory clients, ILogger<Webhooks> logger)
+public sealed class Webhooks(IHttpClientFactory clients, IStringLocalizer<Webhooks> L, ILogger<Webhooks> logger)
 {
     public const string ClientName = "webhooks";
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
@@ -22,7 +24,7 @@ public sealed class Webhooks(IHttpClientFactory clients, ILogger<Webhooks> logge
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or InvalidOperationException)
         {
             logger.LogWarning("Webhook {Purpose} {Url} failed: {Reason}", purpose, url, ex.Message);
-            return $"failed: {(ex is TaskCanceledException ? $"no answer within {Timeout.TotalSeconds:0} s" : ex.Message)}";
+            return ex is TaskCanceledException ? L["failed: no answer within {0:0} s", Timeout.TotalSeconds] : L["failed: {0}", ex.Message];
         }
     }
 

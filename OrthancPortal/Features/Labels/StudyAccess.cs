@@ -1,7 +1,9 @@
 using System.Security.Claims;
+using Microsoft.Extensions.Localization;
 using OrthancPortal.Features.Access;
 using OrthancPortal.Features.Content;
 using OrthancPortal.Features.Orthanc;
+using OrthancPortal.Infrastructure.Localization;
 
 namespace OrthancPortal.Features.Labels;
 
@@ -46,6 +48,8 @@ public sealed record LabelLimit(IReadOnlySet<string> Labels)
 /// </summary>
 public sealed class StudyAccess(OrthancClient orthanc, OrthancCapabilitiesProvider capabilities, PermissionGuard guard, TimeProvider clock)
 {
+    // Static, because OutsideReason is static (the viewer proxy's label check uses it too); looked up in the caller's UI culture.
+    private static readonly IStringLocalizer<StudyAccess> L = PortalText.For<StudyAccess>();
     private static readonly TimeSpan LabelsFresh = TimeSpan.FromSeconds(3);
     private readonly Dictionary<string, (IReadOnlyList<string> Labels, DateTimeOffset At)> labelCache = new(StringComparer.Ordinal);
     // Where a series or instance belongs never changes (Orthanc ids are hashes of the UIDs above them).
@@ -111,10 +115,10 @@ public sealed class StudyAccess(OrthancClient orthanc, OrthancCapabilitiesProvid
     {
         var can = await capabilities.GetAsync(ct);
         return can.HasLabels ? null
-            : $"Your role sees only studies labelled {limit.Describe()}, and this Orthanc (version {can.Version}) has no labels (they came with Orthanc 1.12), so no study can be shown.";
+            : (string)L["Your role sees only studies labelled {0}, and this Orthanc (version {1}) has no labels (they came with Orthanc 1.12), so no study can be shown.", limit.Describe(), can.Version];
     }
 
-    public static string OutsideReason(LabelLimit limit) => $"This is not available to you: your role sees only studies labelled {limit.Describe()}.";
+    public static string OutsideReason(LabelLimit limit) => L["This is not available to you: your role sees only studies labelled {0}.", limit.Describe()];
 
     private async Task<bool> VisibleAsync(LabelLimit limit, string studyId, CancellationToken ct)
     {

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using OrthancPortal.Infrastructure.Database;
+using OrthancPortal.Infrastructure.Localization;
 
 namespace OrthancPortal.Features.Orthanc;
 
@@ -293,7 +294,8 @@ public sealed class ChangeFeedReader(
     {
         try
         {
-            await subscriber.HandleAsync(change, ct);
+            // Automatic work: what a subscriber stores or throws (held changes) reads in the site's language.
+            await PortalCultures.RunInAsync(PortalCultures.SiteDefault.Name, () => subscriber.HandleAsync(change, ct));
             return Delivery.Done;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)

@@ -7,6 +7,8 @@ using OrthancPortal.Infrastructure.Database;
 using OrthancPortal.Infrastructure.Live;
 using OrthancPortal.Infrastructure.Scheduling;
 using Quartz;
+using Microsoft.Extensions.Localization;
+using OrthancPortal.Infrastructure.Localization;
 
 namespace OrthancPortal.Features.Robots;
 
@@ -35,6 +37,10 @@ public sealed class RobotRunner(
     IOptions<RobotOptions> options,
     ILogger<RobotRunner> logger) : IHostedService
 {
+    // Robots and rules run without a request: under the site's language (PortalCultures.SiteDefault), or the language
+    // of the user whose action this is (stopping a robot).
+    private static readonly IStringLocalizer<RobotRunner> L = PortalText.For<RobotRunner>();
+
     public const string LeaseName = "robot-dispatch";
 
     /// <summary>A retrieve that is scheduled or running; its slot counts against the robot's concurrency until it ends.</summary>
@@ -278,7 +284,7 @@ public sealed class RobotRunner(
         catch (Exception ex)
         {
             var expected = ex is RetrieveException or OrthancException or TimeoutException;
-            var reason = expected ? ex.Message : $"unexpected error ({ex.GetType().Name}): {ex.Message}";
+            var reason = expected ? ex.Message : L["unexpected error ({0}): {1}", ex.GetType().Name, ex.Message];
             var attempts = (await LoadItemAsync(itemId, CancellationToken.None))?.Attempts ?? item.Attempts;
             var final = attempts >= Options.MaxAttempts;
             if (expected) logger.LogWarning("Robot {Robot} item {Item} attempt {Attempt} failed: {Reason}", robotId, itemId, attempts, reason);
@@ -286,7 +292,7 @@ public sealed class RobotRunner(
             await UpdateItemAsync(itemId, i =>
             {
                 i.State = final ? ItemState.Failed : ItemState.Pending;
-                i.FailureReason = final ? $"{reason} (after {attempts} attempts)" : $"attempt {attempts} failed, retrying: {reason}";
+                i.FailureReason = final ? L["{0} (after {1} attempts)", reason, attempts] : L["attempt {0} failed, retrying: {1}", attempts, reason];
                 i.NextAttemptAt = final ? null : clock.GetUtcNow().UtcDateTime.AddSeconds(Options.RetryBackoffSeconds * Math.Pow(2, attempts - 1));
                 i.JobId = null;
             }, CancellationToken.None);
@@ -327,7 +333,7 @@ public sealed class RobotRunner(
             if (item.JobId is not null) await qr.CancelJobQuietlyAsync(item.JobId);
             item.State = ItemState.Pending;
             item.JobId = null;
-            item.FailureReason = "the robot was stopped during this retrieve";
+            item.FailureReason = L["the robot was stopped during this retrieve"];
         }
         await db.SaveChangesAsync();
     }
@@ -388,7 +394,7 @@ public sealed class RobotRunner(
         }
         catch (Exception ex) when (ex is RetrieveException or OrthancException or FluentValidation.ValidationException)
         {
-            (result, message) = (ItemValidation.Invalid, $"the query failed: {ex.Message}");
+            (result, message) = (ItemValidation.Invalid, L["the query failed: {0}", ex.Message]);
         }
         await UpdateItemAsync(itemId, i =>
         {
@@ -401,9 +407,9 @@ public sealed class RobotRunner(
 
     private static (ItemValidation, string) Judge(int answers, string by) => answers switch
     {
-        1 => (ItemValidation.Valid, $"exactly one study matches the {by}"),
-        0 => (ItemValidation.Invalid, $"no study matches the {by}"),
-        _ => (ItemValidation.Invalid, $"{answers} studies match the {by}; enter the Study Instance UID or drop the row"),
+        1 => (ItemValidation.Valid, by == "UID" ? L["exactly one study matches the UID"] : L["exactly one study matches the criteria"]),
+        0 => (ItemValidation.Invalid, by == "UID" ? L["no study matches the UID"] : L["no study matches the criteria"]),
+        _ => (ItemValidation.Invalid, by == "UID" ? L["{0} studies match the UID; enter the Study Instance UID or drop the row", answers] : L["{0} studies match the criteria; enter the Study Instance UID or drop the row", answers]),
     };
 
     private static string Describe(IReadOnlyDictionary<string, string> a)

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using OrthancPortal.Features.Access;
+using OrthancPortal.Infrastructure.Localization;
 
 namespace OrthancPortal.Features.Shares;
 
@@ -53,7 +54,23 @@ public sealed class ShareStudy
     public long ShareId { get; set; }
     public string OrthancStudyId { get; set; } = "";
     public string StudyInstanceUid { get; set; } = "";
+    /// <summary>The raw DICOM PatientName, StudyDate and StudyDescription, tab-separated (older rows: space-separated); show it with <see cref="DisplayLabel"/>.</summary>
     public string Label { get; set; } = "";
+
+    public const char LabelSeparator = '\t';
+
+    /// <summary>The label as people read it, in the current culture: "Müller, Jürgen · 02.03.2024 · CT Thorax".</summary>
+    public static string DisplayLabel(string stored)
+    {
+        if (stored.Contains(LabelSeparator))
+        {
+            var parts = stored.Split(LabelSeparator);
+            string Part(int i) => i < parts.Length ? parts[i].Trim() : "";
+            return string.Join(" · ", new[] { PortalFormat.PersonName(Part(0)), PortalFormat.DicomDate(Part(1)), Part(2) }.Where(p => p.Length > 0));
+        }
+        // Labels stored before the separator: a word with '^' is (the end of) a person name, an 8-digit date a DICOM date.
+        return string.Join(' ', stored.Split(' ').Select(w => w.Contains('^') ? PortalFormat.PersonName(w) : w.Length == 8 && w.All(char.IsAsciiDigit) ? PortalFormat.DicomDate(w) : w));
+    }
 
     internal sealed class Configuration : IEntityTypeConfiguration<ShareStudy>
     {

@@ -69,7 +69,7 @@ public sealed class ShareService(
             OrthancClient.Id(id);
             await access.RequireAsync(ResourceLevel.Study, id, ct: ct);
             var study = await orthanc.GetStudyAsync(id, ct);
-            var label = $"{study.Tag("PatientName")} {study.Tag("StudyDate")} {study.Tag("StudyDescription")}".Trim();
+            var label = string.Join(ShareStudy.LabelSeparator, study.Tag("PatientName"), study.Tag("StudyDate"), study.Tag("StudyDescription"));
             studies.Add(new ShareStudy { OrthancStudyId = id, StudyInstanceUid = study.Tag("StudyInstanceUID"), Label = label.Length > 256 ? label[..256] : label });
         }
 
@@ -110,7 +110,7 @@ public sealed class ShareService(
             .OrderByDescending(s => s.CreatedAt).Take(1000).ToListAsync(ct);
         var now = clock.GetUtcNow().UtcDateTime;
         return shares.Select(s => new Row(s.Id, s.CreatedByUserName, s.CreatedAt, s.ExpiresAt, s.AllowDownload, s.Note, s.RevokedAt, s.RevokedBy,
-            s.OpenCount, s.LastOpenedAt, s.Studies.Select(x => x.Label.Length > 0 ? x.Label : x.StudyInstanceUid).ToList(), s.ExpiresAt <= now)).ToList();
+            s.OpenCount, s.LastOpenedAt, s.Studies.Select(x => x.Label.Trim().Length > 0 ? ShareStudy.DisplayLabel(x.Label) : x.StudyInstanceUid).ToList(), s.ExpiresAt <= now)).ToList();
     }
 
     /// <summary>Ends a share at once (its next request is refused). Its sharer or an admin may.</summary>

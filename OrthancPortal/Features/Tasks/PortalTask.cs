@@ -28,6 +28,11 @@ public sealed class PortalTask
     public string? Error { get; set; }
     public int Attempts { get; set; }
     /// <summary>
+    /// The UI language of the user who started the task (en-GB, de-DE), or English for automatic work: the handler
+    /// runs under it, so its progress, error and result texts read in that user's language (null on older rows = English).
+    /// </summary>
+    public string? Culture { get; set; }
+    /// <summary>
     /// The portal process (<c>PortalNode.Id</c>) that scheduled or runs this task. When that process dies, a live one
     /// takes the task over (<c>TaskQueue.TakeOverAsync</c>).
     /// </summary>
@@ -46,6 +51,7 @@ public sealed class PortalTask
             e.Property(x => x.Type).HasMaxLength(64);
             e.Property(x => x.State).HasConversion<string>().HasMaxLength(16);
             e.Property(x => x.Node).HasMaxLength(100);
+            e.Property(x => x.Culture).HasMaxLength(16);
             e.HasIndex(x => new { x.OwnerId, x.CreatedAt });
             e.HasIndex(x => x.State);
         }

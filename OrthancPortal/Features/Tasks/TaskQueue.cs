@@ -1,8 +1,10 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
 using OrthancPortal.Features.Audit;
 using OrthancPortal.Infrastructure.Database;
+using OrthancPortal.Infrastructure.Localization;
 using OrthancPortal.Infrastructure.Live;
 using OrthancPortal.Infrastructure.Scheduling;
 using Quartz;
@@ -24,6 +26,7 @@ public sealed class TaskQueue(
     Microsoft.Extensions.Options.IOptions<ClusterOptions> cluster,
     TimeProvider clock,
     IServiceScopeFactory scopes,
+    IStringLocalizer<TaskQueue> L,
     ILogger<TaskQueue> logger) : IHostedService
 {
     private IDisposable? cancelRequests;
@@ -43,6 +46,8 @@ public sealed class TaskQueue(
             Payload = JsonSerializer.Serialize(payload, payload.GetType()),
             CreatedAt = clock.GetUtcNow().UtcDateTime,
             Node = node.Id,
+            // The handler runs later without a request: it speaks the language of the user who starts it now.
+            Culture = PortalCultures.ForLaterWork(),
         };
         db.Add(task);
         await db.SaveChangesAsync(ct);
@@ -129,7 +134,7 @@ public sealed class TaskQueue(
                 task = await db.Set<PortalTask>().AsNoTracking().FirstAsync(t => t.Id == id, schedulerToken);
             }
             Publish(task);
-            await RunHandlerAsync(task, run);
+            await PortalCultures.RunInAsync(task.Culture, () => RunHandlerAsync(task, run));
         }
         finally
         {
@@ -148,7 +153,7 @@ public sealed class TaskQueue(
             run.Token.ThrowIfCancellationRequested();
             await using var scope = scopes.CreateAsyncScope();
             var handler = scope.ServiceProvider.GetServices<ITaskHandler>().FirstOrDefault(h => h.Type == task.Type)
-                ?? throw new TaskFailedException($"No handler for task type '{task.Type}'.");
+                ?? throw new TaskFailedException(L["No handler for task type '{0}'.", task.Type]);
             var progress = new Progress(this, task);
             var taskRun = new TaskRun(task, progress, checkpoint => UpdateAsync(id, t => { t.Checkpoint = checkpoint; return true; }, CancellationToken.None));
             result = await handler.RunAsync(taskRun, run.Token);
@@ -168,7 +173,7 @@ public sealed class TaskQueue(
         // even when the handler finished its work without looking at the token.
         if (run.Finish())
         {
-            await FinishAsync(id, PortalTaskState.Cancelled, null, failure is null ? "Cancelled by a user." : $"Cancelled by a user. {failure}");
+            await FinishAsync(id, PortalTaskState.Cancelled, null, failure is null ? L["Cancelled by a user."] : L["Cancelled by a user. {0}", failure]);
         }
         else if (failure is not null)
         {
@@ -256,7 +261,8 @@ public sealed class TaskQueue(
             var row = db.Set<PortalTask>().Where(x => x.Id == id && x.State == state && x.Node == owner);
             var resume = state == PortalTaskState.Queued || (handlers.TryGetValue(t.Type, out var h) && h.Resumable);
             var now = clock.GetUtcNow().UtcDateTime;
-            var error = $"The portal stopped while this task was running (at {t.Progress:P0}). It cannot continue where it stopped; start it again.";
+            var error = await PortalCultures.RunInAsync(t.Culture, () => Task.FromResult(
+                L["The portal stopped while this task was running (at {0:P0}). It cannot continue where it stopped; start it again.", t.Progress].Value));
             var changed = resume
                 ? await row.ExecuteUpdateAsync(u => u.SetProperty(x => x.State, PortalTaskState.Queued).SetProperty(x => x.Node, me), ct)
                 : await row.ExecuteUpdateAsync(u => u.SetProperty(x => x.State, PortalTaskState.Failed).SetProperty(x => x.Node, me)

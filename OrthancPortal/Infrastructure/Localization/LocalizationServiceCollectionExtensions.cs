@@ -9,12 +9,14 @@ namespace OrthancPortal.Infrastructure.Localization;
 /// </summary>
 public static class LocalizationServiceCollectionExtensions
 {
-    public static IServiceCollection AddPortalLocalization(this IServiceCollection services)
+    /// <param name="siteLanguage"><c>Portal:Language</c>: the site's language (<see cref="PortalCultures.SiteDefault"/>).</param>
+    public static IServiceCollection AddPortalLocalization(this IServiceCollection services, string? siteLanguage = null)
     {
+        PortalCultures.UseSiteDefault(siteLanguage);
         services.AddLocalization();
         services.Configure<RequestLocalizationOptions>(options =>
         {
-            options.DefaultRequestCulture = new RequestCulture(PortalCultures.English);
+            options.DefaultRequestCulture = new RequestCulture(PortalCultures.SiteDefault);
             options.SupportedCultures = [.. PortalCultures.Supported];
             options.SupportedUICultures = [.. PortalCultures.Supported];
             // "de" or "de-AT" from the browser means the portal's German (de-DE), not English.

@@ -1,4 +1,5 @@
 using Quartz;
+using OrthancPortal.Infrastructure.Localization;
 
 namespace OrthancPortal.Infrastructure.Scheduling;
 
@@ -47,7 +48,9 @@ public sealed class DrainQueueJob<TQueue>(TQueue queue, LeaseStore leases, NodeH
                 renewal = RenewAsync(lease, renewing.Token);
                 await queue.RecoverAsync(ct);
             }
-            while (await queue.ProcessNextAsync(ct)) { }
+            // No user started this drain: it speaks the site's language (a queue whose rows record their starter's
+            // language, like burner jobs, switches to it per item).
+            await PortalCultures.RunInAsync(PortalCultures.SiteDefault.Name, async () => { while (await queue.ProcessNextAsync(ct)) { } });
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
         catch (Exception ex)

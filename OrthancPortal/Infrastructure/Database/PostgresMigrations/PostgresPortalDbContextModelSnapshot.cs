@@ -693,6 +693,10 @@ namespace OrthancPortal.Infrastructure.Database.PostgresMigrations
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp without time zone");
 
+                    b.Property<string>("Culture")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
                     b.Property<bool>("DeletedFromOrthanc")
                         .HasColumnType("boolean");
 
@@ -1291,6 +1295,10 @@ namespace OrthancPortal.Infrastructure.Database.PostgresMigrations
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp without time zone");
+
+                    b.Property<string>("Culture")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
 
                     b.Property<string>("Error")
                         .HasColumnType("text");
