@@ -7,13 +7,15 @@ namespace OrthancPortal.Tests.Components;
 
 /// <summary>
 /// The base of bUnit tests of portal components: MudBlazor's services (its JS calls answered loosely, as bUnit has no
-/// browser), the localizer (English keys), the portal's formatter and clock.
+/// browser), the localizer (English keys), the portal's formatter and clock. Components render as on the live circuit
+/// (interactive Server), where <see cref="OrthancPortal.Infrastructure.Live.LiveComponent"/> subscribes.
 /// </summary>
 public abstract class PortalComponentTest : BunitContext
 {
     protected PortalComponentTest()
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
+        SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
         Services.AddMudServices();
         Services.AddLocalization();
         Services.AddSingleton(TimeProvider.System);
