@@ -7,18 +7,21 @@ namespace OrthancPortal.Tests.Components;
 
 /// <summary>
 /// The base of bUnit tests of portal components: MudBlazor's services (its JS calls answered loosely, as bUnit has no
-/// browser), the localizer (English keys), the portal's formatter and clock. Components render as on the live circuit
-/// (interactive Server), where <see cref="OrthancPortal.Infrastructure.Live.LiveComponent"/> subscribes.
+/// browser), the localizer (English keys), the portal's formatter and clock.
 /// </summary>
 public abstract class PortalComponentTest : BunitContext
 {
     protected PortalComponentTest()
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
-        SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
         Services.AddMudServices();
         Services.AddLocalization();
         Services.AddSingleton(TimeProvider.System);
         Services.AddScoped<PortalFormat>();
     }
+
+    /// <summary>Renders as on the live circuit (interactive Server), where a
+    /// <see cref="OrthancPortal.Infrastructure.Live.LiveComponent"/> subscribes. Call it after adding the test's services:
+    /// it builds the service provider.</summary>
+    protected void RenderAsLiveCircuit() => SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
 }

@@ -24,6 +24,7 @@ public sealed class LiveComponentTests : PortalComponentTest, IAsyncLifetime
     {
         Services.AddSingleton(notifier);
         Services.AddSingleton(store);
+        RenderAsLiveCircuit();
     }
 
     public sealed record ValueChanged(bool Relevant = true);
@@ -137,14 +138,14 @@ public sealed class LiveComponentTests : PortalComponentTest, IAsyncLifetime
     }
 
     [Fact]
-    public void A_burst_during_a_refresh_gives_exactly_one_more_and_reads_never_overlap()
+    public async Task A_burst_during_a_refresh_gives_exactly_one_more_and_reads_never_overlap()
     {
         var page = RenderSettled();
         var hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         store.Hold = hold;
         store.Value = 4;
         notifier.Publish(new ValueChanged());
-        store.HeldReadStarted.Task.Wait(TimeSpan.FromSeconds(10)).ShouldBeTrue();
+        await store.HeldReadStarted.Task.WaitAsync(TimeSpan.FromSeconds(10));
 
         // Three more changes while that read is held open: the last one wins, read once.
         store.Value = 5;
@@ -172,11 +173,11 @@ public sealed class LiveComponentTests : PortalComponentTest, IAsyncLifetime
     }
 
     [Fact]
-    public void A_closed_page_follows_nothing_any_more()
+    public async Task A_closed_page_follows_nothing_any_more()
     {
         var page = RenderSettled();
         var instance = page.Instance;
-        DisposeComponentsAsync().GetAwaiter().GetResult();
+        await DisposeComponentsAsync();
         store.Value = 6;
         notifier.Publish(new ValueChanged());
         notifier.Publish(new Beep("done"));
