@@ -1,0 +1,38 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using OrthancPortal.Infrastructure.Database;
+
+namespace OrthancPortal.Tests.Components;
+
+/// <summary>
+/// A real portal database (SQLite, the schema the portal creates) in a temp file, for component tests of components
+/// whose services read the database. Deleted with the test.
+/// </summary>
+public sealed class ComponentDatabase : IDbContextFactory<PortalDbContext>, IDisposable
+{
+    private readonly string path = Path.Combine(Path.GetTempPath(), $"portal-component-{Guid.NewGuid():N}.db");
+    private readonly DbContextOptions<PortalDbContext> options;
+
+    public ComponentDatabase()
+    {
+        options = new DbContextOptionsBuilder<PortalDbContext>().UseSqlite($"Data Source={path};Pooling=False").Options;
+        using var db = CreateDbContext();
+        db.Database.EnsureCreated();
+    }
+
+    public PortalDbContext CreateDbContext() => new(options);
+
+    /// <summary>Adds rows as a background job of the portal would.</summary>
+    public void Add(params object[] rows)
+    {
+        using var db = CreateDbContext();
+        db.AddRange(rows);
+        db.SaveChanges();
+    }
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        File.Delete(path);
+    }
+}
