@@ -1,6 +1,7 @@
 using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
+using MudBlazor;
 using OrthancPortal.Components.Layout;
 
 namespace OrthancPortal.Tests.Components.Layout;

@@ -1,4 +1,5 @@
 using Bunit;
+using Bunit.TestDoubles;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using OrthancPortal.Features.Access;
@@ -29,8 +30,8 @@ public sealed class HeldChangesNoticeTests : PortalComponentTest, IAsyncLifetime
         Services.AddSingleton<IDbContextFactory<PortalDbContext>>(database);
         Services.AddSingleton<LiveNotifier>();
         Services.AddScoped<ActorContext>();
-        Services.AddSingleton<AuditLog>();
-        Services.AddSingleton<HeldChangesService>();
+        Services.AddScoped<AuditLog>();
+        Services.AddScoped<HeldChangesService>();
         auth = AddAuthorization();
         auth.SetAuthorized("admin");
     }

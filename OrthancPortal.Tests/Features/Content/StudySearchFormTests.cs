@@ -51,10 +51,11 @@ public sealed class StudySearchFormTests : OrthancPortal.Tests.Components.Portal
         var query = new StudyQuery();
         var form = RenderWith(query);
 
-        Input(form, "q-labels").Change("research,  teaching x");
+        Input(form, "q-labels").Input("research,  teaching x");
+        Input(form, "q-labels").Blur();
 
-        query.Labels.ShouldBe(["research", "teaching", "x"]);
-        Input(form, "q-labels").GetAttribute("value").ShouldBe("research, teaching, x");
+        form.WaitForAssertion(() => query.Labels.ShouldBe(["research", "teaching", "x"]));
+        form.WaitForAssertion(() => Input(form, "q-labels").GetAttribute("value").ShouldBe("research, teaching, x"));
     }
 
     [Fact]
