@@ -1,5 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using OrthancPortal.Infrastructure.Live;
 using OrthancPortal.Infrastructure.Database;
 
 namespace OrthancPortal.Tests.Components;
@@ -34,5 +36,30 @@ public sealed class ComponentDatabase : IDbContextFactory<PortalDbContext>, IDis
     {
         SqliteConnection.ClearAllPools();
         File.Delete(path);
+    }
+}
+
+/// <summary>
+/// The base of component tests whose services read the database and listen to the live channel: a fresh schema per
+/// test (removed after it), registered as the portal's DbContext factory, and the one <see cref="LiveNotifier"/>.
+/// </summary>
+public abstract class DatabaseComponentTest : PortalComponentTest, IAsyncLifetime
+{
+    protected ComponentDatabase Database { get; } = new();
+    protected LiveNotifier Notifier { get; } = new(Microsoft.Extensions.Logging.Abstractions.NullLogger<LiveNotifier>.Instance);
+
+    protected DatabaseComponentTest()
+    {
+        Services.AddLogging();
+        Services.AddSingleton<IDbContextFactory<PortalDbContext>>(Database);
+        Services.AddSingleton(Notifier);
+    }
+
+    Task IAsyncLifetime.InitializeAsync() => Task.CompletedTask;
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Database.Dispose();
     }
 }

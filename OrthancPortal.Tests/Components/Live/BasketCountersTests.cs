@@ -1,39 +1,23 @@
 using System.Security.Claims;
 using Bunit;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using OrthancPortal.Features.Access;
 using OrthancPortal.Features.Baskets;
 using OrthancPortal.Features.Baskets.Pages;
 using OrthancPortal.Features.Content;
 using OrthancPortal.Features.Orthanc;
-using OrthancPortal.Infrastructure.Database;
-using OrthancPortal.Infrastructure.Live;
 
 namespace OrthancPortal.Tests.Components.Live;
 
 /// <summary>The top bar's basket counters: one per basket the user may fill, each with its count, following only this
 /// user's BasketChanged pushes.</summary>
-public sealed class BasketCountersTests : PortalComponentTest, IAsyncLifetime
+public sealed class BasketCountersTests : DatabaseComponentTest
 {
-    Task IAsyncLifetime.InitializeAsync() => Task.CompletedTask;
-    async Task IAsyncLifetime.DisposeAsync()
-    {
-        await base.DisposeAsync();
-        http.Dispose();
-        database.Dispose();
-    }
-
-    private readonly ComponentDatabase database = new();
-    // Counting reads only the database; the client is there because the service also adds and lists from Orthanc.
-    private readonly HttpClient http = new() { BaseAddress = new Uri("http://127.0.0.1:9/") };
-    private readonly LiveNotifier notifier = new(Microsoft.Extensions.Logging.Abstractions.NullLogger<LiveNotifier>.Instance);
-
     public BasketCountersTests()
     {
-        Services.AddSingleton<IDbContextFactory<PortalDbContext>>(database);
-        Services.AddSingleton(notifier);
-        Services.AddSingleton(new OrthancClient(http));
+        // Counting reads only the database; the client is there because the service also adds and lists from Orthanc.
+        Services.AddSingleton(_ => new HttpClient { BaseAddress = new Uri("http://127.0.0.1:9/") });
+        Services.AddSingleton(sp => new OrthancClient(sp.GetRequiredService<HttpClient>()));
         Services.AddSingleton<BasketService>();
     }
 
@@ -55,7 +39,7 @@ public sealed class BasketCountersTests : PortalComponentTest, IAsyncLifetime
     [Fact]
     public void Each_basket_the_user_may_fill_shows_its_own_count_and_links_to_the_basket()
     {
-        database.Add(Item("u1", BasketKind.Delete, "a"), Item("u1", BasketKind.Delete, "b"), Item("u1", BasketKind.Export, "c"), Item("u2", BasketKind.Delete, "d"));
+        Database.Add(Item("u1", BasketKind.Delete, "a"), Item("u1", BasketKind.Delete, "b"), Item("u1", BasketKind.Export, "c"), Item("u2", BasketKind.Delete, "d"));
         var counters = RenderFor("u1", Permissions.Delete, Permissions.ExportRemote);
 
         Count(counters, "delete").ShouldBe("2");
@@ -76,11 +60,11 @@ public sealed class BasketCountersTests : PortalComponentTest, IAsyncLifetime
         Count(counters, "anonymize").ShouldBe("0");
 
         // Filled without a push for u1: another user's push does not make the counter read again.
-        database.Add(Item("u1", BasketKind.Anonymize, "a"));
-        notifier.Publish(new BasketChanged("u2", BasketKind.Anonymize));
+        Database.Add(Item("u1", BasketKind.Anonymize, "a"));
+        Notifier.Publish(new BasketChanged("u2", BasketKind.Anonymize));
         Count(counters, "anonymize").ShouldBe("0");
 
-        notifier.Publish(new BasketChanged("u1", BasketKind.Anonymize));
+        Notifier.Publish(new BasketChanged("u1", BasketKind.Anonymize));
         counters.WaitForAssertion(() => Count(counters, "anonymize").ShouldBe("1"));
     }
 }

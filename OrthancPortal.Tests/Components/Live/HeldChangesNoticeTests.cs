@@ -1,34 +1,20 @@
 using Bunit;
 using Bunit.TestDoubles;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using OrthancPortal.Features.Access;
 using OrthancPortal.Features.Audit;
 using OrthancPortal.Features.Orthanc;
 using OrthancPortal.Features.Orthanc.Pages;
-using OrthancPortal.Infrastructure.Database;
-using OrthancPortal.Infrastructure.Live;
 
 namespace OrthancPortal.Tests.Components.Live;
 
 /// <summary>The dashboard's held-deliveries line: for admins only, only when something is held, counted live.</summary>
-public sealed class HeldChangesNoticeTests : PortalComponentTest, IAsyncLifetime
+public sealed class HeldChangesNoticeTests : DatabaseComponentTest
 {
-    Task IAsyncLifetime.InitializeAsync() => Task.CompletedTask;
-    async Task IAsyncLifetime.DisposeAsync()
-    {
-        await base.DisposeAsync();
-        database.Dispose();
-    }
-
-    private readonly ComponentDatabase database = new();
     private readonly BunitAuthorizationContext auth;
 
     public HeldChangesNoticeTests()
     {
-        Services.AddLogging();
-        Services.AddSingleton<IDbContextFactory<PortalDbContext>>(database);
-        Services.AddSingleton<LiveNotifier>();
         Services.AddScoped<ActorContext>();
         Services.AddScoped<AuditLog>();
         Services.AddScoped<HeldChangesService>();
@@ -52,7 +38,7 @@ public sealed class HeldChangesNoticeTests : PortalComponentTest, IAsyncLifetime
     [Fact]
     public void An_admin_reads_how_many_deliveries_are_held_and_where_to_retry_them()
     {
-        database.Add(Held(1), Held(2));
+        Database.Add(Held(1), Held(2));
         var notice = RenderAs(Permissions.Admin);
         var alert = notice.Find("[data-test=held-count]");
         alert.TextContent.ShouldContain("2 automatic deliveries are held after repeated failures.");
@@ -62,7 +48,7 @@ public sealed class HeldChangesNoticeTests : PortalComponentTest, IAsyncLifetime
     [Fact]
     public void One_held_delivery_is_said_in_the_singular()
     {
-        database.Add(Held(1));
+        Database.Add(Held(1));
         RenderAs(Permissions.Admin).Find("[data-test=held-count]").TextContent.ShouldContain("1 automatic delivery is held after repeated failures.");
     }
 
@@ -73,7 +59,7 @@ public sealed class HeldChangesNoticeTests : PortalComponentTest, IAsyncLifetime
     [Fact]
     public void A_user_who_is_not_an_admin_never_sees_it()
     {
-        database.Add(Held(1));
+        Database.Add(Held(1));
         RenderAs(Permissions.ViewContent).FindAll("[data-test=held-count]").ShouldBeEmpty();
     }
 
@@ -83,8 +69,8 @@ public sealed class HeldChangesNoticeTests : PortalComponentTest, IAsyncLifetime
         var notice = RenderAs(Permissions.Admin);
         notice.FindAll("[data-test=held-count]").ShouldBeEmpty();
 
-        database.Add(Held(7));
-        Services.GetRequiredService<LiveNotifier>().Publish(new HeldChangesChanged(1));
+        Database.Add(Held(7));
+        Notifier.Publish(new HeldChangesChanged(1));
 
         notice.WaitForAssertion(() => notice.Find("[data-test=held-count]").TextContent.ShouldContain("1 automatic delivery is held"));
     }

@@ -1,38 +1,24 @@
 using System.Text.Json;
 using Bunit;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using OrthancPortal.Features.Content.Pages;
 using OrthancPortal.Features.Orthanc;
 using OrthancPortal.Features.Settings;
 using OrthancPortal.Features.Viewers;
-using OrthancPortal.Infrastructure.Database;
-using OrthancPortal.Infrastructure.Live;
 using OrthancPortal.Tests.Components;
 
 namespace OrthancPortal.Tests.Features.Content;
 
 /// <summary>The study page's viewer buttons: one per viewer an admin enabled, each opening the study in a new tab.</summary>
-public sealed class ViewerMenuTests : PortalComponentTest, IAsyncLifetime
+public sealed class ViewerMenuTests : DatabaseComponentTest
 {
-    Task IAsyncLifetime.InitializeAsync() => Task.CompletedTask;
-    async Task IAsyncLifetime.DisposeAsync()
-    {
-        await base.DisposeAsync();
-        database.Dispose();
-    }
-
-    private readonly ComponentDatabase database = new();
 
     public ViewerMenuTests()
     {
-        Services.AddSingleton<IDbContextFactory<PortalDbContext>>(database);
         Services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
         Services.AddSingleton<IDataProtectionProvider>(new EphemeralDataProtectionProvider());
-        Services.AddLogging();
-        Services.AddSingleton<LiveNotifier>();
         Services.AddSingleton<SettingsStore>();
     }
 
@@ -41,7 +27,7 @@ public sealed class ViewerMenuTests : PortalComponentTest, IAsyncLifetime
         ["series-1", "series-2"], true, null);
 
     private void Viewers(params ViewerLink[] links)
-        => database.Add(new SettingsRow { Section = ViewerSettings.SectionName, Json = JsonSerializer.Serialize(new ViewerSettings { Links = [.. links] }), UpdatedAt = DateTime.UtcNow });
+        => Database.Add(new SettingsRow { Section = ViewerSettings.SectionName, Json = JsonSerializer.Serialize(new ViewerSettings { Links = [.. links] }), UpdatedAt = DateTime.UtcNow });
 
     [Fact]
     public void Each_enabled_viewer_opens_the_study_in_a_new_tab_and_disabled_ones_are_not_offered()
