@@ -65,6 +65,6 @@ public sealed class NavMenuTests : PortalComponentTest, IAsyncLifetime
     {
         var menu = RenderFor("content/studies", "ViewContent", "Admin");
         Services.GetRequiredService<NavigationManager>().NavigateTo("admin/audit");
-        menu.WaitForAssertion(() => menu.Find("[data-test=nav-admin] [aria-expanded]").GetAttribute("aria-expanded").ShouldBe("true"));
+        menu.WaitForAssertion(() => menu.Find("[data-test=nav-admin] [aria-expanded]").GetAttribute("aria-expanded").ShouldBe("true"), Patience);
     }
 }

@@ -65,6 +65,6 @@ public sealed class BasketCountersTests : DatabaseComponentTest
         Count(counters, "anonymize").ShouldBe("0");
 
         Notifier.Publish(new BasketChanged("u1", BasketKind.Anonymize));
-        counters.WaitForAssertion(() => Count(counters, "anonymize").ShouldBe("1"));
+        counters.WaitForAssertion(() => Count(counters, "anonymize").ShouldBe("1"), Patience);
     }
 }

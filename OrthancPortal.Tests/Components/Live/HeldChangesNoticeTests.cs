@@ -72,6 +72,6 @@ public sealed class HeldChangesNoticeTests : DatabaseComponentTest
         Database.Add(Held(7));
         Notifier.Publish(new HeldChangesChanged(1));
 
-        notice.WaitForAssertion(() => notice.Find("[data-test=held-count]").TextContent.ShouldContain("1 automatic delivery is held"));
+        notice.WaitForAssertion(() => notice.Find("[data-test=held-count]").TextContent.ShouldContain("1 automatic delivery is held"), Patience);
     }
 }

@@ -90,7 +90,7 @@ public sealed class LiveComponentTests : PortalComponentTest, IAsyncLifetime
     private IRenderedComponent<CounterPage> RenderSettled()
     {
         var page = Render<CounterPage>();
-        page.WaitForAssertion(() => page.Instance.Refreshes.ShouldBe(1));
+        page.WaitForAssertion(() => page.Instance.Refreshes.ShouldBe(1), Patience);
         return page;
     }
 
@@ -108,7 +108,7 @@ public sealed class LiveComponentTests : PortalComponentTest, IAsyncLifetime
         store.Hold = null;
         firstLoad.SetResult();
 
-        page.WaitForAssertion(() => page.Find("[data-test=shown]").TextContent.ShouldBe("2"));
+        page.WaitForAssertion(() => page.Find("[data-test=shown]").TextContent.ShouldBe("2"), Patience);
         page.Instance.Refreshes.ShouldBe(1);
         store.Reads.ShouldBe(2);
     }
@@ -124,7 +124,7 @@ public sealed class LiveComponentTests : PortalComponentTest, IAsyncLifetime
 
         store.Value = 3;
         notifier.Publish(new ValueChanged());
-        page.WaitForAssertion(() => page.Find("[data-test=shown]").TextContent.ShouldBe("3"));
+        page.WaitForAssertion(() => page.Find("[data-test=shown]").TextContent.ShouldBe("3"), Patience);
         page.Instance.Refreshes.ShouldBe(2);
     }
 
@@ -133,7 +133,7 @@ public sealed class LiveComponentTests : PortalComponentTest, IAsyncLifetime
     {
         var page = RenderSettled();
         notifier.Publish(new Beep("done"));
-        page.WaitForAssertion(() => page.Instance.Sounds.ShouldBe(["done"]));
+        page.WaitForAssertion(() => page.Instance.Sounds.ShouldBe(["done"]), Patience);
         page.Instance.Refreshes.ShouldBe(1);
     }
 
@@ -155,7 +155,7 @@ public sealed class LiveComponentTests : PortalComponentTest, IAsyncLifetime
         store.Hold = null;
         hold.SetResult();
 
-        page.WaitForAssertion(() => page.Find("[data-test=shown]").TextContent.ShouldBe("5"));
+        page.WaitForAssertion(() => page.Find("[data-test=shown]").TextContent.ShouldBe("5"), Patience);
         page.Instance.Refreshes.ShouldBe(3);
         store.MostReadsAtOnce.ShouldBe(1);
     }
