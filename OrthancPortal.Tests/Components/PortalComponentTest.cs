@@ -19,4 +19,13 @@ public abstract class PortalComponentTest : BunitContext
         Services.AddSingleton(TimeProvider.System);
         Services.AddScoped<PortalFormat>();
     }
+
+    /// <summary>How long a WaitForAssertion waits for the render it expects: bUnit's one second is too short on a machine
+    /// busy with other builds and tests; a passing check returns as soon as the render comes.</summary>
+    protected static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
+
+    /// <summary>Renders as on the live circuit (interactive Server), where a
+    /// <see cref="OrthancPortal.Infrastructure.Live.LiveComponent"/> subscribes. Call it after adding the test's services:
+    /// it builds the service provider.</summary>
+    protected void RenderAsLiveCircuit() => SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
 }

@@ -67,4 +67,29 @@ public sealed class StudySearchFormTests : PortalComponentTest, IAsyncLifetime
         form.Find("input[data-test=q-labels]").GetAttribute("value").ShouldBeNullOrEmpty();
         searches.ShouldBe(1);
     }
+
+    [Fact]
+    public void Clear_empties_every_filter_and_searches_once()
+    {
+        query.PatientName = "anna"; query.PatientId = "P1"; query.AccessionNumber = "A1"; query.StudyDescription = "CT Thorax";
+        query.Modalities = ["CT"]; query.Labels = ["research"]; query.From = new DateOnly(2026, 1, 1); query.To = new DateOnly(2026, 1, 31);
+        var form = RenderForm();
+
+        form.Find("[data-test=clear]").Click();
+
+        (query.PatientName, query.PatientId, query.AccessionNumber, query.StudyDescription, query.From, query.To).ShouldBe((null, null, null, null, null, null));
+        query.Modalities.ShouldBeEmpty();
+        query.Labels.ShouldBeEmpty();
+        searches.ShouldBe(1);
+    }
+
+    [Fact]
+    public void What_the_query_holds_is_shown_in_the_fields()
+    {
+        query.PatientName = "anna"; query.AccessionNumber = "A1"; query.Labels = ["a", "b"];
+        var form = RenderForm();
+        form.Find("input[data-test=q-name]").GetAttribute("value").ShouldBe("anna");
+        form.Find("input[data-test=q-accession]").GetAttribute("value").ShouldBe("A1");
+        form.Find("input[data-test=q-labels]").GetAttribute("value").ShouldBe("a, b");
+    }
 }

@@ -26,9 +26,6 @@ public partial class HomePage
     private bool recentAllowed;
     private long? recentForCount;
     private ClaimsPrincipal user = new();
-    private readonly List<IDisposable> subscriptions = [];
-    private readonly SemaphoreSlim activityGate = new(1, 1);
-    private int activityPending;
 
     protected override async Task OnInitializedAsync()
     {
@@ -40,17 +37,21 @@ public partial class HomePage
         await LoadRecentAsync();
     }
 
-    protected override void OnAfterRender(bool firstRender)
+    protected override void Subscribe()
     {
-        if (!firstRender) return;
-        subscriptions.Add(Notifier.Subscribe<OrthancHealth>(h => InvokeAsync(async () => await OnHealthAsync(h))));
-        subscriptions.Add(Notifier.Subscribe<TaskChanged>(OnTaskChangedAsync));
-        subscriptions.Add(Notifier.Subscribe<BurnerJobChanged>(_ => RefreshActivityAsync()));
-        subscriptions.Add(Notifier.Subscribe<BurnerServiceChanged>(_ => RefreshActivityAsync()));
-        subscriptions.Add(Notifier.Subscribe<RobotChanged>(_ => RefreshActivityAsync()));
-        if (health is null && Monitor.Current is { } current) _ = InvokeAsync(async () => await OnHealthAsync(current));
-        // Tasks, discs or robots may have moved on between the first load and the subscriptions.
-        _ = RefreshActivityAsync();
+        On<OrthancHealth>(OnHealthAsync);
+        RefreshOn<TaskChanged>(StateChanged);
+        RefreshOn<BurnerJobChanged>();
+        RefreshOn<BurnerServiceChanged>();
+        RefreshOn<RobotChanged>();
+    }
+
+    /// <summary>Tasks, discs and robots: what moved on since the first load (LiveComponent runs one reload at a time, and a
+    /// burst of progress during one gives one more). Health comes by message; only the first one may have been missed.</summary>
+    protected override async Task RefreshAsync()
+    {
+        if (health is null && Monitor.Current is { } current) await OnHealthAsync(current);
+        activity = await Dashboard.GetActivityAsync(user);
     }
 
     private async Task OnHealthAsync(OrthancHealth h)
@@ -59,35 +60,16 @@ public partial class HomePage
         disk = await Dashboard.GetDiskAsync();
         // New studies (or Orthanc coming back) change the list; a health beat without new counts does not.
         if (h.Statistics?.CountStudies != recentForCount || recentError is not null) await LoadRecentAsync();
-        StateHasChanged();
     }
 
     // A running task reports progress many times; only a change of state changes the counts.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<long, PortalTaskState> taskStates = new();
 
-    private Task OnTaskChangedAsync(TaskChanged c)
+    private bool StateChanged(TaskChanged c)
     {
         var previous = taskStates.TryGetValue(c.Id, out var known) ? known : (PortalTaskState?)null;
         if (c.State is PortalTaskState.Running or PortalTaskState.Queued) taskStates[c.Id] = c.State; else taskStates.TryRemove(c.Id, out _);
-        return previous == c.State ? Task.CompletedTask : RefreshActivityAsync();
-    }
-
-    /// <summary>Progress events come many a second; one reload runs at a time and a burst during it gives one more.</summary>
-    private async Task RefreshActivityAsync()
-    {
-        if (Interlocked.Exchange(ref activityPending, 1) == 1) return;
-        await activityGate.WaitAsync();
-        try
-        {
-            Interlocked.Exchange(ref activityPending, 0);
-            var next = await Dashboard.GetActivityAsync(user);
-            await InvokeAsync(() => { activity = next; StateHasChanged(); });
-        }
-        catch (ObjectDisposedException) { }
-        finally
-        {
-            try { activityGate.Release(); } catch (ObjectDisposedException) { }
-        }
+        return previous != c.State;
     }
 
     private async Task LoadRecentAsync()
@@ -122,10 +104,4 @@ public partial class HomePage
         OrthancFailure.NotOrthanc => L["The URL answers, but it is not Orthanc's REST API."],
         _ => "",
     };
-
-    public void Dispose()
-    {
-        foreach (var s in subscriptions) s.Dispose();
-        activityGate.Dispose();
-    }
 }
