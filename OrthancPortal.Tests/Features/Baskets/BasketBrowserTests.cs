@@ -126,6 +126,15 @@ public sealed class LargeBasketBrowserTests(BrowserPortalFixture fixture) : ICla
         await Assertions.Expect(page.Locator("[data-test=basket-count-export] .mud-badge")).ToHaveTextAsync("299");
         await Assertions.Expect(grid.Locator("[data-test=basket-link]").First).ToHaveTextAsync("Big, N274");
 
+        // A study deleted from Orthanc meanwhile is a row marked missing on its page, not an error for the page.
+        (await fixture.Local.Http.DeleteAsync($"studies/{ids[0]}")).EnsureSuccessStatusCode();
+        await page.ReloadAsync();
+        await BrowserFixture.WaitForInteractiveAsync(page);
+        await Assertions.Expect(grid.Locator("[data-test=basket-missing]")).ToHaveCountAsync(1);
+        await Assertions.Expect(grid.Locator("[data-test=basket-missing]")).ToContainTextAsync("Big^N001");
+        await Assertions.Expect(grid.Locator("[data-test=basket-link]").First).ToHaveTextAsync("Big, N002");
+        await Assertions.Expect(grid.Locator("[data-test=basket-item]")).ToHaveCountAsync(25);
+
         await page.SetViewportSizeAsync(Viewports.Narrow.Width, Viewports.Narrow.Height);
         await PageChecks.AssertPageAsync(page, "export-basket-300");
         var german = await fixture.Browser.SignedInPageAsync(fixture.Portal, "bigbasket", PortalFixture.Password, locale: "de-DE");
