@@ -132,7 +132,7 @@ public sealed class LargeBasketBrowserTests(BrowserPortalFixture fixture) : ICla
         await page.ReloadAsync();
         await BrowserFixture.WaitForInteractiveAsync(page);
         await Assertions.Expect(grid.Locator("[data-test=basket-missing]")).ToHaveCountAsync(1);
-        await Assertions.Expect(grid.Locator("[data-test=basket-missing]")).ToContainTextAsync("Big^N001");
+        await Assertions.Expect(grid.Locator("[data-test=basket-missing]")).ToContainTextAsync("Big, N001: no longer in Orthanc");
         await Assertions.Expect(grid.Locator("[data-test=basket-link]").First).ToHaveTextAsync("Big, N002");
         await Assertions.Expect(grid.Locator("[data-test=basket-item]")).ToHaveCountAsync(25);
 
