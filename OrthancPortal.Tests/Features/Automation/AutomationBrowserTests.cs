@@ -29,6 +29,13 @@ public sealed class AutomationBrowserTests(AutomationBrowserFixture fixture) : I
         var row = page.Locator("tr.rule-row", new() { Has = page.Locator("[data-rule='ui-rule']") });
         await Assertions.Expect(row).ToContainTextAsync("Patient PatientID contains “uirule”");
         await Assertions.Expect(row).ToContainTextAsync("1. Download to the output folder");
+        // The rules grid filters in the store: a text no rule has leaves none (and says so), the rule's condition value finds it.
+        await page.FillAsync("input[data-test=rule-filter], [data-test=rule-filter] input", "no rule has this");
+        await Assertions.Expect(page.Locator("[data-test=no-rules]")).ToContainTextAsync("No rule matches");
+        await page.FillAsync("input[data-test=rule-filter], [data-test=rule-filter] input", "UIRULE");
+        await Assertions.Expect(row).ToBeVisibleAsync();
+        await page.FillAsync("input[data-test=rule-filter], [data-test=rule-filter] input", "");
+        await Assertions.Expect(page.Locator("tr.rule-row")).Not.ToHaveCountAsync(0);
 
         // A broken rule file shows up with its reason, live, while the portal rule keeps working.
         await File.WriteAllTextAsync(Path.Combine(fixture.RulesFolder, "typo.json"), """{ "CheckOn": "Studdy" }""");

@@ -80,6 +80,73 @@ public sealed class BasketBrowserTests(BrowserPortalFixture fixture) : IClassFix
     }
 }
 
+public sealed class LargeBasketBrowserTests(BrowserPortalFixture fixture) : IClassFixture<BrowserPortalFixture>
+{
+    [Fact]
+    public async Task A_basket_of_300_studies_opens_on_its_first_page_with_its_total_and_pages_and_sorts_on_the_server()
+    {
+        var ids = new List<string>();
+        for (var i = 1; i <= 300; i++)
+        {
+            var study = TestDicom.Study(TestDicom.Patient($"BIG-{i:D3}", $"Big^N{i:D3}"), "CT", instances: 1, description: $"Big study {i:D3}");
+            ids.Add(await ContentTestData.StoreAsync(fixture.Local, study));
+        }
+        await fixture.Portal.CreateRoleAsync("BigExport", OrthancPortal.Features.Access.Permissions.ViewContent, OrthancPortal.Features.Access.Permissions.ExportLocal);
+        await fixture.Portal.CreateUserAsync("bigbasket", PortalFixture.Password, "BigExport");
+        var page = await fixture.Browser.SignedInPageAsync(fixture.Portal, "bigbasket", PortalFixture.Password);
+        (await page.Context.APIRequest.PostAsync("api/baskets/Export", new APIRequestContextOptions
+        {
+            DataObject = new { Items = ids.Select(id => new { Level = "Study", OrthancId = id }).ToArray() },
+        })).Status.ShouldBe(200);
+
+        await page.GotoAsync("baskets/export");
+        await BrowserFixture.WaitForInteractiveAsync(page);
+        var grid = page.Locator("[data-test=basket-items]");
+        await Assertions.Expect(page.Locator("[data-test=basket-size]")).ToHaveTextAsync("300 items");
+        await Assertions.Expect(grid.Locator("[data-test=basket-item]")).ToHaveCountAsync(25);
+        await Assertions.Expect(grid.Locator("[data-test=basket-link]").First).ToHaveTextAsync("Big, N001");
+        await Assertions.Expect(grid.Locator(".mud-table-pagination-caption").Last).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^1.25 of 300$"));
+        await PageChecks.AssertPageAsync(page, "export-basket-300");
+
+        // Sorted by the patient's name, descending: the last name of all 300 comes first (the database sorts, not the page).
+        var sortByPatient = grid.Locator("th.sort-PatientName .sortable-column-header");
+        await sortByPatient.ClickAsync();
+        await sortByPatient.ClickAsync();
+        await Assertions.Expect(grid.Locator("[data-test=basket-link]").First).ToHaveTextAsync("Big, N300");
+
+        // The next page is the next 25 entries in that order.
+        await grid.Locator(".mud-table-pagination button[aria-label='Next page']").ClickAsync();
+        await Assertions.Expect(grid.Locator(".mud-table-pagination-caption").Last).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^26.50 of 300$"));
+        await Assertions.Expect(grid.Locator("[data-test=basket-link]").First).ToHaveTextAsync("Big, N275");
+        await Assertions.Expect(grid.Locator("[data-test=basket-item]")).ToHaveCountAsync(25);
+
+        // Removing one entry leaves 299 in the basket and the counter.
+        await grid.Locator("[data-test=basket-remove]").First.ClickAsync();
+        await Assertions.Expect(page.Locator("[data-test=basket-size]")).ToHaveTextAsync("299 items");
+        // The badge says "99+" above 99; its link names the exact number.
+        await Assertions.Expect(page.Locator("[data-test=basket-count-export] a")).ToHaveAttributeAsync("aria-label", "Export basket: 299");
+        await Assertions.Expect(grid.Locator("[data-test=basket-link]").First).ToHaveTextAsync("Big, N274");
+
+        // A study deleted from Orthanc meanwhile is a row marked missing on its page, not an error for the page.
+        (await fixture.Local.Http.DeleteAsync($"studies/{ids[0]}")).EnsureSuccessStatusCode();
+        await page.ReloadAsync();
+        await BrowserFixture.WaitForInteractiveAsync(page);
+        await Assertions.Expect(grid.Locator("[data-test=basket-missing]")).ToHaveCountAsync(1);
+        await Assertions.Expect(grid.Locator("[data-test=basket-missing]")).ToContainTextAsync("Big, N001: no longer in Orthanc");
+        await Assertions.Expect(grid.Locator("[data-test=basket-link]").First).ToHaveTextAsync("Big, N002");
+        await Assertions.Expect(grid.Locator("[data-test=basket-item]")).ToHaveCountAsync(25);
+
+        await page.SetViewportSizeAsync(Viewports.Narrow.Width, Viewports.Narrow.Height);
+        await PageChecks.AssertPageAsync(page, "export-basket-300");
+        var german = await fixture.Browser.SignedInPageAsync(fixture.Portal, "bigbasket", PortalFixture.Password, locale: "de-DE");
+        await german.GotoAsync("baskets/export");
+        await BrowserFixture.WaitForInteractiveAsync(german);
+        await Assertions.Expect(german.Locator("[data-test=basket-size]")).ToHaveTextAsync("299 Einträge");
+        await Assertions.Expect(german.Locator("[data-test=basket-added]").First).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\d{2}\.\d{2}\.\d{4} \d{2}:\d{2}$"));
+        await PageChecks.AssertPageAsync(german, "export-basket-300-de");
+    }
+}
+
 public sealed class DeleteBasketBrowserTests(BrowserPortalFixture fixture) : IClassFixture<BrowserPortalFixture>
 {
     private async Task<string> StoreStudyAsync(string patientId, string name)

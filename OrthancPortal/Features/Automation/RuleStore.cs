@@ -32,6 +32,32 @@ public sealed class RuleStore(IDbContextFactory<PortalDbContext> dbFactory, Rule
         return new RuleCatalog([.. rows.Select(ToRule), .. snapshot.Rules], snapshot.Errors, snapshot.Folder);
     }
 
+    /// <summary>The rules grid's sort columns (named like <see cref="AutomationRule"/>'s properties); by default the portal's rules, then the files, each by name.</summary>
+    private static readonly SortKeys<AutomationRule> Sort = new SortKeys<AutomationRule>(q => q.OrderBy(r => r.Source).ThenBy(r => r.Name).ThenBy(r => r.Key), q => q.ThenBy(r => r.Key))
+        .Add(nameof(AutomationRule.Name), r => r.Name)
+        .Add(nameof(AutomationRule.CheckOn), r => r.CheckOn)
+        .Add(nameof(AutomationRule.IsActive), r => r.IsActive)
+        .Add(nameof(AutomationRule.Source), r => r.Source);
+
+    /// <summary>One page of all rules (the portal's and the files'), filtered by a text and sorted here: the files are a snapshot in memory, not a table.</summary>
+    public async Task<PageOf<AutomationRule>> PageAsync(PageRequest request, string? search, CancellationToken ct = default)
+        => Page((await AllAsync(false, ct)).Rules, request, search);
+
+    /// <summary>
+    /// The rules whose name, comment, file name, condition (tag or value) or action contains <paramref name="search"/>
+    /// (any case), as one page in the requested order.
+    /// </summary>
+    public static PageOf<AutomationRule> Page(IEnumerable<AutomationRule> rules, PageRequest request, string? search)
+    {
+        if (search?.Trim() is { Length: > 0 } text)
+        {
+            bool Has(string? value) => value?.Contains(text, StringComparison.CurrentCultureIgnoreCase) == true;
+            rules = rules.Where(r => Has(r.Name) || Has(r.Comment) || Has(r.Id)
+                || r.Conditions.Any(c => Has(c.TagName) || Has(c.Value)) || r.Actions.Any(a => Has(a.Describe())));
+        }
+        return rules.ToPage(request, Sort);
+    }
+
     public async Task<AutomationRule?> FindAsync(string key, CancellationToken ct = default)
         => (await AllAsync(false, ct)).Rules.FirstOrDefault(r => r.Key == key);
 

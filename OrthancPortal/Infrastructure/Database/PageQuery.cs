@@ -37,4 +37,16 @@ public static class PageQueryExtensions
         var items = await sort.Apply(query, request).Skip(Math.Max(0, request.Skip)).Take(Math.Clamp(request.Take, 1, 1000)).ToListAsync(ct);
         return new PageOf<T>(items, total);
     }
+
+    /// <summary>
+    /// The same page over rows already in memory (a snapshot that is not in the database, like the rule files), with
+    /// the same <see cref="SortKeys{T}"/>, so there is one way to page and sort whatever the source.
+    /// </summary>
+    public static PageOf<T> ToPage<T>(this IEnumerable<T> source, PageRequest request, SortKeys<T> sort)
+    {
+        var query = source.AsQueryable();
+        var total = query.Count();
+        var items = sort.Apply(query, request).Skip(Math.Max(0, request.Skip)).Take(Math.Clamp(request.Take, 1, 1000)).ToList();
+        return new PageOf<T>(items, total);
+    }
 }
