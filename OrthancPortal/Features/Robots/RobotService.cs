@@ -168,7 +168,14 @@ public sealed class RobotService(IDbContextFactory<PortalDbContext> dbFactory, A
         var robot = await RequireVisibleAsync(db, user, robotId, ct);
         if (robot.Status != RobotStatus.AwaitingApproval) throw new RobotException(L["The robot is {0}, not waiting for approval.", StatusText(robot.Status)]);
         var notValid = await db.Set<RobotItem>().CountAsync(i => i.RobotId == robotId && i.Validation != ItemValidation.Valid, ct);
-        if (notValid > 0) throw new RobotException(L["{0} item(s) are not valid. Fix or drop them before approving.", notValid]);
+        if (notValid > 0)
+        {
+            // The first one's reason, so the admin knows where to start without opening the list.
+            var first = await db.Set<RobotItem>().Where(i => i.RobotId == robotId && i.Validation != ItemValidation.Valid).OrderBy(i => i.Line)
+                .Select(i => new { i.Line, i.ValidationMessage }).FirstAsync(ct);
+            throw new RobotException(L["{0} item(s) are not valid (line {1}: {2}). Fix or drop them before approving.", notValid, first.Line,
+                first.ValidationMessage ?? L["not validated yet"]]);
+        }
         robot.Status = RobotStatus.Active;
         robot.WindowStart = window.Start;
         robot.WindowStop = window.Stop;

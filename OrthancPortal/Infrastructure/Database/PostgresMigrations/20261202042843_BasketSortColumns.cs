@@ -63,6 +63,10 @@ namespace OrthancPortal.Infrastructure.Database.PostgresMigrations
                 maxLength: 16,
                 nullable: false,
                 defaultValue: "");
+
+            // The empty default only fills the rows already there; the model has none, so new rows always say their values.
+            foreach (var column in new[] { "Accession", "Description", "Modalities", "PatientId", "PatientName", "StudyDate" })
+                migrationBuilder.Sql($"ALTER TABLE \"BasketItems\" ALTER COLUMN \"{column}\" DROP DEFAULT;");
         }
 
         /// <inheritdoc />
