@@ -34,7 +34,7 @@ public static class PageQueryExtensions
     public static async Task<PageOf<T>> ToPageAsync<T>(this IQueryable<T> query, PageRequest request, SortKeys<T> sort, CancellationToken ct = default)
     {
         var total = await query.CountAsync(ct);
-        var items = await sort.Apply(query, request).Skip(Math.Max(0, request.Skip)).Take(Math.Clamp(request.Take, 1, 1000)).ToListAsync(ct);
+        var items = await Window(query, request, sort).ToListAsync(ct);
         return new PageOf<T>(items, total);
     }
 
@@ -46,7 +46,11 @@ public static class PageQueryExtensions
     {
         var query = source.AsQueryable();
         var total = query.Count();
-        var items = sort.Apply(query, request).Skip(Math.Max(0, request.Skip)).Take(Math.Clamp(request.Take, 1, 1000)).ToList();
+        var items = Window(query, request, sort).ToList();
         return new PageOf<T>(items, total);
     }
+
+    // The page's rows in their order: at most 1,000 at once whatever a caller asks for.
+    private static IQueryable<T> Window<T>(IQueryable<T> query, PageRequest request, SortKeys<T> sort)
+        => sort.Apply(query, request).Skip(Math.Max(0, request.Skip)).Take(Math.Clamp(request.Take, 1, 1000));
 }
