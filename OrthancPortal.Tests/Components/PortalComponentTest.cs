@@ -7,10 +7,14 @@ namespace OrthancPortal.Tests.Components;
 
 /// <summary>
 /// The base of bUnit tests of portal components: MudBlazor's services (its JS calls answered loosely, as bUnit has no
-/// browser), the localizer (English keys), the portal's formatter and clock.
+/// browser), the localizer (English keys), the portal's formatter and clock. Disposed asynchronously (IAsyncLifetime):
+/// some MudBlazor services can only be disposed that way.
 /// </summary>
-public abstract class PortalComponentTest : BunitContext
+public abstract class PortalComponentTest : BunitContext, IAsyncLifetime
 {
+    Task IAsyncLifetime.InitializeAsync() => Task.CompletedTask;
+    async Task IAsyncLifetime.DisposeAsync() => await base.DisposeAsync();
+
     protected PortalComponentTest()
     {
         JSInterop.Mode = JSRuntimeMode.Loose;

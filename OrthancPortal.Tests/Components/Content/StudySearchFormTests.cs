@@ -10,10 +10,8 @@ namespace OrthancPortal.Tests.Components.Content;
 /// The study filters: typed text is in the query at once and searches after a pause; Search (or Enter) searches at once
 /// and drops the search still waiting, so one press gives one search with what was typed.
 /// </summary>
-public sealed class StudySearchFormTests : PortalComponentTest, IAsyncLifetime
+public sealed class StudySearchFormTests : PortalComponentTest
 {
-    Task IAsyncLifetime.InitializeAsync() => Task.CompletedTask;
-    async Task IAsyncLifetime.DisposeAsync() => await base.DisposeAsync();
 
     private readonly FakeTimeProvider clock = new(DateTimeOffset.Parse("2026-12-02T09:00:00Z"));
     private readonly StudyQuery query = new();

@@ -8,10 +8,8 @@ namespace OrthancPortal.Tests.Components.Layout;
 
 /// <summary>The drawer's menu: only what the user may open, daily work first in its order, administration in one group
 /// with its sections, and that group open on an administration page.</summary>
-public sealed class NavMenuTests : PortalComponentTest, IAsyncLifetime
+public sealed class NavMenuTests : PortalComponentTest
 {
-    Task IAsyncLifetime.InitializeAsync() => Task.CompletedTask;
-    async Task IAsyncLifetime.DisposeAsync() => await base.DisposeAsync();
 
     public NavMenuTests()
     {

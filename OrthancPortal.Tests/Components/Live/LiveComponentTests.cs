@@ -12,10 +12,8 @@ namespace OrthancPortal.Tests.Components.Live;
 /// messages it follows refresh it, refreshes never overlap, and nothing is followed while prerendering or after closing.
 /// Every step waits on a TaskCompletionSource the test releases: no timing.
 /// </summary>
-public sealed class LiveComponentTests : PortalComponentTest, IAsyncLifetime
+public sealed class LiveComponentTests : PortalComponentTest
 {
-    Task IAsyncLifetime.InitializeAsync() => Task.CompletedTask;
-    async Task IAsyncLifetime.DisposeAsync() => await base.DisposeAsync();
 
     private readonly LiveNotifier notifier = new(NullLogger<LiveNotifier>.Instance);
     private readonly Store store = new();

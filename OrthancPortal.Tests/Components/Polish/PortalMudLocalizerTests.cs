@@ -8,10 +8,8 @@ using OrthancPortal.Infrastructure.Database;
 namespace OrthancPortal.Tests.Components.Polish;
 
 /// <summary>MudBlazor's own texts through PortalMudLocalizer, and the grid's page request.</summary>
-public sealed class PortalMudLocalizerTests : PortalComponentTest, IAsyncLifetime
+public sealed class PortalMudLocalizerTests : PortalComponentTest
 {
-    Task IAsyncLifetime.InitializeAsync() => Task.CompletedTask;
-    async Task IAsyncLifetime.DisposeAsync() => await base.DisposeAsync();
 
     public PortalMudLocalizerTests() => Services.AddTransient<MudLocalizer, PortalMudLocalizer>();
 

@@ -10,10 +10,8 @@ using OrthancPortal.Features.Orthanc.Pages;
 namespace OrthancPortal.Tests.Components.Polish;
 
 /// <summary>The language switch and the trigger sources editor: what they post and what they change.</summary>
-public sealed class SmallComponentTests : PortalComponentTest, IAsyncLifetime
+public sealed class SmallComponentTests : PortalComponentTest
 {
-    Task IAsyncLifetime.InitializeAsync() => Task.CompletedTask;
-    async Task IAsyncLifetime.DisposeAsync() => await base.DisposeAsync();
 
     private sealed class NoAntiforgery : AntiforgeryStateProvider
     {

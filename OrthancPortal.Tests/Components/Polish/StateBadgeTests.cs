@@ -9,10 +9,8 @@ using OrthancPortal.Features.Tasks.Pages;
 namespace OrthancPortal.Tests.Components.Polish;
 
 /// <summary>The small state chips of the task and burner lists, and the content pages' load error: text, colour, German.</summary>
-public sealed class StateBadgeTests : PortalComponentTest, IAsyncLifetime
+public sealed class StateBadgeTests : PortalComponentTest
 {
-    Task IAsyncLifetime.InitializeAsync() => Task.CompletedTask;
-    async Task IAsyncLifetime.DisposeAsync() => await base.DisposeAsync();
 
     [Theory]
     [InlineData(PortalTaskState.Queued, "Queued", "default")]

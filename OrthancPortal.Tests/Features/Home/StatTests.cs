@@ -5,10 +5,8 @@ using OrthancPortal.Features.Home;
 namespace OrthancPortal.Tests.Features.Home;
 
 /// <summary>A dashboard count reads as a number in the user's culture, never a raw 12345.</summary>
-public sealed class StatTests : OrthancPortal.Tests.Components.PortalComponentTest, IAsyncLifetime
+public sealed class StatTests : OrthancPortal.Tests.Components.PortalComponentTest
 {
-    Task IAsyncLifetime.InitializeAsync() => Task.CompletedTask;
-    async Task IAsyncLifetime.DisposeAsync() => await base.DisposeAsync();
 
     [Theory]
     [InlineData("de-DE", "12.345")]

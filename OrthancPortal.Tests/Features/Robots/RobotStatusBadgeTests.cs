@@ -8,11 +8,9 @@ using OrthancPortal.Tests.Components;
 
 namespace OrthancPortal.Tests.Features.Robots;
 
-public sealed class RobotStatusBadgeTests : PortalComponentTest, IAsyncLifetime
+public sealed class RobotStatusBadgeTests : PortalComponentTest
 {
     // MudBlazor's services are only asynchronously disposable: xUnit calls this before Dispose, which then has nothing left to do.
-    Task IAsyncLifetime.InitializeAsync() => Task.CompletedTask;
-    async Task IAsyncLifetime.DisposeAsync() => await base.DisposeAsync();
 
     private static readonly TimeZoneInfo Berlin = TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin");
 
