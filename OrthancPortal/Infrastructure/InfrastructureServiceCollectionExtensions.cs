@@ -69,6 +69,7 @@ public static class InfrastructureServiceCollectionExtensions
         services.AddSingleton<WorkFolders>();
 
         services.AddScoped<ActorContext>();
+        services.AddSingleton<AuditWriter>();
         services.AddScoped<AuditLog>();
         services.AddScoped<CircuitHandler, ActorCircuitHandler>();
         services.AddHttpContextAccessor();

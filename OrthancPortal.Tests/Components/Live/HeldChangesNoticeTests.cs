@@ -16,6 +16,7 @@ public sealed class HeldChangesNoticeTests : DatabaseComponentTest
     public HeldChangesNoticeTests()
     {
         Services.AddScoped<ActorContext>();
+        Services.AddSingleton<AuditWriter>();
         Services.AddScoped<AuditLog>();
         Services.AddScoped<HeldChangesService>();
         auth = AddAuthorization();

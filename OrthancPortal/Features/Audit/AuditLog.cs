@@ -1,13 +1,10 @@
-using Microsoft.EntityFrameworkCore;
-using OrthancPortal.Infrastructure.Database;
-
 namespace OrthancPortal.Features.Audit;
 
 /// <summary>One thing to audit, for <see cref="AuditLog.WriteAsync(IReadOnlyCollection{AuditItem}, CancellationToken)"/>.</summary>
 public sealed record AuditItem(string Action, string Resource, string? Details = null, bool Success = true);
 
-/// <summary>Writes audit entries. Every change a user makes goes through here.</summary>
-public sealed class AuditLog(IDbContextFactory<PortalDbContext> dbFactory, ActorContext actors, TimeProvider clock, ILogger<AuditLog> logger)
+/// <summary>Writes audit entries (committed by <see cref="AuditWriter"/>). Every change a user makes goes through here.</summary>
+public sealed class AuditLog(AuditWriter writer, ActorContext actors, TimeProvider clock, ILogger<AuditLog> logger)
 {
     public async Task WriteAsync(string action, string resource, string? details = null, bool success = true, CancellationToken ct = default)
         => await WriteAsync(await actors.GetAsync(), [new AuditItem(action, resource, details, success)], ct);
@@ -19,27 +16,24 @@ public sealed class AuditLog(IDbContextFactory<PortalDbContext> dbFactory, Actor
     public async Task WriteAsync(IReadOnlyCollection<AuditItem> items, CancellationToken ct = default)
         => await WriteAsync(await actors.GetAsync(), items, ct);
 
+    /// <param name="ct">Checked before anything is written; once the entries are handed over they are committed.</param>
     public async Task WriteAsync(Actor actor, IReadOnlyCollection<AuditItem> items, CancellationToken ct = default)
     {
         if (items.Count == 0) return;
-        // Its own context, so an audit write never saves someone else's pending changes.
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        ct.ThrowIfCancellationRequested();
         var at = clock.GetUtcNow().UtcDateTime;
-        foreach (var item in items)
+        var entries = items.Select(item => new AuditEntry
         {
-            db.Set<AuditEntry>().Add(new AuditEntry
-            {
-                At = at,
-                UserId = actor.UserId,
-                UserName = actor.UserName,
-                Address = actor.Address,
-                Action = item.Action,
-                Resource = Truncate(item.Resource, 512),
-                Details = item.Details,
-                Success = item.Success,
-            });
-        }
-        await db.SaveChangesAsync(ct);
+            At = at,
+            UserId = actor.UserId,
+            UserName = actor.UserName,
+            Address = actor.Address,
+            Action = item.Action,
+            Resource = Truncate(item.Resource, 512),
+            Details = item.Details,
+            Success = item.Success,
+        }).ToList();
+        await writer.WriteAsync(entries);
         foreach (var item in items)
         {
             logger.LogInformation("Audit: {User} {Action} {Resource} success={Success}", actor.UserName, item.Action, item.Resource, item.Success);
