@@ -1,9 +1,11 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using OrthancPortal.Features.Orthanc;
+using OrthancPortal.Features.QueryRetrieve;
 using OrthancPortal.Features.Robots;
 using OrthancPortal.Infrastructure.Database;
 using OrthancPortal.Tests.Harness;
@@ -13,7 +15,11 @@ namespace OrthancPortal.Benchmarks.Robots;
 /// <summary>
 /// Robot throughput against a remote-PACS Orthanc holding N small studies: first a plain loop of Orthanc
 /// query + synchronous retrieve calls (the baseline), then the robot at concurrency 1 and 4. The local
-/// Orthanc is emptied between runs. Validation is not timed: it happens before approval.
+/// Orthanc is emptied between runs. Validation is not timed: it happens before approval. The portal runs with the
+/// product's default settings but a short dispatch tick (the first item of a run waits for nothing), so the figures
+/// are what a clinic gets. After each run the local Orthanc's move jobs (their creation and completion times have
+/// microseconds) split the run into time inside Orthanc's moves and time between one move's end and the next one's
+/// start; for the robot at concurrency 1 the portal's own spans (<see cref="RobotActivities"/>) split the latter further.
 /// </summary>
 public static class RobotBenchmark
 {
@@ -23,7 +29,8 @@ public static class RobotBenchmark
 
     public static async Task RunAsync(int count)
     {
-        await using var local = await OrthancProcess.StartAsync(LocalAet);
+        // Orthanc keeps only the last 10 finished jobs by default: keep a whole run's moves for the split.
+        await using var local = await OrthancProcess.StartAsync(LocalAet, configure: c => c["JobsHistorySize"] = count * 2 + 10);
         await using var remote = await OrthancProcess.StartAsync(RemoteAet);
         await local.AddModalityAsync(Remote, RemoteAet, remote.DicomPort);
         await remote.AddModalityAsync("portal", LocalAet, local.DicomPort);
@@ -38,25 +45,119 @@ public static class RobotBenchmark
         {
             ["Logging:LogLevel:Default"] = "Warning",
             ["Robots:TickSeconds"] = "0.5",
-            ["QueryRetrieve:JobPollMilliseconds"] = "50",
         };
         await using var portal = await PortalHost.StartExternalAsync(local, extra: settings);
+        using var spans = new SpanRecorder();
 
-        var results = new List<(string Name, TimeSpan Elapsed)>();
-        results.Add(("plain loop (query + synchronous retrieve)", await PlainLoopAsync(local, studies)));
+        var results = new List<(string Name, TimeSpan Elapsed, IReadOnlyList<Move> Moves)>();
+        var since = DateTime.UtcNow;
+        var plain = await PlainLoopAsync(local, studies);
+        results.Add(("plain loop (query + synchronous retrieve)", plain, await MovesSinceAsync(local, since)));
+        IReadOnlyList<Activity> robotSpans = [];
         foreach (var concurrency in new[] { 1, 4 })
         {
             await local.ClearAsync();
-            results.Add(($"robot, concurrency {concurrency}", await RobotRunAsync(portal, studies, concurrency)));
+            spans.Clear();
+            since = DateTime.UtcNow;
+            var elapsed = await RobotRunAsync(portal, studies, concurrency);
+            results.Add(($"robot, concurrency {concurrency}", elapsed, await MovesSinceAsync(local, since)));
+            if (concurrency == 1) robotSpans = spans.Take();
         }
 
         var baseline = results[0].Elapsed;
         Console.WriteLine();
         Console.WriteLine($"{count} studies, {Environment.ProcessorCount} cores, load avg {ContentBenchmark.LoadAverage()} (goal: concurrency 1 >= 95 % of the plain loop)");
-        foreach (var (name, elapsed) in results)
+        foreach (var (name, elapsed, _) in results)
         {
             Console.WriteLine($"{name,-45} {elapsed.TotalSeconds,7:0.0} s  {count / elapsed.TotalMinutes,7:0.0} studies/min  {baseline / elapsed * 100,5:0}% of the plain loop");
         }
+        Console.WriteLine();
+        Console.WriteLine("Per study, in ms (Orthanc's move jobs: inside = creation to completion; between = one move's completion to the next one's creation):");
+        foreach (var (name, elapsed, moves) in results.Where(r => !r.Name.EndsWith(" 4", StringComparison.Ordinal)))
+        {
+            var inside = moves.Average(m => (m.Completed - m.Created).TotalMilliseconds);
+            var between = moves.Zip(moves.Skip(1), (a, b) => (b.Created - a.Completed).TotalMilliseconds).DefaultIfEmpty().Average();
+            Console.WriteLine($"  {name,-45} total {elapsed.TotalMilliseconds / count,6:0.0}  inside {inside,6:0.0}  between {between,6:0.0}  ({moves.Count} moves)");
+        }
+        PrintRobotSplit(robotSpans, results[1].Moves);
+    }
+
+    /// <summary>
+    /// The robot's time between two moves, in the order it is spent: the rest of the poll until the portal sees the
+    /// move ended, the local study lookup, the outcome write, freeing the slot until the next item's Quartz job runs
+    /// (the dispatch pass inside it), and that item's way to its move (item read, C-FIND, origin, move request).
+    /// </summary>
+    private static void PrintRobotSplit(IReadOnlyList<Activity> spans, IReadOnlyList<Move> moves)
+    {
+        var byJob = moves.ToDictionary(m => m.Id);
+        var items = spans.Where(s => s.OperationName == RobotActivities.Item).OrderBy(s => s.StartTimeUtc).ToList();
+        var rows = new List<(double Notice, double Lookup, double Record, double Handoff, double ToMove)>();
+        for (var n = 0; n < items.Count - 1; n++)
+        {
+            var (item, next) = (items[n], items[n + 1]);
+            if (Child(spans, item, RobotActivities.Start)?.GetTagItem(RobotActivities.JobTag) is not string job || !byJob.TryGetValue(job, out var move)) continue;
+            if (Child(spans, next, RobotActivities.Start)?.GetTagItem(RobotActivities.JobTag) is not string nextJob || !byJob.TryGetValue(nextJob, out var nextMove)) continue;
+            var follow = Child(spans, item, RobotActivities.Follow);
+            var ended = follow?.Events.FirstOrDefault(e => e.Name == QueryRetrieveService.JobEndedEvent);
+            if (follow is null || ended is null) continue;
+            rows.Add(((ended.Value.Timestamp.UtcDateTime - move.Completed).TotalMilliseconds,
+                (End(follow) - ended.Value.Timestamp.UtcDateTime).TotalMilliseconds,
+                (End(item) - End(follow)).TotalMilliseconds,
+                (next.StartTimeUtc - End(item)).TotalMilliseconds,
+                (nextMove.Created - next.StartTimeUtc).TotalMilliseconds));
+        }
+        if (rows.Count == 0) return;
+        var dispatch = spans.Where(s => s.OperationName == RobotActivities.Dispatch).Select(s => s.Duration.TotalMilliseconds).DefaultIfEmpty().Average();
+        Console.WriteLine($"  robot, concurrency 1, between two moves: {rows.Average(r => r.Notice + r.Lookup + r.Record + r.Handoff + r.ToMove):0.0} ms, of it");
+        Console.WriteLine($"    poll: seeing the move ended      {rows.Average(r => r.Notice),6:0.0}");
+        Console.WriteLine($"    local study lookup               {rows.Average(r => r.Lookup),6:0.0}");
+        Console.WriteLine($"    writing the outcome              {rows.Average(r => r.Record),6:0.0}");
+        Console.WriteLine($"    slot freed to next item's job    {rows.Average(r => r.Handoff),6:0.0}  (a dispatch pass takes {dispatch:0.0})");
+        Console.WriteLine($"    next item to its move's start    {rows.Average(r => r.ToMove),6:0.0}  (item read, C-FIND + answers, origin, move request)");
+    }
+
+    private static Activity? Child(IReadOnlyList<Activity> spans, Activity parent, string name)
+        => spans.FirstOrDefault(s => s.OperationName == name && s.ParentSpanId == parent.SpanId && s.TraceId == parent.TraceId);
+
+    private static DateTime End(Activity span) => span.StartTimeUtc + span.Duration;
+
+    /// <summary>One of Orthanc's move jobs (times are UTC with microseconds).</summary>
+    private sealed record Move(string Id, DateTime Created, DateTime Completed);
+
+    private static async Task<IReadOnlyList<Move>> MovesSinceAsync(OrthancProcess local, DateTime since)
+    {
+        var jobs = (await local.GetJsonAsync("jobs?expand")).AsArray();
+        return jobs.Select(j => j!.AsObject())
+            .Where(j => (string?)j["Type"] == "DicomMoveScu" && (string?)j["State"] == "Success")
+            .Select(j => new Move((string)j["ID"]!, OrthancTime((string)j["CreationTime"]!), OrthancTime((string)j["CompletionTime"]!)))
+            .Where(m => m.Created >= since.AddSeconds(-1)).OrderBy(m => m.Created).ToList();
+    }
+
+    private static DateTime OrthancTime(string value)
+        => DateTime.ParseExact(value, "yyyyMMdd'T'HHmmss.FFFFFF", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+
+    /// <summary>Keeps the robot's finished spans (the portal runs in this process).</summary>
+    private sealed class SpanRecorder : IDisposable
+    {
+        private readonly ActivityListener listener;
+        private readonly List<Activity> spans = [];
+
+        public SpanRecorder()
+        {
+            listener = new ActivityListener
+            {
+                ShouldListenTo = source => source.Name == RobotActivities.SourceName,
+                Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+                ActivityStopped = span => { lock (spans) spans.Add(span); },
+            };
+            ActivitySource.AddActivityListener(listener);
+        }
+
+        public void Clear() { lock (spans) spans.Clear(); }
+
+        public IReadOnlyList<Activity> Take() { lock (spans) return spans.ToList(); }
+
+        public void Dispose() => listener.Dispose();
     }
 
     private static async Task<TimeSpan> PlainLoopAsync(OrthancProcess local, IReadOnlyList<SyntheticStudy> studies)

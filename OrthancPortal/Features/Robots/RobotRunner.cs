@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using OrthancPortal.Features.Orthanc;
@@ -95,6 +96,8 @@ public sealed class RobotRunner(
         if (shutdown.IsCancellationRequested) return;
         _ = Task.Run(async () =>
         {
+            // The pass is no part of the item that kicked it (and must not chain every later item's span to it).
+            Activity.Current = null;
             try { await DispatchAsync(shutdown.Token); }
             catch (OperationCanceledException) { }
             catch (Exception ex) { ReportProblem(ex); }
@@ -132,24 +135,19 @@ public sealed class RobotRunner(
                 await RecoverAsync(ct);
                 recovered = true;
             }
+            using var activity = RobotActivities.Source.StartActivity(RobotActivities.Dispatch);
             await using var db = await dbFactory.CreateDbContextAsync(ct);
             var now = clock.GetUtcNow().UtcDateTime;
             var robots = await db.Set<Robot>().Where(r => r.Status == RobotStatus.Active).ToListAsync(ct);
             foreach (var robot in robots)
             {
-                var open = await db.Set<RobotItem>().Where(i => i.RobotId == robot.Id && (i.State == ItemState.Pending || i.State == ItemState.Retrieving))
-                    .OrderBy(i => i.Line).ThenBy(i => i.Id).ToListAsync(ct);
-                if (open.Count == 0)
-                {
-                    robot.Status = RobotStatus.Completed;
-                    robot.FinishedAt = now;
-                    await db.SaveChangesAsync(ct);
-                    notifier.Publish(new RobotChanged(robot.Id, robot.OwnerId));
-                    continue;
-                }
+                // A pass runs after every finished item: it reads the few retrieving items and only as many due
+                // ones as there are free slots, never all the pending ones of a robot with thousands of items.
+                var items = db.Set<RobotItem>().Where(i => i.RobotId == robot.Id);
+                var retrieving = await items.Where(i => i.State == ItemState.Retrieving).ToListAsync(ct);
                 // Items left retrieving by a previous run: follow their move before anything new starts. Each such
                 // pick-up counts as an attempt, so an item that keeps interrupting its run cannot loop for ever.
-                var orphans = open.Where(i => i.State == ItemState.Retrieving && !workers.ContainsKey(i.Id)).ToList();
+                var orphans = retrieving.Where(i => !workers.ContainsKey(i.Id)).ToList();
                 foreach (var orphan in orphans)
                 {
                     // Conditional on the row still retrieving: a worker that finished meanwhile keeps its outcome.
@@ -162,10 +160,27 @@ public sealed class RobotRunner(
                         : await still.ExecuteUpdateAsync(u => u.SetProperty(i => i.Attempts, i => i.Attempts + 1).SetProperty(i => i.UpdatedAt, now), ct);
                     if (changed == 1 && !tooOften) await StartWorkerAsync(robot, orphan.Id, resume: true);
                 }
-                if (!robot.Window.IsOpen(clock.GetUtcNow(), clock.LocalTimeZone)) continue;
-                var running = workers.Values.Count(w => w.RobotId == robot.Id);
-                var due = open.Where(i => i.State == ItemState.Pending && (i.NextAttemptAt is null || i.NextAttemptAt <= now) && !workers.ContainsKey(i.Id))
-                    .Take(Math.Max(0, robot.Concurrency - running)).ToList();
+                var running = workers.Count(w => w.Value.RobotId == robot.Id);
+                var free = Math.Max(0, robot.Concurrency - running);
+                List<RobotItem> due = [];
+                if (free > 0 && robot.Window.IsOpen(clock.GetUtcNow(), clock.LocalTimeZone))
+                {
+                    // A worker's item can be pending for a moment (its failure recorded, its slot not yet freed): read enough to skip those.
+                    due = (await items.Where(i => i.State == ItemState.Pending && (i.NextAttemptAt == null || i.NextAttemptAt <= now))
+                            .OrderBy(i => i.Line).ThenBy(i => i.Id).Take(free + running).ToListAsync(ct))
+                        .Where(i => !workers.ContainsKey(i.Id)).Take(free).ToList();
+                }
+                if (retrieving.Count == 0 && due.Count == 0)
+                {
+                    if (!await items.AnyAsync(i => i.State == ItemState.Pending, ct))
+                    {
+                        robot.Status = RobotStatus.Completed;
+                        robot.FinishedAt = now;
+                        await db.SaveChangesAsync(ct);
+                        notifier.Publish(new RobotChanged(robot.Id, robot.OwnerId));
+                    }
+                    continue;
+                }
                 foreach (var item in due)
                 {
                     item.State = ItemState.Retrieving;
@@ -232,6 +247,7 @@ public sealed class RobotRunner(
     {
         // A job whose slot is gone (the robot was stopped before the job got a thread) has nothing to do.
         if (!workers.TryGetValue(itemId, out var worker) || !worker.TryRun()) return;
+        using var activity = RobotActivities.Source.StartActivity(RobotActivities.Item)?.SetTag(RobotActivities.ItemTag, itemId);
         try
         {
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, shutdown.Token, worker.Stop.Token);
@@ -255,27 +271,38 @@ public sealed class RobotRunner(
     {
         await using var scope = scopes.CreateAsyncScope();
         var qr = scope.ServiceProvider.GetRequiredService<QueryRetrieveService>();
+        var starting = RobotActivities.Source.StartActivity(RobotActivities.Start);
         var item = await LoadItemAsync(itemId, ct);
         // Another worker may have finished it between the dispatcher's read and now.
-        if (item is null || item.State != ItemState.Retrieving) return;
+        if (item is null || item.State != ItemState.Retrieving)
+        {
+            starting?.Dispose();
+            return;
+        }
         try
         {
+            string local;
             var jobId = item.JobId;
-            if (resume && jobId is not null && await qr.GetJobAsync(jobId, ct) is null) jobId = null;
-            if (resume && jobId is null) jobId = await FindRunningMoveAsync(scope, item.StudyInstanceUid, item.SeriesInstanceUid, ct);
-            if (jobId is null)
+            using (starting)
             {
-                jobId = await qr.StartRetrieveAsync(item.Modality, item.StudyInstanceUid, NullIfEmpty(item.SeriesInstanceUid), ct);
-                await UpdateItemAsync(itemId, i => i.JobId = jobId, ct);
+                if (resume && jobId is not null && await qr.GetJobAsync(jobId, ct) is null) jobId = null;
+                if (resume && jobId is null) jobId = await FindRunningMoveAsync(scope, item.StudyInstanceUid, item.SeriesInstanceUid, ct);
+                if (jobId is null)
+                {
+                    jobId = await qr.StartRetrieveAsync(item.Modality, item.StudyInstanceUid, NullIfEmpty(item.SeriesInstanceUid), ct);
+                    await SetItemAsync(itemId, u => u.SetProperty(i => i.JobId, jobId), ct);
+                }
+                starting?.SetTag(RobotActivities.JobTag, jobId);
             }
-            var local = await qr.FollowRetrieveAsync(jobId, item.StudyInstanceUid, null, ct);
-            await UpdateItemAsync(itemId, i =>
+            using (RobotActivities.Source.StartActivity(RobotActivities.Follow))
             {
-                i.State = ItemState.Retrieved;
-                i.LocalStudyId = local;
-                i.FailureReason = null;
-                i.NextAttemptAt = null;
-            }, CancellationToken.None);
+                local = await qr.FollowRetrieveAsync(jobId, item.StudyInstanceUid, null, ct);
+            }
+            using (RobotActivities.Source.StartActivity(RobotActivities.Record))
+            {
+                await SetItemAsync(itemId, u => u.SetProperty(i => i.State, ItemState.Retrieved).SetProperty(i => i.LocalStudyId, local)
+                    .SetProperty(i => i.FailureReason, (string?)null).SetProperty(i => i.NextAttemptAt, (DateTime?)null), CancellationToken.None);
+            }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -430,6 +457,21 @@ public sealed class RobotRunner(
         change(item);
         item.UpdatedAt = clock.GetUtcNow().UtcDateTime;
         await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>
+    /// <see cref="UpdateItemAsync"/> as one UPDATE statement (no read first), for the writes on every item's way:
+    /// the job id and the success.
+    /// </summary>
+    private async Task SetItemAsync(long itemId, Action<Microsoft.EntityFrameworkCore.Query.UpdateSettersBuilder<RobotItem>> change, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await db.Set<RobotItem>().Where(i => i.Id == itemId).ExecuteUpdateAsync(u =>
+        {
+            change(u);
+            u.SetProperty(i => i.UpdatedAt, now);
+        }, ct);
     }
 
     private static string? NullIfEmpty(string value) => value == "" ? null : value;
