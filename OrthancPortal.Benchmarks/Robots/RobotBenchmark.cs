@@ -50,17 +50,16 @@ public static class RobotBenchmark
         using var spans = new SpanRecorder();
 
         var results = new List<(string Name, TimeSpan Elapsed, IReadOnlyList<Move> Moves)>();
-        var since = DateTime.UtcNow;
+        var seen = new HashSet<string>();
         var plain = await PlainLoopAsync(local, studies);
-        results.Add(("plain loop (query + synchronous retrieve)", plain, await MovesSinceAsync(local, since)));
+        results.Add(("plain loop (query + synchronous retrieve)", plain, await NewMovesAsync(local, seen)));
         IReadOnlyList<Activity> robotSpans = [];
         foreach (var concurrency in new[] { 1, 4 })
         {
             await local.ClearAsync();
             spans.Clear();
-            since = DateTime.UtcNow;
             var elapsed = await RobotRunAsync(portal, studies, concurrency);
-            results.Add(($"robot, concurrency {concurrency}", elapsed, await MovesSinceAsync(local, since)));
+            results.Add(($"robot, concurrency {concurrency}", elapsed, await NewMovesAsync(local, seen)));
             if (concurrency == 1) robotSpans = spans.Take();
         }
 
@@ -124,13 +123,14 @@ public static class RobotBenchmark
     /// <summary>One of Orthanc's move jobs (times are UTC with microseconds).</summary>
     private sealed record Move(string Id, DateTime Created, DateTime Completed);
 
-    private static async Task<IReadOnlyList<Move>> MovesSinceAsync(OrthancProcess local, DateTime since)
+    /// <summary>The successful moves Orthanc holds that no earlier run made, in the order they started.</summary>
+    private static async Task<IReadOnlyList<Move>> NewMovesAsync(OrthancProcess local, HashSet<string> seen)
     {
         var jobs = (await local.GetJsonAsync("jobs?expand")).AsArray();
         return jobs.Select(j => j!.AsObject())
-            .Where(j => (string?)j["Type"] == "DicomMoveScu" && (string?)j["State"] == "Success")
+            .Where(j => (string?)j["Type"] == "DicomMoveScu" && (string?)j["State"] == "Success" && seen.Add((string)j["ID"]!))
             .Select(j => new Move((string)j["ID"]!, OrthancTime((string)j["CreationTime"]!), OrthancTime((string)j["CompletionTime"]!)))
-            .Where(m => m.Created >= since.AddSeconds(-1)).OrderBy(m => m.Created).ToList();
+            .OrderBy(m => m.Created).ToList();
     }
 
     private static DateTime OrthancTime(string value)

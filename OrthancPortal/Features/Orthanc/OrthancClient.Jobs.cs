@@ -41,22 +41,23 @@ public sealed partial class OrthancClient
         }
     }
 
-    /// <summary>The shortest wait between two looks at a job (and the wait while it is younger than ten times that).</summary>
+    /// <summary>The shortest wait between two looks at a job (and the wait while it is younger than twenty times that).</summary>
     public static readonly TimeSpan MinPollDelay = TimeSpan.FromMilliseconds(10);
 
     /// <summary>
-    /// The wait before the next look at a job followed for <paramref name="elapsed"/>: a tenth of that, at least
+    /// The wait before the next look at a job followed for <paramref name="elapsed"/>: a twentieth of that, at least
     /// <see cref="MinPollDelay"/>, at most <paramref name="cap"/>. A fixed interval overshoots a job's end by half of
-    /// it on average, which a robot pays on every one of thousands of short moves; this way a 300 ms move is noticed
-    /// within ~30 ms (10 ms on average for the youngest), while an hour-long export is still asked only every
-    /// <paramref name="cap"/> (a tenth of its age is about 60 looks more than a fixed cap would make in all).
+    /// it on average, which a robot pays on every one of thousands of short moves; this way a 200 ms move is seen
+    /// ended within 10 ms (5 ms on average), while an hour-long export is still asked only every <paramref name="cap"/>
+    /// once it is 20 times older than that (about a hundred looks more than a fixed cap would make in all).
     /// </summary>
     public static TimeSpan NextPollDelay(TimeSpan elapsed, TimeSpan cap)
     {
-        var delay = elapsed / 10;
+        var delay = elapsed / 20;
         if (delay < MinPollDelay) delay = MinPollDelay;
         return delay < cap ? delay : cap;
     }
+
     /// <summary>Streams a finished job's output (archives from /tools/create-archive and create-media).</summary>
     public Task<HttpResponseMessage> GetJobArchiveAsync(string id, CancellationToken ct = default)
         => GetStreamingAsync($"jobs/{JobId(id)}/archive", ct);

@@ -78,14 +78,33 @@ public sealed class RobotRunner(
     {
         // Workers see the shutdown token and leave their items as they are (retrieving, with the job id) for the next start.
         await shutdown.CancelAsync();
+        leaseRenewedAt = null;
         await Task.WhenAny(Task.WhenAll(workers.Values.Select(w => w.Done.Task)), Task.Delay(TimeSpan.FromSeconds(5), ct));
         // A clean stop hands dispatching to another portal at once instead of after the lease's expiry.
         try { await leases.ReleaseAsync(LeaseName, ct); }
         catch (Exception ex) { logger.LogDebug(ex, "Could not release {Lease}", LeaseName); }
     }
 
-    /// <summary>Three ticks: a holder renews it on every pass; another portal takes over within this time of its death.</summary>
+    /// <summary>Three ticks (at least 30 s): another portal takes over within this time of the holder's death.</summary>
     private TimeSpan LeaseTime => TimeSpan.FromSeconds(Math.Max(30, Options.TickSeconds * 3));
+
+    /// <summary>When this portal last took or renewed the lease (only read and written inside a dispatch pass).</summary>
+    private DateTimeOffset? leaseRenewedAt;
+
+    /// <summary>
+    /// Takes or renews the lease, but not on every pass: a pass runs after every finished item, and a lease renewed
+    /// less than a third of its time ago is still ours for two thirds of it (nobody takes a lease before it expires),
+    /// so that write would only slow the next item down.
+    /// </summary>
+    private async Task<bool> HoldLeaseAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        if (leaseRenewedAt is { } renewed && now - renewed < LeaseTime / 3 && now >= renewed) return true;
+        leaseRenewedAt = null;
+        if (!await leases.TryAcquireAsync(LeaseName, LeaseTime, ct)) return false;
+        leaseRenewedAt = now;
+        return true;
+    }
 
     public Task ValidateLaterAsync(long robotId)
         => jobs.RunOnceAsync<RobotValidationJob>($"robot-validate-{robotId}", new Dictionary<string, object?> { ["robotId"] = robotId });
@@ -129,7 +148,7 @@ public sealed class RobotRunner(
         try
         {
             // Another portal dispatches (and follows its own retrieves) while it holds the lease.
-            if (!await leases.TryAcquireAsync(LeaseName, LeaseTime, ct)) return;
+            if (!await HoldLeaseAsync(ct)) return;
             if (!recovered)
             {
                 await RecoverAsync(ct);
