@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using FluentValidation;
 using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
@@ -16,9 +15,6 @@ public sealed class QueryRetrieveService(OrthancClient orthanc, OwnAetCache ownA
     private QueryRetrieveOptions Options => options.Value;
 
     public int AnswerLimit => Options.AnswerLimit;
-
-    /// <summary>The event <see cref="FollowRetrieveAsync"/> adds to the current activity when it sees the job ended.</summary>
-    public const string JobEndedEvent = "orthanc.job.ended";
 
     public async Task<IReadOnlyList<string>> ModalityNamesAsync(CancellationToken ct = default)
         => (await orthanc.GetModalitiesAsync(ct)).Keys.Order(StringComparer.OrdinalIgnoreCase).ToList();
@@ -87,17 +83,18 @@ public sealed class QueryRetrieveService(OrthancClient orthanc, OwnAetCache ownA
 
     /// <summary>
     /// Follows a retrieve job to its end (progress 0..1) within the retrieve deadline, then finds the local study.
-    /// Returns the local Orthanc study id. On timeout the Orthanc job is cancelled.
+    /// Returns the local Orthanc study id. On timeout the Orthanc job is cancelled. <paramref name="moved"/> is called
+    /// when the move has ended well, before the study is looked up (the robot frees the move's slot then).
     /// </summary>
-    public async Task<string> FollowRetrieveAsync(string jobId, string studyUid, Func<double, Task>? progress = null, CancellationToken ct = default)
+    public async Task<string> FollowRetrieveAsync(string jobId, string studyUid, Func<double, Task>? progress = null, CancellationToken ct = default,
+        Action? moved = null)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
         deadline.CancelAfter(TimeSpan.FromSeconds(Options.RetrieveTimeoutSeconds));
         try
         {
             await orthanc.WaitForJobAsync(jobId, progress, TimeSpan.FromMilliseconds(Options.JobPollMilliseconds), deadline.Token);
-            // For whoever traces it (the robot benchmark): when the portal saw the move end, before the study lookup.
-            Activity.Current?.AddEvent(new ActivityEvent(JobEndedEvent));
+            moved?.Invoke();
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {

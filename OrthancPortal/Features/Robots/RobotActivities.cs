@@ -19,8 +19,11 @@ public static class RobotActivities
     /// <summary>Reading the item, the C-FIND, recording the origin, asking Orthanc for the move, saving its job id; tag <see cref="JobTag"/>.</summary>
     public const string Start = "robot.item.start";
 
-    /// <summary>Following the move until the portal sees it ended, then finding the local study.</summary>
+    /// <summary>Following the move until the portal sees it ended (event <see cref="MoveEnded"/>), then finding the local study.</summary>
     public const string Follow = "robot.item.follow";
+
+    /// <summary>The event on <see cref="Follow"/> when the portal saw the move ended and freed its slot.</summary>
+    public const string MoveEnded = "robot.move.ended";
 
     /// <summary>Writing the outcome on the item.</summary>
     public const string Record = "robot.item.record";

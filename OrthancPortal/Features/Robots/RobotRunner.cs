@@ -44,12 +44,21 @@ public sealed class RobotRunner(
 
     public const string LeaseName = "robot-dispatch";
 
-    /// <summary>A retrieve that is scheduled or running; its slot counts against the robot's concurrency until it ends.</summary>
+    /// <summary>
+    /// A retrieve that is scheduled or running; its slot counts against the robot's concurrency until its move has
+    /// ended (<see cref="Moved"/>). Its item's bookkeeping after that (finding the local study, writing the outcome)
+    /// runs beside the next item's start: the remote then serves one move at a time, and the next one starts sooner.
+    /// The worker stays listed until it ends, so its item, still retrieving in the database, is never taken for an orphan.
+    /// </summary>
     private sealed class Worker(long robotId)
     {
         private const int Scheduled = 0, Running = 1, Withdrawn = 2;
         private int state;
+        private volatile bool moved;
         public long RobotId { get; } = robotId;
+        /// <summary>Its move has ended: the slot is free for the robot's next item.</summary>
+        public bool Moved => moved;
+        public void MarkMoved() => moved = true;
         public CancellationTokenSource Stop { get; } = new();
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
         /// <summary>The job takes its slot; false when the slot was withdrawn before the job got a thread.</summary>
@@ -179,14 +188,14 @@ public sealed class RobotRunner(
                         : await still.ExecuteUpdateAsync(u => u.SetProperty(i => i.Attempts, i => i.Attempts + 1).SetProperty(i => i.UpdatedAt, now), ct);
                     if (changed == 1 && !tooOften) await StartWorkerAsync(robot, orphan.Id, resume: true);
                 }
-                var running = workers.Count(w => w.Value.RobotId == robot.Id);
-                var free = Math.Max(0, robot.Concurrency - running);
+                var listed = workers.Count(w => w.Value.RobotId == robot.Id);
+                var free = Math.Max(0, robot.Concurrency - workers.Count(w => w.Value.RobotId == robot.Id && !w.Value.Moved));
                 List<RobotItem> due = [];
                 if (free > 0 && robot.Window.IsOpen(clock.GetUtcNow(), clock.LocalTimeZone))
                 {
                     // A worker's item can be pending for a moment (its failure recorded, its slot not yet freed): read enough to skip those.
                     due = (await items.Where(i => i.State == ItemState.Pending && (i.NextAttemptAt == null || i.NextAttemptAt <= now))
-                            .OrderBy(i => i.Line).ThenBy(i => i.Id).Take(free + running).ToListAsync(ct))
+                            .OrderBy(i => i.Line).ThenBy(i => i.Id).Take(free + listed).ToListAsync(ct))
                         .Where(i => !workers.ContainsKey(i.Id)).Take(free).ToList();
                 }
                 if (retrieving.Count == 0 && due.Count == 0)
@@ -270,7 +279,7 @@ public sealed class RobotRunner(
         try
         {
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, shutdown.Token, worker.Stop.Token);
-            await RetrieveItemAsync(robotId, ownerId, itemId, resume, linked.Token);
+            await RetrieveItemAsync(worker, ownerId, itemId, resume, linked.Token);
         }
         catch (OperationCanceledException) { }
         catch (Exception ex)
@@ -286,8 +295,9 @@ public sealed class RobotRunner(
         }
     }
 
-    private async Task RetrieveItemAsync(long robotId, string? ownerId, long itemId, bool resume, CancellationToken ct)
+    private async Task RetrieveItemAsync(Worker worker, string? ownerId, long itemId, bool resume, CancellationToken ct)
     {
+        var robotId = worker.RobotId;
         await using var scope = scopes.CreateAsyncScope();
         var qr = scope.ServiceProvider.GetRequiredService<QueryRetrieveService>();
         var starting = RobotActivities.Source.StartActivity(RobotActivities.Start);
@@ -313,9 +323,14 @@ public sealed class RobotRunner(
                 }
                 starting?.SetTag(RobotActivities.JobTag, jobId);
             }
-            using (RobotActivities.Source.StartActivity(RobotActivities.Follow))
+            using (var follow = RobotActivities.Source.StartActivity(RobotActivities.Follow))
             {
-                local = await qr.FollowRetrieveAsync(jobId, item.StudyInstanceUid, null, ct);
+                local = await qr.FollowRetrieveAsync(jobId, item.StudyInstanceUid, null, ct, moved: () =>
+                {
+                    follow?.AddEvent(new ActivityEvent(RobotActivities.MoveEnded));
+                    worker.MarkMoved();
+                    Kick();
+                });
             }
             using (RobotActivities.Source.StartActivity(RobotActivities.Record))
             {
