@@ -69,6 +69,8 @@ public sealed class RobotRunner(
 
     private readonly ConcurrentDictionary<long, Worker> workers = new();
     private readonly SemaphoreSlim dispatching = new(1, 1);
+    /// <summary>1 while a pass was asked for that has not begun (see <see cref="DispatchAsync"/>).</summary>
+    private int passRequested;
     private readonly CancellationTokenSource shutdown = new();
     private volatile bool recovered;
     private RobotOptions Options => options.Value;
@@ -146,86 +148,99 @@ public sealed class RobotRunner(
         Problem = new RobotRunnerProblem($"{ex.GetType().Name}: {ex.Message}", Problem?.SinceUtc ?? clock.GetUtcNow().UtcDateTime);
     }
 
-    /// <summary>Starts due items of active robots whose window is open.</summary>
+    /// <summary>Starts due items of active robots whose window is open; at once, or right after the pass that runs.</summary>
     public async Task DispatchAsync(CancellationToken ct)
     {
         // Quartz does not cancel its running jobs at shutdown: stop on our own token too, before the database goes away.
         if (shutdown.IsCancellationRequested) return;
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, shutdown.Token);
         ct = linked.Token;
-        if (!await dispatching.WaitAsync(0, ct)) { _ = RedispatchSoonAsync(); return; }
-        try
+        // A kick while a pass runs must not be lost (a freed slot would wait for the next tick), nor wait: the running
+        // pass sees the request when it ends and makes one more. (Set before trying, read after releasing: never both missed.)
+        Volatile.Write(ref passRequested, 1);
+        while (Volatile.Read(ref passRequested) == 1)
         {
-            // Another portal dispatches (and follows its own retrieves) while it holds the lease.
-            if (!await HoldLeaseAsync(ct)) return;
-            if (!recovered)
+            if (!await dispatching.WaitAsync(0, ct)) return;
+            try
             {
-                await RecoverAsync(ct);
-                recovered = true;
+                Volatile.Write(ref passRequested, 0);
+                await PassAsync(ct);
             }
-            using var activity = RobotActivities.Source.StartActivity(RobotActivities.Dispatch);
-            await using var db = await dbFactory.CreateDbContextAsync(ct);
-            var now = clock.GetUtcNow().UtcDateTime;
-            var robots = await db.Set<Robot>().Where(r => r.Status == RobotStatus.Active).ToListAsync(ct);
-            foreach (var robot in robots)
+            finally
             {
-                // A pass runs after every finished item: it reads the few retrieving items and only as many due
-                // ones as there are free slots, never all the pending ones of a robot with thousands of items.
-                var items = db.Set<RobotItem>().Where(i => i.RobotId == robot.Id);
-                var retrieving = await items.Where(i => i.State == ItemState.Retrieving).ToListAsync(ct);
-                // Items left retrieving by a previous run: follow their move before anything new starts. Each such
-                // pick-up counts as an attempt, so an item that keeps interrupting its run cannot loop for ever.
-                var orphans = retrieving.Where(i => !workers.ContainsKey(i.Id)).ToList();
-                foreach (var orphan in orphans)
-                {
-                    // Conditional on the row still retrieving: a worker that finished meanwhile keeps its outcome.
-                    var tooOften = orphan.Attempts >= Options.MaxAttempts;
-                    var reason = $"its retrieve was interrupted and resumed too often (after {orphan.Attempts} attempts)";
-                    var still = db.Set<RobotItem>().Where(i => i.Id == orphan.Id && i.State == ItemState.Retrieving);
-                    var changed = tooOften
-                        ? await still.ExecuteUpdateAsync(u => u.SetProperty(i => i.Attempts, i => i.Attempts + 1).SetProperty(i => i.State, ItemState.Failed)
-                            .SetProperty(i => i.FailureReason, reason).SetProperty(i => i.JobId, (string?)null).SetProperty(i => i.UpdatedAt, now), ct)
-                        : await still.ExecuteUpdateAsync(u => u.SetProperty(i => i.Attempts, i => i.Attempts + 1).SetProperty(i => i.UpdatedAt, now), ct);
-                    if (changed == 1 && !tooOften) await StartWorkerAsync(robot, orphan.Id, resume: true);
-                }
-                var listed = workers.Count(w => w.Value.RobotId == robot.Id);
-                var free = Math.Max(0, robot.Concurrency - workers.Count(w => w.Value.RobotId == robot.Id && !w.Value.Moved));
-                List<RobotItem> due = [];
-                if (free > 0 && robot.Window.IsOpen(clock.GetUtcNow(), clock.LocalTimeZone))
-                {
-                    // A worker's item can be pending for a moment (its failure recorded, its slot not yet freed): read enough to skip those.
-                    due = (await items.Where(i => i.State == ItemState.Pending && (i.NextAttemptAt == null || i.NextAttemptAt <= now))
-                            .OrderBy(i => i.Line).ThenBy(i => i.Id).Take(free + listed).ToListAsync(ct))
-                        .Where(i => !workers.ContainsKey(i.Id)).Take(free).ToList();
-                }
-                if (retrieving.Count == 0 && due.Count == 0)
-                {
-                    if (!await items.AnyAsync(i => i.State == ItemState.Pending, ct))
-                    {
-                        robot.Status = RobotStatus.Completed;
-                        robot.FinishedAt = now;
-                        await db.SaveChangesAsync(ct);
-                        notifier.Publish(new RobotChanged(robot.Id, robot.OwnerId));
-                    }
-                    continue;
-                }
-                foreach (var item in due)
-                {
-                    item.State = ItemState.Retrieving;
-                    item.Attempts++;
-                    item.JobId = null;
-                    item.UpdatedAt = now;
-                }
-                await db.SaveChangesAsync(ct);
-                foreach (var item in due) await StartWorkerAsync(robot, item.Id, resume: false);
-                if (due.Count > 0 || orphans.Count > 0) notifier.Publish(new RobotChanged(robot.Id, robot.OwnerId));
+                dispatching.Release();
             }
-            Problem = null;
         }
-        finally
+    }
+
+    /// <summary>One pass: starts due items of active robots whose window is open (only the lease holder does).</summary>
+    private async Task PassAsync(CancellationToken ct)
+    {
+        // Another portal dispatches (and follows its own retrieves) while it holds the lease.
+        if (!await HoldLeaseAsync(ct)) return;
+        if (!recovered)
         {
-            dispatching.Release();
+            await RecoverAsync(ct);
+            recovered = true;
         }
+        using var activity = RobotActivities.Source.StartActivity(RobotActivities.Dispatch);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var robots = await db.Set<Robot>().Where(r => r.Status == RobotStatus.Active).ToListAsync(ct);
+        foreach (var robot in robots)
+        {
+            // A pass runs after every finished item: it reads the few retrieving items and only as many due
+            // ones as there are free slots, never all the pending ones of a robot with thousands of items.
+            var items = db.Set<RobotItem>().Where(i => i.RobotId == robot.Id);
+            var retrieving = await items.Where(i => i.State == ItemState.Retrieving).ToListAsync(ct);
+            // Items left retrieving by a previous run: follow their move before anything new starts. Each such
+            // pick-up counts as an attempt, so an item that keeps interrupting its run cannot loop for ever.
+            var orphans = retrieving.Where(i => !workers.ContainsKey(i.Id)).ToList();
+            foreach (var orphan in orphans)
+            {
+                // Conditional on the row still retrieving: a worker that finished meanwhile keeps its outcome.
+                var tooOften = orphan.Attempts >= Options.MaxAttempts;
+                var reason = $"its retrieve was interrupted and resumed too often (after {orphan.Attempts} attempts)";
+                var still = db.Set<RobotItem>().Where(i => i.Id == orphan.Id && i.State == ItemState.Retrieving);
+                var changed = tooOften
+                    ? await still.ExecuteUpdateAsync(u => u.SetProperty(i => i.Attempts, i => i.Attempts + 1).SetProperty(i => i.State, ItemState.Failed)
+                        .SetProperty(i => i.FailureReason, reason).SetProperty(i => i.JobId, (string?)null).SetProperty(i => i.UpdatedAt, now), ct)
+                    : await still.ExecuteUpdateAsync(u => u.SetProperty(i => i.Attempts, i => i.Attempts + 1).SetProperty(i => i.UpdatedAt, now), ct);
+                if (changed == 1 && !tooOften) await StartWorkerAsync(robot, orphan.Id, resume: true);
+            }
+            var listed = workers.Count(w => w.Value.RobotId == robot.Id);
+            var free = Math.Max(0, robot.Concurrency - workers.Count(w => w.Value.RobotId == robot.Id && !w.Value.Moved));
+            List<RobotItem> due = [];
+            if (free > 0 && robot.Window.IsOpen(clock.GetUtcNow(), clock.LocalTimeZone))
+            {
+                // A worker's item can be pending for a moment (its failure recorded, its slot not yet freed): read enough to skip those.
+                due = (await items.Where(i => i.State == ItemState.Pending && (i.NextAttemptAt == null || i.NextAttemptAt <= now))
+                        .OrderBy(i => i.Line).ThenBy(i => i.Id).Take(free + listed).ToListAsync(ct))
+                    .Where(i => !workers.ContainsKey(i.Id)).Take(free).ToList();
+            }
+            if (retrieving.Count == 0 && due.Count == 0)
+            {
+                if (!await items.AnyAsync(i => i.State == ItemState.Pending, ct))
+                {
+                    robot.Status = RobotStatus.Completed;
+                    robot.FinishedAt = now;
+                    await db.SaveChangesAsync(ct);
+                    notifier.Publish(new RobotChanged(robot.Id, robot.OwnerId));
+                }
+                continue;
+            }
+            foreach (var item in due)
+            {
+                item.State = ItemState.Retrieving;
+                item.Attempts++;
+                item.JobId = null;
+                item.UpdatedAt = now;
+            }
+            await db.SaveChangesAsync(ct);
+            foreach (var item in due) await StartWorkerAsync(robot, item.Id, resume: false);
+            if (due.Count > 0 || orphans.Count > 0) notifier.Publish(new RobotChanged(robot.Id, robot.OwnerId));
+        }
+        Problem = null;
     }
 
     /// <summary>Validation that a stop interrupted starts again; it only re-asks the remote.</summary>
@@ -236,13 +251,6 @@ public sealed class RobotRunner(
         {
             await ValidateLaterAsync(id);
         }
-    }
-
-    /// <summary>A kick that arrived while dispatching must not be lost, or a freed slot would wait for the next tick.</summary>
-    private async Task RedispatchSoonAsync()
-    {
-        await Task.Delay(50);
-        Kick();
     }
 
     /// <summary>Reserves the item's slot and hands the retrieve to Quartz; the slot is freed when the job ends.</summary>
