@@ -15,7 +15,7 @@ namespace OrthancPortal.Benchmarks.Robots;
 /// <summary>
 /// Robot throughput against a remote-PACS Orthanc holding N small studies: first a plain loop of Orthanc
 /// query + synchronous retrieve calls (the baseline), then the robot at concurrency 1 and 4. The local
-/// Orthanc is emptied between runs. Validation is not timed: it happens before approval. The portal runs with the
+/// Orthanc is emptied between runs, and the three sequential ways take turns on quarters of the studies. Validation is not timed: it happens before approval. The portal runs with the
 /// product's default settings but a short dispatch tick (the first item of a run waits for nothing), so the figures
 /// are what a clinic gets. After each run the local Orthanc's move jobs (their creation and completion times have
 /// microseconds) split the run into time inside Orthanc's moves and time between one move's end and the next one's
@@ -26,6 +26,8 @@ public static class RobotBenchmark
     private static readonly RobotUser Admin = new("bench-admin", "bench", IsAdmin: true, CanAutoRetrieve: true);
 
     private const string LocalAet = "PORTALPACS", RemoteAet = "REMOTEPACS", Remote = "remote";
+
+    private static int robotCount;
 
     public static async Task RunAsync(int count)
     {
@@ -49,42 +51,74 @@ public static class RobotBenchmark
         await using var portal = await PortalHost.StartExternalAsync(local, extra: settings);
         using var spans = new SpanRecorder();
 
-        var results = new List<(string Name, TimeSpan Elapsed, IReadOnlyList<Move> Moves)>();
+        // The three sequential ways take turns on quarters of the studies, so that the load of a shared machine,
+        // which changes by the minute, weighs on each alike; the ratios are over all rounds.
+        const string Plain = "plain loop (query + synchronous retrieve)", Polled = "plain loop, asynchronous retrieve polled", Robot1 = "robot, concurrency 1";
+        var runs = new Dictionary<string, Run> { [Plain] = new(), [Polled] = new(), [Robot1] = new() };
         var seen = new HashSet<string>();
-        var plain = await PlainLoopAsync(local, studies, synchronous: true);
-        results.Add(("plain loop (query + synchronous retrieve)", plain, await NewMovesAsync(local, seen)));
-        // The same loop with the robot's way of moving: an asynchronous job, followed with the product's polling.
-        // Its difference to the synchronous loop is what not being told of a job's end costs; the robot's to it, the robot's own work.
-        await local.ClearAsync();
-        var polled = await PlainLoopAsync(local, studies, synchronous: false);
-        results.Add(("plain loop, asynchronous retrieve polled", polled, await NewMovesAsync(local, seen)));
-        IReadOnlyList<Activity> robotSpans = [];
-        foreach (var concurrency in new[] { 1, 4 })
+        var rounds = Math.Min(4, count);
+        var splits = new List<Split>();
+        var dispatches = new List<double>();
+        for (var round = 0; round < rounds; round++)
         {
+            var part = studies.Skip(round * count / rounds).Take((round + 1) * count / rounds - round * count / rounds).ToList();
+            await local.ClearAsync();
+            runs[Plain].Add(await PlainLoopAsync(local, part, synchronous: true), await NewMovesAsync(local, seen));
+            // The same loop with the robot's way of moving: an asynchronous job, followed with the product's polling.
+            // Its difference to the synchronous loop is what not being told of a job's end costs; the robot's to it, the robot's own work.
+            await local.ClearAsync();
+            runs[Polled].Add(await PlainLoopAsync(local, part, synchronous: false), await NewMovesAsync(local, seen));
             await local.ClearAsync();
             spans.Clear();
-            var elapsed = await RobotRunAsync(portal, studies, concurrency);
-            results.Add(($"robot, concurrency {concurrency}", elapsed, await NewMovesAsync(local, seen)));
-            if (concurrency == 1) robotSpans = spans.Take();
+            var elapsed = await RobotRunAsync(portal, part, 1);
+            var moves = await NewMovesAsync(local, seen);
+            runs[Robot1].Add(elapsed, moves);
+            var recorded = spans.Take();
+            splits.AddRange(RobotSplit(recorded, moves));
+            dispatches.AddRange(recorded.Where(s => s.OperationName == RobotActivities.Dispatch).Select(s => s.Duration.TotalMilliseconds));
+            Console.WriteLine($"round {round + 1}/{rounds}: {part.Count} studies, robot at concurrency 1 {runs[Plain].Last / elapsed * 100:0} % of the plain loop, load avg {ContentBenchmark.LoadAverage()}");
         }
+        await local.ClearAsync();
+        var four = await RobotRunAsync(portal, studies, 4);
 
-        var baseline = results[0].Elapsed;
+        var baseline = runs[Plain].Elapsed;
         Console.WriteLine();
         Console.WriteLine($"{count} studies, {Environment.ProcessorCount} cores, load avg {ContentBenchmark.LoadAverage()} (goal: concurrency 1 >= 95 % of the plain loop)");
-        foreach (var (name, elapsed, _) in results)
+        foreach (var (name, elapsed) in runs.Select(r => (r.Key, r.Value.Elapsed)).Append(("robot, concurrency 4", four)))
         {
             Console.WriteLine($"{name,-45} {elapsed.TotalSeconds,7:0.0} s  {count / elapsed.TotalMinutes,7:0.0} studies/min  {baseline / elapsed * 100,5:0}% of the plain loop");
         }
         Console.WriteLine();
         Console.WriteLine("Per study, in ms (Orthanc's move jobs: inside = creation to completion; between = one move's completion to the next one's creation):");
-        foreach (var (name, elapsed, moves) in results.Where(r => !r.Name.EndsWith(" 4", StringComparison.Ordinal)))
+        foreach (var (name, run) in runs)
         {
-            var inside = moves.Average(m => (m.Completed - m.Created).TotalMilliseconds);
-            var between = moves.Zip(moves.Skip(1), (a, b) => (b.Created - a.Completed).TotalMilliseconds).DefaultIfEmpty().Average();
-            Console.WriteLine($"  {name,-45} total {elapsed.TotalMilliseconds / count,6:0.0}  inside {inside,6:0.0}  between {between,6:0.0}  ({moves.Count} moves)");
+            Console.WriteLine($"  {name,-45} total {run.Elapsed.TotalMilliseconds / count,6:0.0}  inside {run.Inside.DefaultIfEmpty().Average(),6:0.0}  between {run.Between.DefaultIfEmpty().Average(),6:0.0}  ({run.Inside.Count} moves)");
         }
-        PrintRobotSplit(robotSpans, results.Single(r => r.Name.EndsWith(" 1", StringComparison.Ordinal)).Moves);
+        if (splits.Count == 0) return;
+        Console.WriteLine($"  robot, concurrency 1, between two moves: {splits.Average(r => r.Notice + r.Handoff + r.ToMove):0.0} ms, of it");
+        Console.WriteLine($"    poll: seeing the move ended      {splits.Average(r => r.Notice),6:0.0}");
+        Console.WriteLine($"    slot freed to next item's job    {splits.Average(r => r.Handoff),6:0.0}  (a dispatch pass takes {dispatches.DefaultIfEmpty().Average():0.0})");
+        Console.WriteLine($"    next item to its move's start    {splits.Average(r => r.ToMove),6:0.0}  (item read, C-FIND + answers, origin, move request)");
+        Console.WriteLine($"    beside these: local study lookup {splits.Average(r => r.Lookup):0.0}, writing the outcome {splits.Average(r => r.Record):0.0}");
     }
+
+    /// <summary>The rounds of one way of retrieving: their time, and per move its time inside Orthanc and the gap before it.</summary>
+    private sealed class Run
+    {
+        public TimeSpan Elapsed { get; private set; }
+        public TimeSpan Last { get; private set; }
+        public List<double> Inside { get; } = [];
+        public List<double> Between { get; } = [];
+
+        public void Add(TimeSpan elapsed, IReadOnlyList<Move> moves)
+        {
+            (Elapsed, Last) = (Elapsed + elapsed, elapsed);
+            Inside.AddRange(moves.Select(m => (m.Completed - m.Created).TotalMilliseconds));
+            Between.AddRange(moves.Zip(moves.Skip(1), (a, b) => (b.Created - a.Completed).TotalMilliseconds));
+        }
+    }
+
+    private sealed record Split(double Notice, double Handoff, double ToMove, double Lookup, double Record);
 
     /// <summary>
     /// The robot's time between two moves, in the order it is spent: the rest of the poll until the portal sees the
@@ -92,11 +126,11 @@ public static class RobotBenchmark
     /// item's way to its move (item read, C-FIND, origin, move request). The first item's local study lookup and
     /// outcome write run beside the second's start; they are printed too.
     /// </summary>
-    private static void PrintRobotSplit(IReadOnlyList<Activity> spans, IReadOnlyList<Move> moves)
+    private static List<Split> RobotSplit(IReadOnlyList<Activity> spans, IReadOnlyList<Move> moves)
     {
         var byJob = moves.ToDictionary(m => m.Id);
         var items = spans.Where(s => s.OperationName == RobotActivities.Item).OrderBy(s => s.StartTimeUtc).ToList();
-        var rows = new List<(double Notice, double Handoff, double ToMove, double Lookup, double Record)>();
+        var rows = new List<Split>();
         for (var n = 0; n < items.Count - 1; n++)
         {
             var (item, next) = (items[n], items[n + 1]);
@@ -107,19 +141,13 @@ public static class RobotBenchmark
             var ended = follow?.Events.FirstOrDefault(e => e.Name == RobotActivities.MoveEnded);
             if (follow is null || record is null || ended is null) continue;
             var seen = ended.Value.Timestamp.UtcDateTime;
-            rows.Add(((seen - move.Completed).TotalMilliseconds,
+            rows.Add(new Split((seen - move.Completed).TotalMilliseconds,
                 (next.StartTimeUtc - seen).TotalMilliseconds,
                 (nextMove.Created - next.StartTimeUtc).TotalMilliseconds,
                 (End(follow) - seen).TotalMilliseconds,
                 record.Duration.TotalMilliseconds));
         }
-        if (rows.Count == 0) return;
-        var dispatch = spans.Where(s => s.OperationName == RobotActivities.Dispatch).Select(s => s.Duration.TotalMilliseconds).DefaultIfEmpty().Average();
-        Console.WriteLine($"  robot, concurrency 1, between two moves: {rows.Average(r => r.Notice + r.Handoff + r.ToMove):0.0} ms, of it");
-        Console.WriteLine($"    poll: seeing the move ended      {rows.Average(r => r.Notice),6:0.0}");
-        Console.WriteLine($"    slot freed to next item's job    {rows.Average(r => r.Handoff),6:0.0}  (a dispatch pass takes {dispatch:0.0})");
-        Console.WriteLine($"    next item to its move's start    {rows.Average(r => r.ToMove),6:0.0}  (item read, C-FIND + answers, origin, move request)");
-        Console.WriteLine($"    beside these: local study lookup {rows.Average(r => r.Lookup):0.0}, writing the outcome {rows.Average(r => r.Record):0.0}");
+        return rows;
     }
 
     private static Activity? Child(IReadOnlyList<Activity> spans, Activity parent, string name)
@@ -195,7 +223,7 @@ public static class RobotBenchmark
         {
             var robots = scope.ServiceProvider.GetRequiredService<RobotService>();
             var sources = studies.Select((s, i) => new RobotItemSource(i + 1, Remote, s.StudyUid, "", s.Patient.PatientId, s.Patient.Name, s.Description)).ToList();
-            id = await robots.CreateFromResultsAsync(Admin, $"bench x{concurrency}", sources);
+            id = await robots.CreateFromResultsAsync(Admin, $"bench x{concurrency} #{Interlocked.Increment(ref robotCount)}", sources);
         }
         await WaitForAsync(portal, id, RobotStatus.AwaitingApproval);
         var watch = Stopwatch.StartNew();
