@@ -247,6 +247,36 @@ public abstract class RobotTests(RobotsPortalFixture fixture)
         (await With(s => s.PageAsync(owner, new PageRequest(0, 1)))).Items.Select(Name).ShouldBe(["empty"]);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task A_robot_runs_at_most_its_concurrency_of_moves_at_once_and_starts_the_next_as_one_ends(int concurrency)
+    {
+        // A worker frees its slot when its move ends and writes the outcome beside the next item's start: the
+        // remote must still never see more moves at once than the robot's concurrency.
+        var studies = Enumerable.Range(1, 6).Select(n => TestDicom.Study(TestDicom.Patient($"CC{concurrency}{n:D2}", $"Concurrency^P{n}"), "CT", instances: 1)).ToList();
+        await RobotsPortalFixture.SendAllAsync(studies, fixture.Remote);
+        var sources = studies.Select((s, i) => new RobotItemSource(i + 1, OrthancPair.RemoteModalityName, s.StudyUid, "", s.Patient.PatientId, s.Patient.Name, s.Description)).ToList();
+        var id = await With(s => s.CreateFromResultsAsync(Owner, $"Concurrency {concurrency}", sources));
+        await WaitForStatusAsync(id, RobotStatus.AwaitingApproval);
+        await With(async s => { await s.ApproveAsync(Admin, id, ScheduleWindow.Always, concurrency); return 0; });
+        await WaitForStatusAsync(id, RobotStatus.Completed, 120);
+
+        (await ItemsAsync(id)).ShouldAllBe(i => i.State == ItemState.Retrieved && i.LocalStudyId != null);
+        var moves = (await fixture.Local.GetJsonAsync("jobs?expand")).AsArray().Select(j => j!.AsObject())
+            .Where(j => (string?)j["Type"] == "DicomMoveScu" && studies.Any(s => j["Content"]!.ToJsonString().Contains(s.StudyUid)))
+            .Select(j => (Start: OrthancTime(j["CreationTime"]), End: OrthancTime(j["CompletionTime"]))).ToList();
+        moves.Count.ShouldBe(studies.Count, "one move per study");
+        foreach (var move in moves)
+        {
+            moves.Count(m => m.Start <= move.Start && move.Start < m.End).ShouldBeLessThanOrEqualTo(concurrency, "moves running when this one started, itself included");
+        }
+    }
+
+    private static DateTime OrthancTime(System.Text.Json.Nodes.JsonNode? value)
+        => DateTime.ParseExact(value!.ToString(), "yyyyMMdd'T'HHmmss.FFFFFF", System.Globalization.CultureInfo.InvariantCulture,
+            System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AdjustToUniversal);
+
     /// <summary>These tests on the portal's default database.</summary>
     public sealed class OnSqlite(RobotsPortalFixture fixture) : RobotTests(fixture), IClassFixture<RobotsPortalFixture>;
 

@@ -12,6 +12,9 @@ public sealed class QueryRetrieveOptions
     public int RetrieveTimeoutSeconds { get; set; } = 900;
     /// <summary>At most this many answers of one query are shown (protects against "find everything").</summary>
     public int AnswerLimit { get; set; } = 500;
-    /// <summary>How often a running retrieve job is checked, in milliseconds.</summary>
+    /// <summary>
+    /// The longest wait between two looks at a running retrieve job, in milliseconds; young jobs are looked at
+    /// sooner (<see cref="Orthanc.OrthancClient.NextPollDelay"/>).
+    /// </summary>
     public int JobPollMilliseconds { get; set; } = 100;
 }

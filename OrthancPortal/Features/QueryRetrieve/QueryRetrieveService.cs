@@ -83,15 +83,18 @@ public sealed class QueryRetrieveService(OrthancClient orthanc, OwnAetCache ownA
 
     /// <summary>
     /// Follows a retrieve job to its end (progress 0..1) within the retrieve deadline, then finds the local study.
-    /// Returns the local Orthanc study id. On timeout the Orthanc job is cancelled.
+    /// Returns the local Orthanc study id. On timeout the Orthanc job is cancelled. <paramref name="moved"/> is called
+    /// when the move has ended well, before the study is looked up (the robot frees the move's slot then).
     /// </summary>
-    public async Task<string> FollowRetrieveAsync(string jobId, string studyUid, Func<double, Task>? progress = null, CancellationToken ct = default)
+    public async Task<string> FollowRetrieveAsync(string jobId, string studyUid, Func<double, Task>? progress = null, CancellationToken ct = default,
+        Action? moved = null)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
         deadline.CancelAfter(TimeSpan.FromSeconds(Options.RetrieveTimeoutSeconds));
         try
         {
             await orthanc.WaitForJobAsync(jobId, progress, TimeSpan.FromMilliseconds(Options.JobPollMilliseconds), deadline.Token);
+            moved?.Invoke();
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {

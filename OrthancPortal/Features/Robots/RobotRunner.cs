@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using OrthancPortal.Features.Orthanc;
@@ -43,12 +44,21 @@ public sealed class RobotRunner(
 
     public const string LeaseName = "robot-dispatch";
 
-    /// <summary>A retrieve that is scheduled or running; its slot counts against the robot's concurrency until it ends.</summary>
+    /// <summary>
+    /// A retrieve that is scheduled or running; its slot counts against the robot's concurrency until its move has
+    /// ended (<see cref="Moved"/>). Its item's bookkeeping after that (finding the local study, writing the outcome)
+    /// runs beside the next item's start: the remote then serves one move at a time, and the next one starts sooner.
+    /// The worker stays listed until it ends, so its item, still retrieving in the database, is never taken for an orphan.
+    /// </summary>
     private sealed class Worker(long robotId)
     {
         private const int Scheduled = 0, Running = 1, Withdrawn = 2;
         private int state;
+        private volatile bool moved;
         public long RobotId { get; } = robotId;
+        /// <summary>Its move has ended: the slot is free for the robot's next item.</summary>
+        public bool Moved => moved;
+        public void MarkMoved() => moved = true;
         public CancellationTokenSource Stop { get; } = new();
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
         /// <summary>The job takes its slot; false when the slot was withdrawn before the job got a thread.</summary>
@@ -59,6 +69,8 @@ public sealed class RobotRunner(
 
     private readonly ConcurrentDictionary<long, Worker> workers = new();
     private readonly SemaphoreSlim dispatching = new(1, 1);
+    /// <summary>1 while a pass was asked for that has not begun (see <see cref="DispatchAsync"/>).</summary>
+    private int passRequested;
     private readonly CancellationTokenSource shutdown = new();
     private volatile bool recovered;
     private RobotOptions Options => options.Value;
@@ -77,14 +89,33 @@ public sealed class RobotRunner(
     {
         // Workers see the shutdown token and leave their items as they are (retrieving, with the job id) for the next start.
         await shutdown.CancelAsync();
+        leaseRenewedAt = null;
         await Task.WhenAny(Task.WhenAll(workers.Values.Select(w => w.Done.Task)), Task.Delay(TimeSpan.FromSeconds(5), ct));
         // A clean stop hands dispatching to another portal at once instead of after the lease's expiry.
         try { await leases.ReleaseAsync(LeaseName, ct); }
         catch (Exception ex) { logger.LogDebug(ex, "Could not release {Lease}", LeaseName); }
     }
 
-    /// <summary>Three ticks: a holder renews it on every pass; another portal takes over within this time of its death.</summary>
+    /// <summary>Three ticks (at least 30 s): another portal takes over within this time of the holder's death.</summary>
     private TimeSpan LeaseTime => TimeSpan.FromSeconds(Math.Max(30, Options.TickSeconds * 3));
+
+    /// <summary>When this portal last took or renewed the lease (only read and written inside a dispatch pass).</summary>
+    private DateTimeOffset? leaseRenewedAt;
+
+    /// <summary>
+    /// Takes or renews the lease, but not on every pass: a pass runs after every finished item, and a lease renewed
+    /// less than a third of its time ago is still ours for two thirds of it (nobody takes a lease before it expires),
+    /// so that write would only slow the next item down.
+    /// </summary>
+    private async Task<bool> HoldLeaseAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        if (leaseRenewedAt is { } renewed && now - renewed < LeaseTime / 3 && now >= renewed) return true;
+        leaseRenewedAt = null;
+        if (!await leases.TryAcquireAsync(LeaseName, LeaseTime, ct)) return false;
+        leaseRenewedAt = now;
+        return true;
+    }
 
     public Task ValidateLaterAsync(long robotId)
         => jobs.RunOnceAsync<RobotValidationJob>($"robot-validate-{robotId}", new Dictionary<string, object?> { ["robotId"] = robotId });
@@ -95,6 +126,8 @@ public sealed class RobotRunner(
         if (shutdown.IsCancellationRequested) return;
         _ = Task.Run(async () =>
         {
+            // The pass is no part of the item that kicked it (and must not chain every later item's span to it).
+            Activity.Current = null;
             try { await DispatchAsync(shutdown.Token); }
             catch (OperationCanceledException) { }
             catch (Exception ex) { ReportProblem(ex); }
@@ -115,74 +148,99 @@ public sealed class RobotRunner(
         Problem = new RobotRunnerProblem($"{ex.GetType().Name}: {ex.Message}", Problem?.SinceUtc ?? clock.GetUtcNow().UtcDateTime);
     }
 
-    /// <summary>Starts due items of active robots whose window is open.</summary>
+    /// <summary>Starts due items of active robots whose window is open; at once, or right after the pass that runs.</summary>
     public async Task DispatchAsync(CancellationToken ct)
     {
         // Quartz does not cancel its running jobs at shutdown: stop on our own token too, before the database goes away.
         if (shutdown.IsCancellationRequested) return;
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, shutdown.Token);
         ct = linked.Token;
-        if (!await dispatching.WaitAsync(0, ct)) { _ = RedispatchSoonAsync(); return; }
-        try
+        // A kick while a pass runs must not be lost (a freed slot would wait for the next tick), nor wait: the running
+        // pass sees the request when it ends and makes one more. (Set before trying, read after releasing: never both missed.)
+        Volatile.Write(ref passRequested, 1);
+        while (Volatile.Read(ref passRequested) == 1)
         {
-            // Another portal dispatches (and follows its own retrieves) while it holds the lease.
-            if (!await leases.TryAcquireAsync(LeaseName, LeaseTime, ct)) return;
-            if (!recovered)
+            if (!await dispatching.WaitAsync(0, ct)) return;
+            try
             {
-                await RecoverAsync(ct);
-                recovered = true;
+                Volatile.Write(ref passRequested, 0);
+                await PassAsync(ct);
             }
-            await using var db = await dbFactory.CreateDbContextAsync(ct);
-            var now = clock.GetUtcNow().UtcDateTime;
-            var robots = await db.Set<Robot>().Where(r => r.Status == RobotStatus.Active).ToListAsync(ct);
-            foreach (var robot in robots)
+            finally
             {
-                var open = await db.Set<RobotItem>().Where(i => i.RobotId == robot.Id && (i.State == ItemState.Pending || i.State == ItemState.Retrieving))
-                    .OrderBy(i => i.Line).ThenBy(i => i.Id).ToListAsync(ct);
-                if (open.Count == 0)
+                dispatching.Release();
+            }
+        }
+    }
+
+    /// <summary>One pass: starts due items of active robots whose window is open (only the lease holder does).</summary>
+    private async Task PassAsync(CancellationToken ct)
+    {
+        // Another portal dispatches (and follows its own retrieves) while it holds the lease.
+        if (!await HoldLeaseAsync(ct)) return;
+        if (!recovered)
+        {
+            await RecoverAsync(ct);
+            recovered = true;
+        }
+        using var activity = RobotActivities.Source.StartActivity(RobotActivities.Dispatch);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var robots = await db.Set<Robot>().Where(r => r.Status == RobotStatus.Active).ToListAsync(ct);
+        foreach (var robot in robots)
+        {
+            // A pass runs after every finished item: it reads the few retrieving items and only as many due
+            // ones as there are free slots, never all the pending ones of a robot with thousands of items.
+            var items = db.Set<RobotItem>().Where(i => i.RobotId == robot.Id);
+            var retrieving = await items.Where(i => i.State == ItemState.Retrieving).ToListAsync(ct);
+            // Items left retrieving by a previous run: follow their move before anything new starts. Each such
+            // pick-up counts as an attempt, so an item that keeps interrupting its run cannot loop for ever.
+            var orphans = retrieving.Where(i => !workers.ContainsKey(i.Id)).ToList();
+            foreach (var orphan in orphans)
+            {
+                // Conditional on the row still retrieving: a worker that finished meanwhile keeps its outcome.
+                var tooOften = orphan.Attempts >= Options.MaxAttempts;
+                var reason = $"its retrieve was interrupted and resumed too often (after {orphan.Attempts} attempts)";
+                var still = db.Set<RobotItem>().Where(i => i.Id == orphan.Id && i.State == ItemState.Retrieving);
+                var changed = tooOften
+                    ? await still.ExecuteUpdateAsync(u => u.SetProperty(i => i.Attempts, i => i.Attempts + 1).SetProperty(i => i.State, ItemState.Failed)
+                        .SetProperty(i => i.FailureReason, reason).SetProperty(i => i.JobId, (string?)null).SetProperty(i => i.UpdatedAt, now), ct)
+                    : await still.ExecuteUpdateAsync(u => u.SetProperty(i => i.Attempts, i => i.Attempts + 1).SetProperty(i => i.UpdatedAt, now), ct);
+                if (changed == 1 && !tooOften) await StartWorkerAsync(robot, orphan.Id, resume: true);
+            }
+            var listed = workers.Count(w => w.Value.RobotId == robot.Id);
+            var free = Math.Max(0, robot.Concurrency - workers.Count(w => w.Value.RobotId == robot.Id && !w.Value.Moved));
+            List<RobotItem> due = [];
+            if (free > 0 && robot.Window.IsOpen(clock.GetUtcNow(), clock.LocalTimeZone))
+            {
+                // A worker's item can be pending for a moment (its failure recorded, its slot not yet freed): read enough to skip those.
+                due = (await items.Where(i => i.State == ItemState.Pending && (i.NextAttemptAt == null || i.NextAttemptAt <= now))
+                        .OrderBy(i => i.Line).ThenBy(i => i.Id).Take(free + listed).ToListAsync(ct))
+                    .Where(i => !workers.ContainsKey(i.Id)).Take(free).ToList();
+            }
+            if (retrieving.Count == 0 && due.Count == 0)
+            {
+                if (!await items.AnyAsync(i => i.State == ItemState.Pending, ct))
                 {
                     robot.Status = RobotStatus.Completed;
                     robot.FinishedAt = now;
                     await db.SaveChangesAsync(ct);
                     notifier.Publish(new RobotChanged(robot.Id, robot.OwnerId));
-                    continue;
                 }
-                // Items left retrieving by a previous run: follow their move before anything new starts. Each such
-                // pick-up counts as an attempt, so an item that keeps interrupting its run cannot loop for ever.
-                var orphans = open.Where(i => i.State == ItemState.Retrieving && !workers.ContainsKey(i.Id)).ToList();
-                foreach (var orphan in orphans)
-                {
-                    // Conditional on the row still retrieving: a worker that finished meanwhile keeps its outcome.
-                    var tooOften = orphan.Attempts >= Options.MaxAttempts;
-                    var reason = $"its retrieve was interrupted and resumed too often (after {orphan.Attempts} attempts)";
-                    var still = db.Set<RobotItem>().Where(i => i.Id == orphan.Id && i.State == ItemState.Retrieving);
-                    var changed = tooOften
-                        ? await still.ExecuteUpdateAsync(u => u.SetProperty(i => i.Attempts, i => i.Attempts + 1).SetProperty(i => i.State, ItemState.Failed)
-                            .SetProperty(i => i.FailureReason, reason).SetProperty(i => i.JobId, (string?)null).SetProperty(i => i.UpdatedAt, now), ct)
-                        : await still.ExecuteUpdateAsync(u => u.SetProperty(i => i.Attempts, i => i.Attempts + 1).SetProperty(i => i.UpdatedAt, now), ct);
-                    if (changed == 1 && !tooOften) await StartWorkerAsync(robot, orphan.Id, resume: true);
-                }
-                if (!robot.Window.IsOpen(clock.GetUtcNow(), clock.LocalTimeZone)) continue;
-                var running = workers.Values.Count(w => w.RobotId == robot.Id);
-                var due = open.Where(i => i.State == ItemState.Pending && (i.NextAttemptAt is null || i.NextAttemptAt <= now) && !workers.ContainsKey(i.Id))
-                    .Take(Math.Max(0, robot.Concurrency - running)).ToList();
-                foreach (var item in due)
-                {
-                    item.State = ItemState.Retrieving;
-                    item.Attempts++;
-                    item.JobId = null;
-                    item.UpdatedAt = now;
-                }
-                await db.SaveChangesAsync(ct);
-                foreach (var item in due) await StartWorkerAsync(robot, item.Id, resume: false);
-                if (due.Count > 0 || orphans.Count > 0) notifier.Publish(new RobotChanged(robot.Id, robot.OwnerId));
+                continue;
             }
-            Problem = null;
+            foreach (var item in due)
+            {
+                item.State = ItemState.Retrieving;
+                item.Attempts++;
+                item.JobId = null;
+                item.UpdatedAt = now;
+            }
+            await db.SaveChangesAsync(ct);
+            foreach (var item in due) await StartWorkerAsync(robot, item.Id, resume: false);
+            if (due.Count > 0 || orphans.Count > 0) notifier.Publish(new RobotChanged(robot.Id, robot.OwnerId));
         }
-        finally
-        {
-            dispatching.Release();
-        }
+        Problem = null;
     }
 
     /// <summary>Validation that a stop interrupted starts again; it only re-asks the remote.</summary>
@@ -193,13 +251,6 @@ public sealed class RobotRunner(
         {
             await ValidateLaterAsync(id);
         }
-    }
-
-    /// <summary>A kick that arrived while dispatching must not be lost, or a freed slot would wait for the next tick.</summary>
-    private async Task RedispatchSoonAsync()
-    {
-        await Task.Delay(50);
-        Kick();
     }
 
     /// <summary>Reserves the item's slot and hands the retrieve to Quartz; the slot is freed when the job ends.</summary>
@@ -232,10 +283,11 @@ public sealed class RobotRunner(
     {
         // A job whose slot is gone (the robot was stopped before the job got a thread) has nothing to do.
         if (!workers.TryGetValue(itemId, out var worker) || !worker.TryRun()) return;
+        using var activity = RobotActivities.Source.StartActivity(RobotActivities.Item)?.SetTag(RobotActivities.ItemTag, itemId);
         try
         {
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, shutdown.Token, worker.Stop.Token);
-            await RetrieveItemAsync(robotId, ownerId, itemId, resume, linked.Token);
+            await RetrieveItemAsync(worker, ownerId, itemId, resume, linked.Token);
         }
         catch (OperationCanceledException) { }
         catch (Exception ex)
@@ -251,31 +303,48 @@ public sealed class RobotRunner(
         }
     }
 
-    private async Task RetrieveItemAsync(long robotId, string? ownerId, long itemId, bool resume, CancellationToken ct)
+    private async Task RetrieveItemAsync(Worker worker, string? ownerId, long itemId, bool resume, CancellationToken ct)
     {
+        var robotId = worker.RobotId;
         await using var scope = scopes.CreateAsyncScope();
         var qr = scope.ServiceProvider.GetRequiredService<QueryRetrieveService>();
+        var starting = RobotActivities.Source.StartActivity(RobotActivities.Start);
         var item = await LoadItemAsync(itemId, ct);
         // Another worker may have finished it between the dispatcher's read and now.
-        if (item is null || item.State != ItemState.Retrieving) return;
+        if (item is null || item.State != ItemState.Retrieving)
+        {
+            starting?.Dispose();
+            return;
+        }
         try
         {
+            string local;
             var jobId = item.JobId;
-            if (resume && jobId is not null && await qr.GetJobAsync(jobId, ct) is null) jobId = null;
-            if (resume && jobId is null) jobId = await FindRunningMoveAsync(scope, item.StudyInstanceUid, item.SeriesInstanceUid, ct);
-            if (jobId is null)
+            using (starting)
             {
-                jobId = await qr.StartRetrieveAsync(item.Modality, item.StudyInstanceUid, NullIfEmpty(item.SeriesInstanceUid), ct);
-                await UpdateItemAsync(itemId, i => i.JobId = jobId, ct);
+                if (resume && jobId is not null && await qr.GetJobAsync(jobId, ct) is null) jobId = null;
+                if (resume && jobId is null) jobId = await FindRunningMoveAsync(scope, item.StudyInstanceUid, item.SeriesInstanceUid, ct);
+                if (jobId is null)
+                {
+                    jobId = await qr.StartRetrieveAsync(item.Modality, item.StudyInstanceUid, NullIfEmpty(item.SeriesInstanceUid), ct);
+                    await SetItemAsync(itemId, u => u.SetProperty(i => i.JobId, jobId), ct);
+                }
+                starting?.SetTag(RobotActivities.JobTag, jobId);
             }
-            var local = await qr.FollowRetrieveAsync(jobId, item.StudyInstanceUid, null, ct);
-            await UpdateItemAsync(itemId, i =>
+            using (var follow = RobotActivities.Source.StartActivity(RobotActivities.Follow))
             {
-                i.State = ItemState.Retrieved;
-                i.LocalStudyId = local;
-                i.FailureReason = null;
-                i.NextAttemptAt = null;
-            }, CancellationToken.None);
+                local = await qr.FollowRetrieveAsync(jobId, item.StudyInstanceUid, null, ct, moved: () =>
+                {
+                    follow?.AddEvent(new ActivityEvent(RobotActivities.MoveEnded));
+                    worker.MarkMoved();
+                    Kick();
+                });
+            }
+            using (RobotActivities.Source.StartActivity(RobotActivities.Record))
+            {
+                await SetItemAsync(itemId, u => u.SetProperty(i => i.State, ItemState.Retrieved).SetProperty(i => i.LocalStudyId, local)
+                    .SetProperty(i => i.FailureReason, (string?)null).SetProperty(i => i.NextAttemptAt, (DateTime?)null), CancellationToken.None);
+            }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -430,6 +499,21 @@ public sealed class RobotRunner(
         change(item);
         item.UpdatedAt = clock.GetUtcNow().UtcDateTime;
         await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>
+    /// <see cref="UpdateItemAsync"/> as one UPDATE statement (no read first), for the writes on every item's way:
+    /// the job id and the success.
+    /// </summary>
+    private async Task SetItemAsync(long itemId, Action<Microsoft.EntityFrameworkCore.Query.UpdateSettersBuilder<RobotItem>> change, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await db.Set<RobotItem>().Where(i => i.Id == itemId).ExecuteUpdateAsync(u =>
+        {
+            change(u);
+            u.SetProperty(i => i.UpdatedAt, now);
+        }, ct);
     }
 
     private static string? NullIfEmpty(string value) => value == "" ? null : value;
