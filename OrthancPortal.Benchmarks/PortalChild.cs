@@ -7,7 +7,9 @@ namespace OrthancPortal.Benchmarks;
 
 /// <summary>
 /// The portal alone in its own process, so the benchmark can read its memory from /proc without counting the
-/// load generator. Creates the benchmark user, prints READY, and runs until its standard input closes.
+/// load generator. Creates the benchmark user, prints READY, and runs until its standard input closes. A line
+/// <c>gc</c> on its standard input answers one line with the runtime's own view of its memory (<see cref="RuntimeView"/>),
+/// which /proc cannot give from outside.
 /// </summary>
 public static class PortalChild
 {
@@ -33,7 +35,20 @@ public static class PortalChild
             await users.AddToRoleAsync(user, Roles.Admin);
         }
         Console.WriteLine("READY");
-        await Console.In.ReadToEndAsync();
+        while (await Console.In.ReadLineAsync() is { } command)
+        {
+            if (command == "gc") Console.WriteLine(RuntimeView());
+        }
         await app.StopAsync();
+    }
+
+    /// <summary>The GC heap (size after the last collection, committed), the JIT's work and the threads, in one line.</summary>
+    public static string RuntimeView()
+    {
+        var gc = GC.GetGCMemoryInfo();
+        return $"GC heap {gc.HeapSizeBytes / 1048576.0:N1} MB (committed {gc.TotalCommittedBytes / 1048576.0:N1} MB, fragmented {gc.FragmentedBytes / 1048576.0:N1} MB, " +
+            $"collections gen0 {GC.CollectionCount(0)}, gen2 {GC.CollectionCount(2)}); " +
+            $"JIT: {System.Runtime.JitInfo.GetCompiledMethodCount():N0} methods, {System.Runtime.JitInfo.GetCompiledILBytes() / 1048576.0:N1} MB IL; " +
+            $"{AppDomain.CurrentDomain.GetAssemblies().Length} assemblies loaded; {System.Diagnostics.Process.GetCurrentProcess().Threads.Count} threads";
     }
 }
