@@ -39,6 +39,7 @@ public sealed class ContentBenchmark(int studies, int transferMb, int importFile
             var startRss = ReadKb(portal.Id, "VmRSS");
             Console.WriteLine($"Portal idle RSS after start: {startRss / 1024.0:N0} MB (goal <= 150 MB; idle after {settled:N0} s; load avg {LoadAverage()})");
             PrintFootprint(portal, "after start");
+            if (Environment.GetEnvironmentVariable("HOLDTMP") is { } hold) { Console.WriteLine($"PID {portal.Id}"); await Task.Delay(int.Parse(hold) * 1000); }
             using var client = await SignInAsync(new Uri($"http://127.0.0.1:{port}/"));
             if (phases.Contains("search")) await SearchAsync(orthanc, client);
             if (phases.Contains("import")) await ImportAsync(orthanc, client, portal);
@@ -206,7 +207,10 @@ public sealed class ContentBenchmark(int studies, int transferMb, int importFile
         foreach (var line in cpu) Console.WriteLine(line);
     }
 
-    /// <summary>Waits (up to 3 minutes) until the process uses under 5 % of a core over 2 s; returns the seconds waited.</summary>
+    /// <summary>
+    /// Waits (up to 3 minutes) until the process uses under 5 % of a core over 2 s, and then until its idle trimmer has
+    /// had its turn (it trims after <see cref="PortalChild.IdleAfter"/> without requests); returns the seconds waited.
+    /// </summary>
     public static async Task<double> WaitForIdleAsync(int pid)
     {
         var watch = Stopwatch.StartNew();
@@ -216,6 +220,7 @@ public sealed class ContentBenchmark(int studies, int transferMb, int importFile
             await Task.Delay(2000);
             if (CpuMs(pid) - before < 100) break;
         }
+        await Task.Delay(PortalChild.IdleAfter * 2);
         return watch.Elapsed.TotalSeconds;
     }
 
