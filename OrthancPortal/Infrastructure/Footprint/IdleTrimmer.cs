@@ -52,15 +52,29 @@ public sealed class IdleTrimmer(PortalActivity activity, IBackgroundWork work, I
     /// <summary>How often the loop looks.</summary>
     public TimeSpan CheckEvery => TimeSpan.FromTicks(Math.Clamp(options.Value.IdleAfter.Ticks / 4, TimeSpan.TicksPerSecond, 30 * TimeSpan.TicksPerSecond));
 
+    private PeriodicTimer? timer;
+
+    public override Task StartAsync(CancellationToken ct)
+    {
+        // Made here, not in ExecuteAsync (which runs on a pool thread): its period counts from the start.
+        if (options.Value.TrimWhenIdle) timer = new PeriodicTimer(CheckEvery, clock);
+        return base.StartAsync(ct);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken ct)
     {
-        if (!options.Value.TrimWhenIdle) return;
-        using var timer = new PeriodicTimer(CheckEvery, clock);
+        if (timer is null) return;
         try
         {
             while (await timer.WaitForNextTickAsync(ct)) await CheckAsync(ct);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
+    }
+
+    public override void Dispose()
+    {
+        timer?.Dispose();
+        base.Dispose();
     }
 
     /// <summary>One look: trims when idle long enough and not yet trimmed since the last activity. True when it trimmed.</summary>
