@@ -39,7 +39,6 @@ public sealed class ContentBenchmark(int studies, int transferMb, int importFile
             var startRss = ReadKb(portal.Id, "VmRSS");
             Console.WriteLine($"Portal idle RSS after start: {startRss / 1024.0:N0} MB (goal <= 150 MB; idle after {settled:N0} s; load avg {LoadAverage()})");
             PrintFootprint(portal, "after start");
-            if (Environment.GetEnvironmentVariable("HOLDTMP") is { } hold) { Console.WriteLine($"PID {portal.Id}"); await Task.Delay(int.Parse(hold) * 1000); }
             using var client = await SignInAsync(new Uri($"http://127.0.0.1:{port}/"));
             if (phases.Contains("search")) await SearchAsync(orthanc, client);
             if (phases.Contains("import")) await ImportAsync(orthanc, client, portal);
