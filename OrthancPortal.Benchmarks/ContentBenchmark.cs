@@ -41,6 +41,7 @@ public sealed class ContentBenchmark(int studies, int transferMb, int importFile
             var settled = await WaitForIdleAsync(portal.Id);
             var startRss = ReadKb(portal.Id, "VmRSS");
             Console.WriteLine($"Portal idle RSS after start: {startRss / 1024.0:N0} MB (goal <= 150 MB; idle after {settled:N0} s; load avg {LoadAverage()})");
+            PrintFootprint(portal, "after start");
             using var client = await SignInAsync(new Uri($"http://127.0.0.1:{port}/"));
             if (phases.Contains("search")) await SearchAsync(orthanc, client);
             if (phases.Contains("import")) await ImportAsync(orthanc, client, portal);
@@ -48,6 +49,7 @@ public sealed class ContentBenchmark(int studies, int transferMb, int importFile
             settled = await WaitForIdleAsync(portal.Id);
             Console.WriteLine();
             Console.WriteLine($"Portal idle RSS after the run: {ReadKb(portal.Id, "VmRSS") / 1024.0:N0} MB (goal <= 150 MB; after start {startRss / 1024.0:N0} MB; idle after {settled:N0} s; load avg {LoadAverage()})");
+            PrintFootprint(portal, "after the run");
         }
         finally
         {
@@ -58,6 +60,21 @@ public sealed class ContentBenchmark(int studies, int transferMb, int importFile
     }
 
     private Task<TimeSpan> LoadStudiesAsync(OrthancProcess orthanc) => LoadStudiesAsync(orthanc, studies);
+
+    /// <summary>Explains an RSS figure: the smaps breakdown of the portal's process, and the runtime's view from inside it.</summary>
+    public static void PrintFootprint(Process portal, string when)
+    {
+        ProcessMemory.Print(portal.Id, $"Where the portal's memory is {when}");
+        portal.StandardInput.WriteLine("gc");
+        portal.StandardInput.Flush();
+        // The portal may log a warning to its console first: the answer is the line that starts with "GC heap".
+        while (portal.StandardOutput.ReadLine() is { } line)
+        {
+            if (!line.StartsWith("GC heap", StringComparison.Ordinal)) continue;
+            Console.WriteLine($"Runtime's view {when}: {line}");
+            return;
+        }
+    }
 
     /// <summary>Single-image synthetic studies (20 surnames, five modalities, dates over five years), 8 POSTs in parallel.</summary>
     public static async Task<TimeSpan> LoadStudiesAsync(OrthancProcess orthanc, int studies)
@@ -195,7 +212,10 @@ public sealed class ContentBenchmark(int studies, int transferMb, int importFile
         foreach (var line in cpu) Console.WriteLine(line);
     }
 
-    /// <summary>Waits (up to 3 minutes) until the process uses under 5 % of a core over 2 s; returns the seconds waited.</summary>
+    /// <summary>
+    /// Waits (up to 3 minutes) until the process uses under 5 % of a core over 2 s, and then until its idle trimmer has
+    /// had its turn (it trims after <see cref="PortalChild.IdleAfter"/> without requests); returns the seconds waited.
+    /// </summary>
     public static async Task<double> WaitForIdleAsync(int pid)
     {
         var watch = Stopwatch.StartNew();
@@ -205,6 +225,7 @@ public sealed class ContentBenchmark(int studies, int transferMb, int importFile
             await Task.Delay(2000);
             if (CpuMs(pid) - before < 100) break;
         }
+        await Task.Delay(PortalChild.IdleAfter * 2);
         return watch.Elapsed.TotalSeconds;
     }
 

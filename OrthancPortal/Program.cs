@@ -25,6 +25,7 @@ using OrthancPortal.Features.Tasks;
 using OrthancPortal.Features.Viewers;
 using OrthancPortal.Features.Worklists;
 using OrthancPortal.Infrastructure;
+using OrthancPortal.Infrastructure.Footprint;
 using OrthancPortal.Infrastructure.Health;
 using OrthancPortal.Infrastructure.Localization;
 using OrthancPortal.Infrastructure.Security;
@@ -58,6 +59,7 @@ public static class PortalApp
         // The later hosted services (sessions, robots, burner, automation, worklist cleanup) need only the database,
         // Quartz and a reachable Orthanc, so their order among themselves does not matter; the menu orders by NavItem.Order.
         builder.AddInfrastructure();
+        builder.AddFootprint();
         builder.AddPortalUi();
         builder.AddAccess();
         builder.AddAccount();
@@ -87,6 +89,8 @@ public static class PortalApp
 
         var app = builder.Build();
         app.UseForwardedHeaders();
+        // First, so every request counts as activity for the idle trimmer (Infrastructure/Footprint).
+        app.UseActivityTracking();
         app.UseOriginCheck();
         // Before the status pages and sign-in, so error pages and the sign-in form speak the user's language too.
         app.UsePortalLocalization();

@@ -121,6 +121,9 @@ public sealed class PortalHost : IAsyncDisposable
             ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
             ["Logging:LogLevel:System.Net.Http"] = "Warning",
             ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Warning",
+            // Many portals share the test process: one idle portal's full GC would pause the others' tests
+            // (IdleTrimmerTests drive the trimmer themselves).
+            ["Footprint:TrimWhenIdle"] = "false",
         };
         if (database == PortalDatabase.Postgres)
         {
