@@ -138,7 +138,8 @@ public sealed class ContentPagesBrowserTests(BrowserPortalFixture fixture) : ICl
         await BrowserFixture.WaitForInteractiveAsync(page);
         await page.ClickAsync("[data-test=delete-instance]");
         await MudInputs.AnswerDialogAsync(page, "Delete");
-        await page.WaitForURLAsync(url => url.EndsWith($"/content/series/{ctSeries[0]}", StringComparison.Ordinal));
+        await page.WaitForURLAsync(url => url.EndsWith($"/content/series/{ctSeries[0]}", StringComparison.Ordinal),
+            new() { WaitUntil = WaitUntilState.Commit });
         await Assertions.Expect(page.Locator("[data-test=instance-thumb]")).ToHaveCountAsync(1);
 
         // The last image of the series: Orthanc drops the series, the study still has the other one.
@@ -146,14 +147,16 @@ public sealed class ContentPagesBrowserTests(BrowserPortalFixture fixture) : ICl
         await BrowserFixture.WaitForInteractiveAsync(page);
         await page.ClickAsync("[data-test=delete-instance]");
         await MudInputs.AnswerDialogAsync(page, "Delete");
-        await page.WaitForURLAsync(url => url.EndsWith($"/content/studies/{stored.NewStudyId}", StringComparison.Ordinal));
+        await page.WaitForURLAsync(url => url.EndsWith($"/content/studies/{stored.NewStudyId}", StringComparison.Ordinal),
+            new() { WaitUntil = WaitUntilState.Commit });
 
         // The study's last series from the series page: the study goes, the patient keeps the old MR.
         await page.GotoAsync($"content/series/{ctSeries[1]}");
         await BrowserFixture.WaitForInteractiveAsync(page);
         await page.ClickAsync("[data-test=series-actions] [data-test=delete-series]");
         await MudInputs.AnswerDialogAsync(page, "Delete");
-        await page.WaitForURLAsync(url => url.EndsWith($"/content/patients/{stored.PatientId}", StringComparison.Ordinal));
+        await page.WaitForURLAsync(url => url.EndsWith($"/content/patients/{stored.PatientId}", StringComparison.Ordinal),
+            new() { WaitUntil = WaitUntilState.Commit });
         await Assertions.Expect(StudyRows(page)).ToHaveCountAsync(1);
 
         // The patient's last series: nothing of the patient is left, so the study list.
